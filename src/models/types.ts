@@ -1,0 +1,49 @@
+import type { SparseVector } from "../vector/types.js";
+
+/** Turns text into the dense and sparse vectors the index stores. */
+export interface Embedder {
+  /** Stable id naming the model and its settings; the vector collection is named after it. */
+  readonly id: string;
+  readonly dimension: number;
+  embedDocuments(texts: string[], opts?: { signal?: AbortSignal }): Promise<EmbedResult>;
+  embedQuery(text: string, opts?: { signal?: AbortSignal }): Promise<QueryEmbedding>;
+}
+
+export interface EmbedResult {
+  dense: number[][];
+  sparse: SparseVector[];
+  /** Tokens billed by the provider (0 for offline embedders). */
+  tokens: number;
+  costMicros: number;
+}
+
+export interface QueryEmbedding {
+  dense: number[];
+  sparse: SparseVector;
+  tokens: number;
+  costMicros: number;
+}
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ChatUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  /** "provider" when the upstream reported usage, "estimated" when counted locally with js-tiktoken. */
+  source: "provider" | "estimated";
+}
+
+export type ChatEvent = { type: "delta"; text: string } | { type: "usage"; usage: ChatUsage };
+
+/** One chat-capable model. stream() yields deltas then exactly one usage event, even when aborted or failed (usage is then attached to the thrown ChatError). */
+export interface ChatModel {
+  readonly id: string;
+  stream(
+    messages: ChatMessage[],
+    opts: { maxTokens?: number; temperature?: number; signal?: AbortSignal },
+  ): AsyncIterable<ChatEvent>;
+}

@@ -1,0 +1,93 @@
+/**
+ * The capability the rest of the service uses to store and search chunk vectors.
+ * Implemented by the Qdrant adapter (./qdrant-index.ts), which talks to either a Qdrant server or
+ * the embedded engine through @qdrant/js-client-rest. Every call takes the tenant explicitly and
+ * the adapter adds the tenant filter itself, so no caller can omit or widen it.
+ */
+export interface SparseVector {
+  indices: number[];
+  values: number[];
+}
+
+/** Scalar metadata attribute values a document may carry (usable as search filters). */
+export type MetaValue = string | number | boolean;
+
+export interface ChunkPayload {
+  kb_id: string;
+  doc_id: string;
+  doc_version: string;
+  chunk: number;
+  page_start: number | null;
+  page_end: number | null;
+  heading_path: string[];
+  text: string;
+  char_start: number;
+  char_end: number;
+  title: string;
+  meta: Record<string, MetaValue>;
+}
+
+export interface ChunkPoint {
+  dense: number[];
+  sparse: SparseVector;
+  payload: ChunkPayload;
+}
+
+/** A condition on a metadata attribute (key is the attribute name, without any prefix). */
+export type MetaCondition =
+  | { key: string; match: { value: MetaValue } }
+  | { key: string; match: { any: MetaValue[] } }
+  | { key: string; match: { except: MetaValue[] } }
+  | { key: string; range: { gt?: number; gte?: number; lt?: number; lte?: number } };
+
+export interface MetaFilter {
+  must?: MetaCondition[];
+  should?: MetaCondition[];
+  must_not?: MetaCondition[];
+}
+
+export interface Scope {
+  /** Restrict to these knowledge bases (required: a search never spans a whole tenant by accident). */
+  kbIds: string[];
+  docIds?: string[];
+  /** Only these document versions (used to hide versions that are not ready yet). */
+  docVersions?: string[];
+  meta?: MetaFilter;
+}
+
+export type QueryMode = "hybrid" | "dense" | "sparse";
+
+export interface VectorQuery {
+  scope: Scope;
+  mode: QueryMode;
+  dense?: number[];
+  sparse?: SparseVector;
+  limit: number;
+  offset?: number;
+  scoreThreshold?: number;
+}
+
+export interface Hit {
+  id: string;
+  score: number;
+  payload: ChunkPayload;
+}
+
+/** What a delete or count targets; at least one field beyond the tenant is set for deletes. */
+export interface Selector {
+  kbId?: string;
+  docId?: string;
+  docVersion?: string;
+}
+
+export interface VectorIndex {
+  /** Creates the collection and payload indexes if missing (idempotent). */
+  ensureReady(): Promise<void>;
+  upsert(tenantId: string, points: ChunkPoint[]): Promise<void>;
+  query(tenantId: string, q: VectorQuery): Promise<Hit[]>;
+  /** Deletes points matching the selector (or the whole tenant when the selector is empty); returns how many were removed. */
+  delete(tenantId: string, sel: Selector): Promise<number>;
+  count(tenantId: string, sel: Selector): Promise<number>;
+  /** For /readyz: true when the store answers. */
+  ping(): Promise<boolean>;
+}
