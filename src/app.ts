@@ -1,0 +1,89 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { authenticate } from "./auth/middleware.js";
+import type { AppDeps } from "./context.js";
+import { ApiError, problemResponse, toApiError } from "./errors.js";
+import { newId } from "./ids.js";
+import { auditRoutes } from "./routes/audit/index.js";
+import { newRouter } from "./routes/common.js";
+import { keyRoutes } from "./routes/keys/index.js";
+import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
+import { opsRoutes } from "./routes/ops/index.js";
+import { tenantRoutes } from "./routes/tenants/index.js";
+
+export const API_VERSION = "0.1.0";
+
+/** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
+const UPLOAD_PATH = /^\/v1\/knowledge-bases\/[^/]+\/documents$/;
+
+/** Builds the whole HTTP API from its dependencies. No I/O happens here; entries compose and serve. */
+export function createApp(deps: AppDeps) {
+  const app = newRouter();
+
+  app.use("*", async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && /^[\w.\-:]{1,128}$/.test(incoming) ? incoming : newId("req");
+    c.set("requestId", requestId);
+    c.set("deps", deps);
+    c.set("logger", deps.logger.child({ requestId }));
+    c.header("x-request-id", requestId);
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath || "unmatched";
+    deps.metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
+    c.get("logger").info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
+      "request",
+    );
+  });
+
+  // Support bots call the API from web pages; keys travel in headers, never cookies.
+  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["authorization", "content-type", "x-request-id"], maxAge: 600 }));
+
+  const jsonLimit = bodyLimit({
+    maxSize: deps.config.MAX_JSON_KB * 1024,
+    onError: () => {
+      throw new ApiError(
+        "payload_too_large",
+        `Request body exceeds ${deps.config.MAX_JSON_KB} KB (MAX_JSON_KB). Send less data per request.`,
+      );
+    },
+  });
+  app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
+  app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : authenticate(c, next)));
+
+  app.route("/", opsRoutes());
+  app.route("/v1", tenantRoutes());
+  app.route("/v1", keyRoutes());
+  app.route("/v1", knowledgeBaseRoutes());
+  app.route("/v1", auditRoutes());
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: `Authorization: Bearer aih_...`",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "AI Hub API",
+      version: API_VERSION,
+      description: "Multi-tenant RAG document question answering: knowledge bases, ingestion, search and ask.",
+    },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "AI Hub API reference" }));
+
+  app.notFound((c) =>
+    problemResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}. See /docs.`)),
+  );
+  app.onError((err, c) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) c.get("logger")?.error({ err }, "request failed");
+    return problemResponse(c, apiError);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the service reads, parsed once at the entry (server.ts, worker, edge.ts).
+ * Nothing else reads process.env: the parsed Config is passed down as a dependency.
+ */
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+    });
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: intFrom(0, 65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Public base URL used in printed links and status URLs; defaults to http://localhost:PORT. */
+  PUBLIC_URL: url(["http", "https"]).optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  /** Pool size for DATABASE_URL connections. */
+  DATABASE_POOL_MAX: intFrom(1, 200).default(10),
+  REDIS_URL: url(["redis", "rediss"]).optional(),
+  QDRANT_URL: url(["http", "https"]).optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+  ADMIN_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-]{24,128}$/, "must be 24-128 characters of A-Z a-z 0-9 _ -")
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Largest accepted JSON request body. */
+  MAX_JSON_KB: intFrom(1, 10_240).default(1024),
+  MAX_UPLOAD_MB: intFrom(1, 2048).default(50),
+  SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
+  WORKER_CONCURRENCY: intFrom(1, 64).default(2),
+  /** Requests per minute per API key on /v1 routes (0 disables). */
+  RATE_LIMIT_PER_MINUTE: intFrom(0, 1_000_000).default(600),
+  /** Dense dimension of the offline embedder. */
+  EMBEDDING_DIMENSION: intFrom(16, 4096).default(384),
+  /** OpenAI-compatible embeddings instead of the offline embedder (base URL, key and model). */
+  EMBEDDINGS_BASE_URL: url(["http", "https"]).optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  /** JSON array of chat providers: [{"id","baseURL","apiKeyEnv"|"apiKey"}]. */
+  PROVIDERS_JSON: z.string().optional(),
+  /** JSON array of chat models: [{"id","provider","upstream","contextWindow","price":{...}}]. */
+  MODELS_JSON: z.string().optional(),
+  DEFAULT_MODEL: z.string().min(1).optional(),
+  /** Run the embedded engine / in-process ingestion even when shared services are configured. */
+  INGEST_IN_PROCESS: bool.optional(),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Raw environment, for provider API keys named by PROVIDERS_JSON (apiKeyEnv). */
+  secrets: Record<string, string | undefined>;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming each bad variable and what is allowed. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" (docker-compose and shells often export VAR=).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const name = i.path.join(".");
+      return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`);
+  }
+  return { ...result.data, secrets: env };
+}
+
+/** The embedded profile runs everything in one process; production profile uses shared services. */
+export function profileOf(config: Config): "embedded" | "production" {
+  return config.DATABASE_URL ? "production" : "embedded";
+}

@@ -1,0 +1,72 @@
+import type { Config } from "./config.js";
+import type { Database } from "./db/client.js";
+import type { Embedder } from "./models/types.js";
+import type { VectorIndex } from "./vector/types.js";
+
+/** The subset of pino the app uses, so the edge entry can pass a console-backed logger. */
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<boolean>;
+}
+
+/** Request metrics sink; prom-client in Node, absent on the edge. */
+export interface HttpMetrics {
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export type ApiScope = "admin" | "ingest" | "query";
+
+/** Who is calling, resolved from the API key by the auth middleware and nowhere else. */
+export interface AuthContext {
+  keyId: string;
+  /** Null for platform admin keys. */
+  tenantId: string | null;
+  scopes: ApiScope[];
+  /** When set, the key may only see these knowledge bases. */
+  kbIds: string[] | null;
+  platform: boolean;
+}
+
+/** A tenant-bound caller: what every tenant-scoped service verb receives. */
+export interface TenantAuth extends AuthContext {
+  tenantId: string;
+}
+
+/** Everything the app is built from; entries compose it, tests construct it directly. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  metrics?: HttpMetrics;
+  readiness: ReadinessCheck[];
+  vectors?: VectorIndex;
+  embedder?: Embedder;
+  /** Ingestion's part of deleting a knowledge base (blobs, documents); returns what it removed. */
+  onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
+  /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
+  lifecycle: { draining: boolean };
+}
+
+export interface ServiceCtx {
+  deps: AppDeps;
+  auth: TenantAuth;
+  requestId: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    logger: Logger;
+    auth: AuthContext;
+  };
+};

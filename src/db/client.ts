@@ -1,0 +1,17 @@
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "./schema.js";
+
+/** The drizzle database, whichever driver is underneath (PGlite or node-postgres). */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly kind: "pglite" | "postgres";
+  readonly db: Db;
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Folder of the drizzle-kit migrations, resolved from this file so it works from any cwd. */
+export const migrationsFolder = new URL("./migrations", import.meta.url).pathname;

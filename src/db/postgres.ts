@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { type Database, type Db, migrationsFolder } from "./client.js";
+import * as schema from "./schema.js";
+
+export interface PostgresOptions {
+  url: string;
+  poolMax?: number;
+  /** Run everything inside this schema (tests isolate themselves this way); created if missing. */
+  searchPath?: string;
+}
+
+/** A PostgreSQL server over a connection pool; connections open lazily, so constructing never blocks. */
+export function openPostgres(opts: PostgresOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+  return {
+    kind: "postgres",
+    db,
+    migrate: async () => {
+      if (opts.searchPath) await pool.query(`create schema if not exists "${opts.searchPath}"`);
+      await migrate(drizzle({ client: pool, schema }), {
+        migrationsFolder,
+        migrationsSchema: opts.searchPath ?? "drizzle",
+      });
+    },
+    ping: async () => {
+      try {
+        await db.execute(sql`select 1`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}

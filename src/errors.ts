@@ -1,0 +1,103 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * The one error type of the API. Every 4xx/5xx leaves the service through `problemResponse`
+ * with the same body: { type, title, status, detail, code, requestId, errors? }.
+ */
+export const ERROR_CODES = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  payment_required: 402,
+  budget_exceeded: 402,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  not_implemented: 501,
+  upstream_error: 502,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  bad_request: "Bad request",
+  validation_failed: "Validation failed",
+  unauthorized: "Unauthorized",
+  payment_required: "Payment required",
+  budget_exceeded: "Budget exceeded",
+  forbidden: "Forbidden",
+  not_found: "Not found",
+  method_not_allowed: "Method not allowed",
+  conflict: "Conflict",
+  payload_too_large: "Payload too large",
+  unsupported_media_type: "Unsupported media type",
+  rate_limited: "Too many requests",
+  internal_error: "Internal server error",
+  not_implemented: "Not implemented",
+  upstream_error: "Upstream error",
+  unavailable: "Service unavailable",
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; data?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code];
+  }
+}
+
+/** Domain errors thrown by service verbs; routes never need to catch them. */
+export const notFound = (what: string, id: string) =>
+  new ApiError("not_found", `${what} ${id} does not exist or is not visible to this API key.`);
+export const forbidden = (message: string) => new ApiError("forbidden", message);
+export const conflict = (message: string) => new ApiError("conflict", message);
+
+export function problemBody(err: ApiError, requestId: string | undefined) {
+  return {
+    type: `https://docs.ai-hub.dev/errors/${err.code}`,
+    title: TITLES[err.code],
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    requestId: requestId ?? null,
+    ...(err.extra.errors ? { errors: err.extra.errors } : {}),
+    ...(err.extra.data ?? {}),
+  };
+}
+
+export function problemResponse(c: Context, err: ApiError): Response {
+  const headers: Record<string, string> = { "content-type": "application/problem+json", ...err.extra.headers };
+  const body = problemBody(err, c.get("requestId" as never) as string | undefined);
+  return c.body(JSON.stringify(body), err.status as ContentfulStatusCode, headers);
+}
+
+/** Maps anything thrown to an ApiError; unknown errors become a 500 that reveals nothing internal. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    const code = (Object.entries(ERROR_CODES).find(([, s]) => s === err.status)?.[0] ?? "bad_request") as ErrorCode;
+    return new ApiError(code, err.message || TITLES[code]);
+  }
+  const known = err as { name?: string };
+  if (known?.name === "VectorStoreUnavailableError") {
+    return new ApiError("unavailable", (err as Error).message, { headers: { "retry-after": "5" } });
+  }
+  return new ApiError("internal_error", "Something went wrong on our side. Retry later; if it persists, report the requestId.");
+}

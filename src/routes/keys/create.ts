@@ -1,0 +1,41 @@
+import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { serviceCtx } from "../../auth/middleware.js";
+import type { AppEnv } from "../../context.js";
+import { createKey } from "../../services/keys/create.js";
+import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
+import { CreateKeyBody, KeyCreatedSchema, toKeyCreated } from "./schema.js";
+
+export const route = createRoute({
+  method: "post",
+  path: "/keys",
+  tags: ["API keys"],
+  summary: "Create an API key for this tenant (scope admin)",
+  security,
+  request: { body: jsonBody(CreateKeyBody) },
+  responses: {
+    201: jsonResponse(KeyCreatedSchema, "The new key; `key` is shown only once."),
+    ...errorResponses(403, 404),
+  },
+});
+
+export type CreateKeyRequest = z.infer<typeof CreateKeyBody>;
+export type CreateKeyResult = z.infer<typeof KeyCreatedSchema>;
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const ctx = serviceCtx(c, "admin");
+    const b = c.req.valid("json");
+    const row = await createKey({
+      ctx,
+      input: {
+        name: b.name,
+        scopes: b.scopes,
+        knowledgeBaseIds: b.knowledge_base_ids ?? null,
+        expiresAt: b.expires_at ? new Date(b.expires_at) : null,
+        monthlyBudgetMicros: b.monthly_budget_usd == null ? null : Math.round(b.monthly_budget_usd * 1e6),
+        rateLimitPerMinute: b.rate_limit_per_minute ?? null,
+      },
+    });
+    return c.json(toKeyCreated(row), 201);
+  });
+}

@@ -1,0 +1,10 @@
+import { newRouter } from "../common.js";
+import * as create from "./create.js";
+import * as list from "./list.js";
+
+export function tenantRoutes() {
+  const app = newRouter();
+  create.register(app);
+  list.register(app);
+  return app;
+}

@@ -1,0 +1,24 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { ServiceCtx } from "../../context.js";
+import { auditLog } from "../../db/schema.js";
+
+export interface ListAuditInput {
+  limit: number;
+  cursor?: string;
+  action?: string;
+}
+
+/** Newest first; `nextCursor` is the id to pass as `cursor` for the next page. */
+export async function listAudit({ ctx, input }: { ctx: ServiceCtx; input: ListAuditInput }) {
+  const conds = [eq(auditLog.tenantId, ctx.auth.tenantId)];
+  if (input.cursor) conds.push(lt(auditLog.id, input.cursor));
+  if (input.action) conds.push(eq(auditLog.action, input.action));
+  const rows = await ctx.deps.database.db
+    .select()
+    .from(auditLog)
+    .where(and(...conds))
+    .orderBy(desc(auditLog.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+}

@@ -1,0 +1,71 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { ApiScope, ServiceCtx } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { apiKeys, knowledgeBases } from "../../db/schema.js";
+import { ApiError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { generateKey } from "../../auth/keys.js";
+import { recordAudit } from "../audit/record.js";
+
+export interface CreateKeyInput {
+  name: string;
+  scopes: ApiScope[];
+  knowledgeBaseIds?: string[] | null;
+  expiresAt?: Date | null;
+  monthlyBudgetMicros?: number | null;
+  rateLimitPerMinute?: number | null;
+}
+
+export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: CreateKeyInput }) {
+  const { db } = ctx.deps.database;
+  const tenantId = ctx.auth.tenantId;
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+    throw new ApiError("validation_failed", "expires_at must be in the future.", {
+      errors: [{ field: "expires_at", message: "must be in the future" }],
+    });
+  }
+  const kbIds = input.knowledgeBaseIds ? [...new Set(input.knowledgeBaseIds)] : null;
+  // A restricted key can only hand out what it can see itself.
+  if (ctx.auth.kbIds && (!kbIds || kbIds.some((id) => !ctx.auth.kbIds!.includes(id)))) {
+    throw new ApiError("forbidden", "This key is restricted to some knowledge bases; a key it creates must be too.");
+  }
+  if (kbIds?.length) {
+    const found = await db
+      .select({ id: knowledgeBases.id })
+      .from(knowledgeBases)
+      .where(and(eq(knowledgeBases.tenantId, tenantId), inArray(knowledgeBases.id, kbIds)));
+    const missing = kbIds.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length) {
+      throw new ApiError("not_found", `Knowledge base(s) not found: ${missing.join(", ")}.`);
+    }
+  }
+  const { key, prefix, hash } = generateKey();
+  const id = newId("key");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        id,
+        tenantId,
+        name: input.name,
+        prefix,
+        hash,
+        scopes: [...new Set(input.scopes)],
+        kbIds,
+        expiresAt: input.expiresAt ?? null,
+        monthlyBudgetMicros: input.monthlyBudgetMicros ?? null,
+        rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+      })
+      .returning();
+    await recordAudit(tx as unknown as Db, {
+      tenantId,
+      actorKeyId: ctx.auth.keyId,
+      action: "key.create",
+      resourceType: "key",
+      resourceId: id,
+      detail: { name: input.name, scopes: input.scopes, knowledgeBaseIds: kbIds },
+      requestId: ctx.requestId,
+    });
+    return { ...row!, plaintext: key };
+  });
+}

@@ -1,0 +1,55 @@
+import type { ServiceCtx } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { knowledgeBases } from "../../db/schema.js";
+import { ApiError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { recordAudit } from "../audit/record.js";
+import { KB_LIMITS, type KbLanguage, overlapProblem, type PromptTemplateName } from "./settings.js";
+
+export interface CreateKbInput {
+  name: string;
+  description?: string;
+  language?: KbLanguage;
+  chunkSize?: number;
+  chunkOverlap?: number;
+  promptTemplate?: PromptTemplateName;
+}
+
+export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input: CreateKbInput }) {
+  const chunkSize = input.chunkSize ?? KB_LIMITS.chunkSize.default;
+  const chunkOverlap = input.chunkOverlap ?? Math.min(KB_LIMITS.chunkOverlap.default, Math.floor(chunkSize / 4));
+  const problem = overlapProblem(chunkSize, chunkOverlap);
+  if (problem) {
+    throw new ApiError("validation_failed", problem, { errors: [{ field: "chunk_overlap", message: problem }] });
+  }
+  if (ctx.auth.kbIds) {
+    throw new ApiError("forbidden", "A key restricted to some knowledge bases cannot create new ones.");
+  }
+  const id = newId("kb");
+  const { db } = ctx.deps.database;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(knowledgeBases)
+      .values({
+        id,
+        tenantId: ctx.auth.tenantId,
+        name: input.name,
+        description: input.description ?? "",
+        language: input.language ?? "auto",
+        chunkSize,
+        chunkOverlap,
+        promptTemplate: input.promptTemplate ?? "qa",
+      })
+      .returning();
+    await recordAudit(tx as unknown as Db, {
+      tenantId: ctx.auth.tenantId,
+      actorKeyId: ctx.auth.keyId,
+      action: "knowledge_base.create",
+      resourceType: "knowledge_base",
+      resourceId: id,
+      detail: { name: input.name },
+      requestId: ctx.requestId,
+    });
+    return row!;
+  });
+}

@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import type { ServiceCtx } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { knowledgeBases } from "../../db/schema.js";
+import { recordAudit } from "../audit/record.js";
+import { loadVisibleKb } from "./get.js";
+
+/**
+ * Removes the knowledge base with its vectors first (so a crash in between never leaves searchable
+ * points for rows that are gone), then the rows (documents, versions, chunks cascade).
+ */
+export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
+  const { db } = ctx.deps.database;
+  const kb = await loadVisibleKb(db, ctx, input.id);
+  const points = ctx.deps.vectors ? await ctx.deps.vectors.delete(ctx.auth.tenantId, { kbId: kb.id }) : 0;
+  const removed = ctx.deps.onKnowledgeBaseDelete
+    ? await ctx.deps.onKnowledgeBaseDelete(ctx, kb.id)
+    : { documents: 0, bytes: 0 };
+  await db.transaction(async (tx) => {
+    await tx.delete(knowledgeBases).where(eq(knowledgeBases.id, kb.id));
+    await recordAudit(tx as unknown as Db, {
+      tenantId: ctx.auth.tenantId,
+      actorKeyId: ctx.auth.keyId,
+      action: "knowledge_base.delete",
+      resourceType: "knowledge_base",
+      resourceId: kb.id,
+      detail: { name: kb.name, points, ...removed },
+      requestId: ctx.requestId,
+    });
+  });
+  return { id: kb.id, deleted: true as const, points, ...removed };
+}

@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import type { ServiceCtx } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { knowledgeBases } from "../../db/schema.js";
+import { ApiError } from "../../errors.js";
+import { recordAudit } from "../audit/record.js";
+import type { CreateKbInput } from "./create.js";
+import { loadVisibleKb } from "./get.js";
+import { overlapProblem } from "./settings.js";
+
+/** Chunking changes apply to documents ingested afterwards; existing chunks are kept as they are. */
+export async function updateKnowledgeBase({
+  ctx,
+  input,
+}: {
+  ctx: ServiceCtx;
+  input: { id: string; patch: Partial<CreateKbInput> };
+}) {
+  const { db } = ctx.deps.database;
+  return db.transaction(async (tx) => {
+    const current = await loadVisibleKb(tx as unknown as Db, ctx, input.id);
+    const next = { ...current, ...stripUndefined(input.patch) };
+    const problem = overlapProblem(next.chunkSize, next.chunkOverlap);
+    if (problem) {
+      throw new ApiError("validation_failed", problem, { errors: [{ field: "chunk_overlap", message: problem }] });
+    }
+    const [row] = await tx
+      .update(knowledgeBases)
+      .set({ ...stripUndefined(input.patch), updatedAt: new Date() })
+      .where(eq(knowledgeBases.id, input.id))
+      .returning();
+    await recordAudit(tx as unknown as Db, {
+      tenantId: ctx.auth.tenantId,
+      actorKeyId: ctx.auth.keyId,
+      action: "knowledge_base.update",
+      resourceType: "knowledge_base",
+      resourceId: input.id,
+      detail: { changed: Object.keys(stripUndefined(input.patch)) },
+      requestId: ctx.requestId,
+    });
+    return row!;
+  });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
