@@ -52,6 +52,8 @@ export interface Scope {
   docIds?: string[];
   /** Only these document versions (used to hide versions that are not ready yet). */
   docVersions?: string[];
+  /** Never these document versions (versions still indexing, or replaced, stay invisible). */
+  excludeDocVersions?: string[];
   meta?: MetaFilter;
 }
 

@@ -1,0 +1,69 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { ConfigError, parseConfig, profileOf } from "./config.js";
+import { createLogger } from "./logger.js";
+import { composeRuntime } from "./runtime/compose.js";
+import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
+
+/** Node entry: config -> runtime -> app -> serve, plus graceful shutdown. */
+async function main() {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const runtime = await composeRuntime(config, logger);
+  const { deps } = runtime;
+  const { created } = await ensurePlatformKey(deps.database.db, config.ADMIN_API_KEY);
+  const app = createApp(deps);
+
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+    const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
+    const lines = [
+      `AI Hub listening on ${base} (${profileOf(config)} profile, data in ${config.DATA_DIR})`,
+      `API reference: ${base}/docs   OpenAPI: ${base}/openapi.json`,
+    ];
+    if (created) {
+      lines.push(
+        "",
+        "Platform admin key (shown once, store it now):",
+        `  ${created}`,
+        `Create a tenant: curl -X POST ${base}/v1/tenants -H 'authorization: Bearer ${created}' -H 'content-type: application/json' -d '{"name":"Acme"}'`,
+      );
+    }
+    process.stdout.write(`${lines.join("\n")}\n`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining in-flight requests");
+    deps.lifecycle.draining = true;
+    const force = setTimeout(() => {
+      logger.warn("drain timeout reached; closing remaining connections");
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    // close() stops accepting and resolves once in-flight requests and open streams have ended.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    await runtime.close();
+    clearTimeout(force);
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("AI Hub failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

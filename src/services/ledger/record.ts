@@ -1,0 +1,51 @@
+import type { Db } from "../../db/client.js";
+import { usageLedger } from "../../db/schema.js";
+import { newId } from "../../ids.js";
+
+export type LedgerStatus = "ok" | "failed" | "aborted" | "cut_off";
+
+export interface LedgerEntry {
+  tenantId: string;
+  keyId: string | null;
+  requestId?: string | null;
+  kind: "chat" | "embedding";
+  kbIds?: string[];
+  model: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedInputTokens?: number;
+  embeddingTokens?: number;
+  /** Integer micro-dollars, computed by models/cost.ts; never a float sum. */
+  costMicros: number;
+  usageSource: "provider" | "estimated";
+  latencyMs?: number | null;
+  ttftMs?: number | null;
+  status: LedgerStatus;
+  errorCode?: string | null;
+}
+
+/** One row per model call (chat or embedding), written whether the call succeeded, failed or was aborted. */
+export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
+  if (!Number.isSafeInteger(e.costMicros)) throw new Error(`costMicros must be an integer, got ${e.costMicros}`);
+  const id = newId("use");
+  await db.insert(usageLedger).values({
+    id,
+    tenantId: e.tenantId,
+    keyId: e.keyId,
+    requestId: e.requestId ?? null,
+    kind: e.kind,
+    kbIds: e.kbIds ?? [],
+    model: e.model,
+    inputTokens: e.inputTokens ?? 0,
+    outputTokens: e.outputTokens ?? 0,
+    cachedInputTokens: e.cachedInputTokens ?? 0,
+    embeddingTokens: e.embeddingTokens ?? 0,
+    costMicros: e.costMicros,
+    usageSource: e.usageSource,
+    latencyMs: e.latencyMs ?? null,
+    ttftMs: e.ttftMs ?? null,
+    status: e.status,
+    errorCode: e.errorCode ?? null,
+  });
+  return id;
+}
