@@ -13,5 +13,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Folder of the drizzle-kit migrations, resolved from this file so it works from any cwd. */
-export const migrationsFolder = new URL("./migrations", import.meta.url).pathname;
+/**
+ * Folder of the drizzle-kit migrations, resolved from this file so it works from any cwd. A function,
+ * not a constant: on the edge import.meta.url is not a file URL, and migrations are never run there.
+ */
+export const migrationsFolder = () => new URL("./migrations", import.meta.url).pathname;

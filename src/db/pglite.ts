@@ -15,7 +15,7 @@ export async function openPglite(dir?: string): Promise<Database> {
   return {
     kind: "pglite",
     db,
-    migrate: () => migrate(drizzle({ client, schema }), { migrationsFolder }),
+    migrate: () => migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() }),
     ping: async () => {
       try {
         await db.execute(sql`select 1`);

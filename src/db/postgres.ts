@@ -29,7 +29,7 @@ export function openPostgres(opts: PostgresOptions): Database {
     migrate: async () => {
       if (opts.searchPath) await pool.query(`create schema if not exists "${opts.searchPath}"`);
       await migrate(drizzle({ client: pool, schema }), {
-        migrationsFolder,
+        migrationsFolder: migrationsFolder(),
         migrationsSchema: opts.searchPath ?? "drizzle",
       });
     },
