@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the first match of `re` in stdout+stderr, or rejects after `ms`. */
+  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/** Starts a TypeScript entry with tsx under the project's Node, capturing its output. */
+export function spawnTs(entry: string, env: Record<string, string>): Spawned {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => out,
+    waitFor(re, ms = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(re);
+          if (m) {
+            cleanup();
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${re}; output so far:\n${out.slice(-3000)}`));
+        }, ms);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        exited.then(() => setTimeout(check, 0));
+        check();
+      });
+    },
+  };
+}
