@@ -5,12 +5,16 @@ import { authenticate } from "./auth/middleware.js";
 import type { AppDeps } from "./context.js";
 import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
+import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { newRouter } from "./routes/common.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
+import { modelRoutes } from "./routes/models/index.js";
 import { opsRoutes } from "./routes/ops/index.js";
+import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
+import { usageRoutes } from "./routes/usage/index.js";
 
 export const API_VERSION = "0.1.0";
 
@@ -40,7 +44,10 @@ export function createApp(deps: AppDeps) {
   });
 
   // Support bots call the API from web pages; keys travel in headers, never cookies.
-  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["authorization", "content-type", "x-request-id"], maxAge: 600 }));
+  app.use(
+    "/v1/*",
+    cors({ origin: "*", allowHeaders: ["authorization", "content-type", "x-request-id"], maxAge: 600 }),
+  );
 
   const jsonLimit = bodyLimit({
     maxSize: deps.config.MAX_JSON_KB * 1024,
@@ -59,6 +66,10 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", keyRoutes());
   app.route("/v1", knowledgeBaseRoutes());
   app.route("/v1", auditRoutes());
+  app.route("/v1", searchRoutes());
+  app.route("/v1", askRoutes());
+  app.route("/v1", modelRoutes());
+  app.route("/v1", usageRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -70,7 +81,8 @@ export function createApp(deps: AppDeps) {
     info: {
       title: "AI Hub API",
       version: API_VERSION,
-      description: "Multi-tenant RAG document question answering: knowledge bases, ingestion, search and ask.",
+      description:
+        "Multi-tenant RAG document question answering: knowledge bases, ingestion, search and ask.",
     },
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "AI Hub API reference" }));

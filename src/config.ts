@@ -26,12 +26,17 @@ export const configSchema = z.object({
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   /** Pool size for DATABASE_URL connections. */
   DATABASE_POOL_MAX: intFrom(1, 200).default(10),
+  /** Keep all tables in this PostgreSQL schema (search_path) instead of public: isolated tests, shared servers. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase PostgreSQL identifier (a-z, 0-9, _)")
+    .optional(),
   REDIS_URL: url(["redis", "rediss"]).optional(),
   QDRANT_URL: url(["http", "https"]).optional(),
   QDRANT_API_KEY: z.string().min(1).optional(),
   ADMIN_API_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9_\-]{24,128}$/, "must be 24-128 characters of A-Z a-z 0-9 _ -")
+    .regex(/^[A-Za-z0-9_-]{24,128}$/, "must be 24-128 characters of A-Z a-z 0-9 _ -")
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest accepted JSON request body. */
@@ -39,6 +44,17 @@ export const configSchema = z.object({
   MAX_UPLOAD_MB: intFrom(1, 2048).default(50),
   SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
   WORKER_CONCURRENCY: intFrom(1, 64).default(2),
+  /** BullMQ key prefix and queue name: separate deployments (or tests) sharing one Redis use different ones. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-.]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 _ - .")
+    .default("aihub"),
+  /** How long a worker's claim on a job lasts without renewal; a killed worker's job is retried after about this long. */
+  WORKER_LOCK_MS: intFrom(1_000, 600_000).default(30_000),
+  /** How often workers look for jobs whose worker died (BullMQ stalled-job check). */
+  WORKER_STALLED_INTERVAL_MS: intFrom(500, 600_000).default(30_000),
+  /** Times a job may be recovered from a dead worker before it fails. */
+  WORKER_MAX_STALLED_COUNT: intFrom(0, 100).default(3),
   /** Requests per minute per API key on /v1 routes (0 disables). */
   RATE_LIMIT_PER_MINUTE: intFrom(0, 1_000_000).default(600),
   /** Dense dimension of the offline embedder. */
@@ -73,7 +89,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       const name = i.path.join(".");
       return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${i.message}`;
     });
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`);
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`,
+    );
   }
   return { ...result.data, secrets: env };
 }

@@ -1,6 +1,8 @@
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import type { ModelRegistry } from "./models/registry.js";
 import type { Embedder } from "./models/types.js";
+import type { RateLimiter } from "./ratelimit/types.js";
 import type { VectorIndex } from "./vector/types.js";
 
 /** The subset of pino the app uses, so the edge entry can pass a console-backed logger. */
@@ -50,6 +52,10 @@ export interface AppDeps {
   readiness: ReadinessCheck[];
   vectors?: VectorIndex;
   embedder?: Embedder;
+  /** Chat models for /v1/ask; absent means only the offline `extractive` model. */
+  models?: ModelRegistry;
+  /** Per-key request limiter; absent means an in-process one. */
+  rateLimiter?: RateLimiter;
   /** Ingestion's part of deleting a knowledge base (blobs, documents); returns what it removed. */
   onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */

@@ -18,7 +18,9 @@ interface EdgeEnv {
 
 function consoleLogger(bindings: Record<string, unknown> = {}): Logger {
   const emit = (level: string) => (obj: object | string, msg?: string) =>
-    console.log(JSON.stringify({ level, ...bindings, ...(typeof obj === "string" ? { msg: obj } : { ...obj, msg }) }));
+    console.log(
+      JSON.stringify({ level, ...bindings, ...(typeof obj === "string" ? { msg: obj } : { ...obj, msg }) }),
+    );
   return {
     info: emit("info"),
     warn: emit("warn"),
@@ -48,8 +50,16 @@ function build(env: EdgeEnv) {
     embedder,
   };
   if (config.QDRANT_URL) {
-    const client = new QdrantClient({ url: config.QDRANT_URL, apiKey: config.QDRANT_API_KEY, checkCompatibility: false });
-    const vectors = new QdrantIndex({ client, collection: collectionNameFor(embedder.id), dimension: embedder.dimension });
+    const client = new QdrantClient({
+      url: config.QDRANT_URL,
+      apiKey: config.QDRANT_API_KEY,
+      checkCompatibility: false,
+    });
+    const vectors = new QdrantIndex({
+      client,
+      collection: collectionNameFor(embedder.id),
+      dimension: embedder.dimension,
+    });
     deps.vectors = vectors;
     deps.readiness.push({ name: "vectors", check: () => vectors.ping() });
   }

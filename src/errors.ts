@@ -56,7 +56,11 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; data?: Record<string, unknown> } = {},
+    readonly extra: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      data?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.status = ERROR_CODES[code];
@@ -83,7 +87,10 @@ export function problemBody(err: ApiError, requestId: string | undefined) {
 }
 
 export function problemResponse(c: Context, err: ApiError): Response {
-  const headers: Record<string, string> = { "content-type": "application/problem+json", ...err.extra.headers };
+  const headers: Record<string, string> = {
+    "content-type": "application/problem+json",
+    ...err.extra.headers,
+  };
   const body = problemBody(err, c.get("requestId" as never) as string | undefined);
   return c.body(JSON.stringify(body), err.status as ContentfulStatusCode, headers);
 }
@@ -92,12 +99,16 @@ export function problemResponse(c: Context, err: ApiError): Response {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
-    const code = (Object.entries(ERROR_CODES).find(([, s]) => s === err.status)?.[0] ?? "bad_request") as ErrorCode;
+    const code = (Object.entries(ERROR_CODES).find(([, s]) => s === err.status)?.[0] ??
+      "bad_request") as ErrorCode;
     return new ApiError(code, err.message || TITLES[code]);
   }
   const known = err as { name?: string };
   if (known?.name === "VectorStoreUnavailableError") {
     return new ApiError("unavailable", (err as Error).message, { headers: { "retry-after": "5" } });
   }
-  return new ApiError("internal_error", "Something went wrong on our side. Retry later; if it persists, report the requestId.");
+  return new ApiError(
+    "internal_error",
+    "Something went wrong on our side. Retry later; if it persists, report the requestId.",
+  );
 }

@@ -18,9 +18,14 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     });
   }
   const { database } = c.get("deps");
-  const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.hash, hashKey(match[1]!))).limit(1);
+  const [row] = await database.db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, hashKey(match[1]!)))
+    .limit(1);
   if (!row) throw new ApiError("unauthorized", "Unknown API key. Check that it was copied whole.");
-  if (row.revokedAt) throw new ApiError("unauthorized", `API key ${row.prefix}… was revoked. Use another key.`);
+  if (row.revokedAt)
+    throw new ApiError("unauthorized", `API key ${row.prefix}… was revoked. Use another key.`);
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
     throw new ApiError("unauthorized", `API key ${row.prefix}… expired at ${row.expiresAt.toISOString()}.`);
   }
@@ -71,7 +76,9 @@ export function canSeeKb(auth: TenantAuth, kbId: string): boolean {
 }
 
 /** For reads any tenant key may do (listing and viewing knowledge bases): tenancy only, no scope. */
-export function tenantCtx(c: { get: <K extends keyof AppEnv["Variables"]>(k: K) => AppEnv["Variables"][K] }): ServiceCtx {
+export function tenantCtx(c: {
+  get: <K extends keyof AppEnv["Variables"]>(k: K) => AppEnv["Variables"][K];
+}): ServiceCtx {
   const auth = c.get("auth");
   if (auth.platform || auth.tenantId === null) requireTenant(auth, "admin");
   return { deps: c.get("deps"), auth: auth as TenantAuth, requestId: c.get("requestId") };

@@ -1,16 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-
-  index,
-  integer,
-  jsonb,
-  pgTable,
-
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * One schema for PGlite and PostgreSQL. Ids are typed prefixes with a time-ordered body (see ids.ts),
@@ -90,9 +79,7 @@ export const documents = pgTable(
   },
   (t) => [
     index("documents_kb_idx").on(t.tenantId, t.kbId, t.id),
-    uniqueIndex("documents_external_idx")
-      .on(t.kbId, t.externalId)
-      .where(sql`${t.externalId} is not null`),
+    uniqueIndex("documents_external_idx").on(t.kbId, t.externalId).where(sql`${t.externalId} is not null`),
   ],
 );
 

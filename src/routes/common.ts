@@ -12,7 +12,9 @@ export function newRouter() {
           message: i.message,
         }));
         const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-        throw new ApiError("validation_failed", `Request ${result.target} is invalid: ${summary}`, { errors });
+        throw new ApiError("validation_failed", `Request ${result.target} is invalid: ${summary}`, {
+          errors,
+        });
       }
     },
   });
@@ -32,7 +34,9 @@ export const ProblemSchema = z
     type: z.string().openapi({ example: "https://docs.ai-hub.dev/errors/not_found" }),
     title: z.string().openapi({ example: "Not found" }),
     status: z.number().int().openapi({ example: 404 }),
-    detail: z.string().openapi({ example: "Knowledge base kb_01 does not exist or is not visible to this API key." }),
+    detail: z
+      .string()
+      .openapi({ example: "Knowledge base kb_01 does not exist or is not visible to this API key." }),
     code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
     requestId: z.string().nullable().openapi({ example: "req_01hx..." }),
     errors: z
@@ -71,11 +75,7 @@ export function errorResponses(...statuses: number[]) {
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size (1-200)." }),
-  cursor: z
-    .string()
-    .max(64)
-    .optional()
-    .openapi({ description: "The `next_cursor` of the previous page." }),
+  cursor: z.string().max(64).optional().openapi({ description: "The `next_cursor` of the previous page." }),
 });
 
 export const security = [{ bearerAuth: [] }];

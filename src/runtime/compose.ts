@@ -34,11 +34,19 @@ export async function composeRuntime(config: Config, logger: Logger): Promise<Ru
     let vectorUrl = config.QDRANT_URL;
     if (!vectorUrl) {
       const { startEngine } = await import("../vector/engine/index.js");
-      const engine = await startEngine({ dataDir: join(config.DATA_DIR, "vectors"), host: "127.0.0.1", port: 0 });
+      const engine = await startEngine({
+        dataDir: join(config.DATA_DIR, "vectors"),
+        host: "127.0.0.1",
+        port: 0,
+      });
       closers.push(() => engine.close());
       vectorUrl = engine.url;
     }
-    const client = new QdrantClient({ url: vectorUrl, apiKey: config.QDRANT_API_KEY, checkCompatibility: false });
+    const client = new QdrantClient({
+      url: vectorUrl,
+      apiKey: config.QDRANT_API_KEY,
+      checkCompatibility: false,
+    });
     const embedder = createEmbedder(config);
     const vectors = new QdrantIndex({
       client,

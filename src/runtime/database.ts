@@ -6,7 +6,11 @@ import { openPostgres } from "../db/postgres.js";
 /** DATABASE_URL selects PostgreSQL; otherwise embedded PGlite under DATA_DIR/pg. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   if (config.DATABASE_URL) {
-    return openPostgres({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+    return openPostgres({
+      url: config.DATABASE_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      searchPath: config.DATABASE_SCHEMA,
+    });
   }
   // Imported lazily so production and edge bundles never load the WASM Postgres.
   const { openPglite } = await import("../db/pglite.js");

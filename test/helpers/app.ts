@@ -11,7 +11,11 @@ export const PLATFORM_KEY = "test_platform_admin_key_0123456789";
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
-  call(method: string, path: string, opts?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{
+  call(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
     status: number;
     body: any;
     headers: Headers;
@@ -19,7 +23,11 @@ export interface TestApp {
   /** Creates a tenant through the API and returns its id and admin key. */
   newTenant(name?: string): Promise<{ tenantId: string; adminKey: string }>;
   /** Creates a key with the given scopes for a tenant (through the API). */
-  newKey(adminKey: string, scopes: string[], extra?: Record<string, unknown>): Promise<{ id: string; key: string }>;
+  newKey(
+    adminKey: string,
+    scopes: string[],
+    extra?: Record<string, unknown>,
+  ): Promise<{ id: string; key: string }>;
 }
 
 export async function createTestApp(
@@ -66,7 +74,10 @@ export async function createTestApp(
       return { tenantId: r.body.tenant.id, adminKey: r.body.key.key };
     },
     async newKey(adminKey, scopes, extra = {}) {
-      const r = await call("POST", "/v1/keys", { key: adminKey, body: { name: `k-${scopes.join("-")}`, scopes, ...extra } });
+      const r = await call("POST", "/v1/keys", {
+        key: adminKey,
+        body: { name: `k-${scopes.join("-")}`, scopes, ...extra },
+      });
       if (r.status !== 201) throw new Error(`key create failed: ${r.status} ${JSON.stringify(r.body)}`);
       return { id: r.body.id, key: r.body.key };
     },

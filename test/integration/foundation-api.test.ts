@@ -27,10 +27,21 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
     expect(adminKey).toMatch(/^aih_[0-9a-z]{8}_[0-9a-z]{32}$/);
     const created = await t.call("POST", "/v1/knowledge-bases", {
       key: adminKey,
-      body: { name: "Manuals", description: "All manuals", language: "en", chunk_size: 300, chunk_overlap: 40 },
+      body: {
+        name: "Manuals",
+        description: "All manuals",
+        language: "en",
+        chunk_size: 300,
+        chunk_overlap: 40,
+      },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "Manuals", chunk_size: 300, chunk_overlap: 40, prompt_template: "qa" });
+    expect(created.body).toMatchObject({
+      name: "Manuals",
+      chunk_size: 300,
+      chunk_overlap: 40,
+      prompt_template: "qa",
+    });
     const id = created.body.id;
     expect(id).toMatch(/^kb_/);
 
@@ -43,7 +54,11 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
       body: { prompt_template: "strict", description: "changed" },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ prompt_template: "strict", description: "changed", name: "Manuals" });
+    expect(patched.body).toMatchObject({
+      prompt_template: "strict",
+      description: "changed",
+      name: "Manuals",
+    });
 
     const got = await t.call("GET", `/v1/knowledge-bases/${id}`, { key: adminKey });
     expect(got.body.description).toBe("changed");
@@ -69,7 +84,9 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
     const first = await t.call("GET", "/v1/keys?limit=2", { key: adminKey });
     expect(first.body.data).toHaveLength(2);
     expect(first.body.next_cursor).toBeTruthy();
-    const second = await t.call("GET", `/v1/keys?limit=2&cursor=${first.body.next_cursor}`, { key: adminKey });
+    const second = await t.call("GET", `/v1/keys?limit=2&cursor=${first.body.next_cursor}`, {
+      key: adminKey,
+    });
     expect(second.body.data).toHaveLength(2);
     expect(second.body.next_cursor).toBeNull();
     const all = [...first.body.data, ...second.body.data].map((k: any) => k.id);
@@ -77,7 +94,9 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
     // Secrets never come back in listings.
     expect(JSON.stringify(first.body)).not.toMatch(/"key":/);
     const auditPage = await t.call("GET", "/v1/audit?limit=2", { key: adminKey });
-    const auditNext = await t.call("GET", `/v1/audit?limit=10&cursor=${auditPage.body.next_cursor}`, { key: adminKey });
+    const auditNext = await t.call("GET", `/v1/audit?limit=10&cursor=${auditPage.body.next_cursor}`, {
+      key: adminKey,
+    });
     expect(auditPage.body.data.length + auditNext.body.data.length).toBe(4); // tenant.create + 3 key.create
   });
 
@@ -86,7 +105,9 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
     const none = await t.call("GET", "/v1/knowledge-bases", { key: null });
     expect(none.status).toBe(401);
     problemShape(none.body, 401, "unauthorized");
-    const bogus = await t.call("GET", "/v1/knowledge-bases", { key: "aih_00000000_00000000000000000000000000000000" });
+    const bogus = await t.call("GET", "/v1/knowledge-bases", {
+      key: "aih_00000000_00000000000000000000000000000000",
+    });
     expect(bogus.status).toBe(401);
 
     const k = await t.newKey(adminKey, ["query"]);
@@ -142,7 +163,8 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
   it("answers 404 for every resource of another tenant", async () => {
     const a = await t.newTenant("A");
     const b = await t.newTenant("B");
-    const kbB = (await t.call("POST", "/v1/knowledge-bases", { key: b.adminKey, body: { name: "secret" } })).body;
+    const kbB = (await t.call("POST", "/v1/knowledge-bases", { key: b.adminKey, body: { name: "secret" } }))
+      .body;
     const keyB = await t.newKey(b.adminKey, ["query"]);
     const cases: [string, string, unknown?][] = [
       ["GET", `/v1/knowledge-bases/${kbB.id}`],
@@ -163,7 +185,9 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
     const auditA = await t.call("GET", "/v1/audit", { key: a.adminKey });
     expect(auditA.body.data.every((e: any) => e.resource_id !== kbB.id)).toBe(true);
     // B's key still works and B's KB is untouched.
-    expect((await t.call("GET", `/v1/knowledge-bases/${kbB.id}`, { key: keyB.key })).body.name).toBe("secret");
+    expect((await t.call("GET", `/v1/knowledge-bases/${kbB.id}`, { key: keyB.key })).body.name).toBe(
+      "secret",
+    );
   });
 
   it("hides knowledge bases outside a key's restriction", async () => {
@@ -183,7 +207,10 @@ describe.each<DbKind>(["pglite", "postgres"])("foundation API on %s", (kind) => 
     problemShape(wrongType.body, 400, "validation_failed");
     expect(wrongType.body.errors[0].field).toBe("name");
 
-    const unknown = await t.call("POST", "/v1/knowledge-bases", { key: adminKey, body: { name: "x", colour: "red" } });
+    const unknown = await t.call("POST", "/v1/knowledge-bases", {
+      key: adminKey,
+      body: { name: "x", colour: "red" },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors.map((e: any) => e.field)).toContain("colour");
 

@@ -15,7 +15,12 @@ describe("npm start (embedded profile)", () => {
   });
 
   async function start() {
-    const p = spawnTs("src/server.ts", { DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn" });
+    const p = spawnTs("src/server.ts", {
+      DATA_DIR: dataDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+    });
     procs.push(p);
     const [, base] = await p.waitFor(/listening on (http:\/\/localhost:\d+)/, 60_000);
     return { p, base: base! };
@@ -31,7 +36,11 @@ describe("npm start (embedded profile)", () => {
 
     const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
     const tenant = await (
-      await fetch(`${first.base}/v1/tenants`, { method: "POST", headers, body: JSON.stringify({ name: "Acme" }) })
+      await fetch(`${first.base}/v1/tenants`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: "Acme" }),
+      })
     ).json();
     const tenantHeaders = { authorization: `Bearer ${tenant.key.key}`, "content-type": "application/json" };
     const kb = await fetch(`${first.base}/v1/knowledge-bases`, {

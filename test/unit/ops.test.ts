@@ -60,7 +60,9 @@ describe("ops endpoints and OpenAPI", () => {
     await t.call("GET", "/healthz", { key: null });
     const r = await t.call("GET", "/metrics", { key: null });
     expect(r.status).toBe(200);
-    expect(r.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\}/);
+    expect(r.body).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\}/,
+    );
     expect(r.body).toMatch(/process_resident_memory_bytes/);
   });
 
@@ -68,7 +70,14 @@ describe("ops endpoints and OpenAPI", () => {
     const r = await t.call("GET", "/openapi.json", { key: null });
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe("3.1.0");
-    for (const p of ["/v1/tenants", "/v1/keys", "/v1/keys/{id}", "/v1/knowledge-bases", "/v1/knowledge-bases/{id}", "/v1/audit"]) {
+    for (const p of [
+      "/v1/tenants",
+      "/v1/keys",
+      "/v1/keys/{id}",
+      "/v1/knowledge-bases",
+      "/v1/knowledge-bases/{id}",
+      "/v1/audit",
+    ]) {
       expect(r.body.paths[p], p).toBeDefined();
     }
     expect(r.body.components.schemas.Problem).toBeDefined();

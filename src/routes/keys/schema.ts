@@ -3,14 +3,17 @@ import type { apiKeys } from "../../db/schema.js";
 import { isoDate } from "../common.js";
 
 export const ScopeSchema = z.enum(["admin", "ingest", "query"]).openapi({
-  description: "admin: manage keys, knowledge bases, audit (implies all); ingest: upload/delete documents; query: search and ask.",
+  description:
+    "admin: manage keys, knowledge bases, audit (implies all); ingest: upload/delete documents; query: search and ask.",
 });
 
 export const KeySchema = z
   .object({
     id: z.string().openapi({ example: "key_01jc8w7k3m9x2p4q5r6s7t8v9w" }),
     name: z.string(),
-    prefix: z.string().openapi({ description: "Visible start of the key, to tell keys apart.", example: "aih_3kq9x2mz" }),
+    prefix: z
+      .string()
+      .openapi({ description: "Visible start of the key, to tell keys apart.", example: "aih_3kq9x2mz" }),
     scopes: z.array(ScopeSchema),
     knowledge_base_ids: z.array(z.string()).nullable(),
     monthly_budget_usd: z.number().nullable(),
@@ -35,7 +38,11 @@ export const CreateKeyBody = z
       .nullable()
       .optional()
       .openapi({ description: "Restrict the key to these knowledge bases (null = all)." }),
-    expires_at: z.iso.datetime({ offset: true }).nullable().optional().openapi({ example: "2027-01-01T00:00:00Z" }),
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .optional()
+      .openapi({ example: "2027-01-01T00:00:00Z" }),
     monthly_budget_usd: z.number().min(0).max(10_000_000).nullable().optional(),
     rate_limit_per_minute: z.number().int().min(1).max(1_000_000).nullable().optional(),
   })

@@ -21,7 +21,10 @@ export type CreateKbResult = z.infer<typeof KbSchema>;
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const b = c.req.valid("json");
-    const row = await createKnowledgeBase({ ctx: serviceCtx(c, "admin"), input: { ...fromKbBody(b), name: b.name } });
+    const row = await createKnowledgeBase({
+      ctx: serviceCtx(c, "admin"),
+      input: { ...fromKbBody(b), name: b.name },
+    });
     return c.json(toKb(row), 201);
   });
 }

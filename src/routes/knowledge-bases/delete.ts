@@ -27,7 +27,10 @@ export const route = createRoute({
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const result = await deleteKnowledgeBase({ ctx: serviceCtx(c, "admin"), input: { id: c.req.valid("param").id } });
+    const result = await deleteKnowledgeBase({
+      ctx: serviceCtx(c, "admin"),
+      input: { id: c.req.valid("param").id },
+    });
     return c.json(result, 200);
   });
 }

@@ -18,7 +18,10 @@ export const KbSchema = z
 
 const fields = {
   name: z.string().trim().min(1).max(KB_LIMITS.nameMax).openapi({ example: "Product manuals" }),
-  description: z.string().max(KB_LIMITS.descriptionMax).openapi({ example: "Manuals for all current products" }),
+  description: z
+    .string()
+    .max(KB_LIMITS.descriptionMax)
+    .openapi({ example: "Manuals for all current products" }),
   language: z
     .enum(LANGUAGES)
     .openapi({ description: "Language hint: picks the prompt variant (auto detects per question)." }),
@@ -33,7 +36,9 @@ const fields = {
     .int()
     .min(0)
     .max(KB_LIMITS.chunkSize.max)
-    .openapi({ description: "Tokens carried over between chunks; less than half of chunk_size (default 60)." }),
+    .openapi({
+      description: "Tokens carried over between chunks; less than half of chunk_size (default 60).",
+    }),
   prompt_template: z.enum(PROMPT_TEMPLATES).openapi({ description: "Default answer template for /v1/ask." }),
 };
 
@@ -59,7 +64,13 @@ export const UpdateKbBody = z
   })
   .openapi("UpdateKnowledgeBase");
 
-export const KbIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const KbIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 export function toKb(row: typeof knowledgeBases.$inferSelect): z.infer<typeof KbSchema> {
   return {

@@ -48,8 +48,12 @@ export function opsRoutes() {
   app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(readyz, async (c) => {
     const deps = c.get("deps");
-    const results = await Promise.all(deps.readiness.map(async (r) => [r.name, await probe(r.check)] as const));
-    const checks = Object.fromEntries(results.map(([n, ok]) => [n, ok ? ("up" as const) : ("down" as const)]));
+    const results = await Promise.all(
+      deps.readiness.map(async (r) => [r.name, await probe(r.check)] as const),
+    );
+    const checks = Object.fromEntries(
+      results.map(([n, ok]) => [n, ok ? ("up" as const) : ("down" as const)]),
+    );
     const down = results.filter(([, ok]) => !ok).map(([n]) => n);
     if (deps.lifecycle.draining) {
       return c.json({ status: "unavailable" as const, checks, detail: "shutting down" }, 503);

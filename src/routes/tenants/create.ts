@@ -31,7 +31,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
       ctx: { db: c.get("deps").database.db, auth, requestId: c.get("requestId") },
       input: {
         name: body.name,
-        monthlyBudgetMicros: body.monthly_budget_usd == null ? null : Math.round(body.monthly_budget_usd * 1e6),
+        monthlyBudgetMicros:
+          body.monthly_budget_usd == null ? null : Math.round(body.monthly_budget_usd * 1e6),
       },
     });
     return c.json({ tenant: toTenant(tenant), key: toKeyCreated(key) }, 201);

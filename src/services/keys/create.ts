@@ -1,10 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { generateKey } from "../../auth/keys.js";
 import type { ApiScope, ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys, knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { generateKey } from "../../auth/keys.js";
 import { recordAudit } from "../audit/record.js";
 
 export interface CreateKeyInput {
@@ -27,7 +27,10 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
   const kbIds = input.knowledgeBaseIds ? [...new Set(input.knowledgeBaseIds)] : null;
   // A restricted key can only hand out what it can see itself.
   if (ctx.auth.kbIds && (!kbIds || kbIds.some((id) => !ctx.auth.kbIds!.includes(id)))) {
-    throw new ApiError("forbidden", "This key is restricted to some knowledge bases; a key it creates must be too.");
+    throw new ApiError(
+      "forbidden",
+      "This key is restricted to some knowledge bases; a key it creates must be too.",
+    );
   }
   if (kbIds?.length) {
     const found = await db

@@ -2,7 +2,13 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys } from "../../db/schema.js";
 
-export async function listKeys({ ctx, input }: { ctx: ServiceCtx; input: { limit: number; cursor?: string } }) {
+export async function listKeys({
+  ctx,
+  input,
+}: {
+  ctx: ServiceCtx;
+  input: { limit: number; cursor?: string };
+}) {
   const conds = [eq(apiKeys.tenantId, ctx.auth.tenantId)];
   if (input.cursor) conds.push(gt(apiKeys.id, input.cursor));
   const rows = await ctx.deps.database.db

@@ -17,10 +17,13 @@ export interface CreateKbInput {
 
 export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input: CreateKbInput }) {
   const chunkSize = input.chunkSize ?? KB_LIMITS.chunkSize.default;
-  const chunkOverlap = input.chunkOverlap ?? Math.min(KB_LIMITS.chunkOverlap.default, Math.floor(chunkSize / 4));
+  const chunkOverlap =
+    input.chunkOverlap ?? Math.min(KB_LIMITS.chunkOverlap.default, Math.floor(chunkSize / 4));
   const problem = overlapProblem(chunkSize, chunkOverlap);
   if (problem) {
-    throw new ApiError("validation_failed", problem, { errors: [{ field: "chunk_overlap", message: problem }] });
+    throw new ApiError("validation_failed", problem, {
+      errors: [{ field: "chunk_overlap", message: problem }],
+    });
   }
   if (ctx.auth.kbIds) {
     throw new ApiError("forbidden", "A key restricted to some knowledge bases cannot create new ones.");

@@ -22,7 +22,9 @@ export async function updateKnowledgeBase({
     const next = { ...current, ...stripUndefined(input.patch) };
     const problem = overlapProblem(next.chunkSize, next.chunkOverlap);
     if (problem) {
-      throw new ApiError("validation_failed", problem, { errors: [{ field: "chunk_overlap", message: problem }] });
+      throw new ApiError("validation_failed", problem, {
+        errors: [{ field: "chunk_overlap", message: problem }],
+      });
     }
     const [row] = await tx
       .update(knowledgeBases)

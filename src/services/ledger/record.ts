@@ -26,7 +26,8 @@ export interface LedgerEntry {
 
 /** One row per model call (chat or embedding), written whether the call succeeded, failed or was aborted. */
 export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
-  if (!Number.isSafeInteger(e.costMicros)) throw new Error(`costMicros must be an integer, got ${e.costMicros}`);
+  if (!Number.isSafeInteger(e.costMicros))
+    throw new Error(`costMicros must be an integer, got ${e.costMicros}`);
   const id = newId("use");
   await db.insert(usageLedger).values({
     id,

@@ -1,8 +1,8 @@
+import { generateKey } from "../../auth/keys.js";
 import type { AuthContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys, tenants } from "../../db/schema.js";
 import { newId } from "../../ids.js";
-import { generateKey } from "../../auth/keys.js";
 import { recordAudit } from "../audit/record.js";
 
 export interface CreateTenantInput {

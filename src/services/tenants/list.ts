@@ -2,7 +2,13 @@ import { asc, gt } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { tenants } from "../../db/schema.js";
 
-export async function listTenants({ ctx, input }: { ctx: { db: Db }; input: { limit: number; cursor?: string } }) {
+export async function listTenants({
+  ctx,
+  input,
+}: {
+  ctx: { db: Db };
+  input: { limit: number; cursor?: string };
+}) {
   const rows = await ctx.db
     .select()
     .from(tenants)
