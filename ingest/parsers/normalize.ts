@@ -1,0 +1,88 @@
+import type { ParsedDocument } from "../types.js";
+
+export interface NormalizeOptions {
+  /** Keep leading spaces/tabs of each line (code blocks, nested lists); otherwise they are dropped. */
+  preserveIndent?: boolean;
+}
+
+// Control characters carry no meaning in extracted text and confuse tokenizers; \t and \n are handled below.
+const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufeff\u200b]/g;
+// Every horizontal space Unicode knows (NBSP, thin, ideographic, ...), so "collapse runs" sees them all.
+const HSPACE = "[ \\t\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]";
+const INNER_SPACES = new RegExp(`(\\S)${HSPACE}+(?=\\S)`, "g");
+const TRAILING_SPACES = new RegExp(`${HSPACE}+$`, "gm");
+const LEADING_SPACES = new RegExp(`^${HSPACE}+`, "gm");
+
+/**
+ * NFC, \r\n and \r and form feeds to \n, no control characters, runs of spaces collapsed to one,
+ * no trailing spaces, at most one blank line in a row, no blank lines at either end.
+ */
+export function normalizeText(raw: string, options: NormalizeOptions = {}): string {
+  let text = raw.normalize("NFC").replace(/\r\n?|\f|\v|\u2028|\u2029/g, "\n");
+  text = text.replace(CONTROL, "");
+  text = text.replace(TRAILING_SPACES, "");
+  if (!options.preserveIndent) text = text.replace(LEADING_SPACES, "");
+  text = text.replace(INNER_SPACES, "$1 ");
+  return text.replace(/\n{3,}/g, "\n\n").replace(/^\n+|\n+$/g, "");
+}
+
+export type BlockJoin = "paragraph" | "line";
+
+/**
+ * Accumulates normalized blocks into one text and records heading and page offsets as it goes,
+ * so offsets are always measured on the final text (normalizing afterwards would shift them).
+ */
+export class TextBuilder {
+  private parts: string[] = [];
+  private length = 0;
+  private readonly headings: ParsedDocument["headings"] = [];
+  private readonly pages: ParsedDocument["pages"] = [];
+  private openPage: { number: number; start: number } | null = null;
+
+  /** Appends a block; returns false when it normalized to nothing. */
+  block(raw: string, options: NormalizeOptions & { join?: BlockJoin; heading?: number } = {}): boolean {
+    let text = normalizeText(raw, options);
+    if (!text) return false;
+    if (options.heading) text = text.replace(/\s*\n\s*/g, " ");
+    if (this.length > 0) this.push(options.join === "line" ? "\n" : "\n\n");
+    if (options.heading) {
+      this.headings.push({ level: options.heading, text, start: this.length });
+      // Headings read as markdown ATX lines in every format, so chunks carry the same cue.
+      this.push(`${"#".repeat(options.heading)} `);
+    }
+    this.push(text);
+    return true;
+  }
+
+  startPage(number: number): void {
+    this.endPage();
+    // A page starts where its first block will start, after the separator.
+    this.openPage = { number, start: this.length === 0 ? 0 : this.length + 2 };
+  }
+
+  endPage(): void {
+    if (!this.openPage) return;
+    const { number, start } = this.openPage;
+    this.pages.push({ number, start: Math.min(start, this.length), end: this.length });
+    this.openPage = null;
+  }
+
+  get textLength(): number {
+    return this.length;
+  }
+
+  finish(): Pick<ParsedDocument, "text" | "headings" | "pages"> {
+    this.endPage();
+    return { text: this.parts.join(""), headings: this.headings, pages: this.pages };
+  }
+
+  private push(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+  }
+}
+
+/** True when the text has at least one letter or digit: whitespace and punctuation alone is "empty". */
+export function hasText(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
