@@ -7,6 +7,7 @@ import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
+import { documentRoutes } from "./routes/documents/index.js";
 import { newRouter } from "./routes/common.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", tenantRoutes());
   app.route("/v1", keyRoutes());
   app.route("/v1", knowledgeBaseRoutes());
+  app.route("/v1", documentRoutes());
   app.route("/v1", auditRoutes());
   app.route("/v1", searchRoutes());
   app.route("/v1", askRoutes());

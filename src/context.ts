@@ -1,3 +1,5 @@
+import type { IngestQueue } from "../ingest/queue/types.js";
+import type { BlobStore } from "./blobs/types.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { ModelRegistry } from "./models/registry.js";
@@ -52,6 +54,10 @@ export interface AppDeps {
   readiness: ReadinessCheck[];
   vectors?: VectorIndex;
   embedder?: Embedder;
+  /** Original upload bytes (files in DATA_DIR, or PostgreSQL when DATABASE_URL is set). */
+  blobs?: BlobStore;
+  /** Where uploads are queued for the ingestion pipeline (BullMQ, or in-process in the embedded profile). */
+  ingestQueue?: IngestQueue;
   /** Chat models for /v1/ask; absent means only the offline `extractive` model. */
   models?: ModelRegistry;
   /** Per-key request limiter; absent means an in-process one. */

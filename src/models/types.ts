@@ -1,10 +1,12 @@
-import type { SparseVector } from "../vector/types.js";
+import type { FusionParams, SparseVector } from "../vector/types.js";
 
 /** Turns text into the dense and sparse vectors the index stores. */
 export interface Embedder {
   /** Stable id naming the model and its settings; the vector collection is named after it. */
   readonly id: string;
   readonly dimension: number;
+  /** Hybrid fusion tuned for this embedder's vectors (see test/eval/tune); Qdrant's default if absent. */
+  readonly fusion?: FusionParams;
   embedDocuments(texts: string[], opts?: { signal?: AbortSignal }): Promise<EmbedResult>;
   embedQuery(text: string, opts?: { signal?: AbortSignal }): Promise<QueryEmbedding>;
 }

@@ -3,15 +3,20 @@ import { QdrantClient } from "@qdrant/js-client-rest";
 import type { Config } from "../config.js";
 import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
-import { createOfflineEmbedder } from "../models/embedders/offline/index.js";
-import type { Embedder } from "../models/types.js";
+import { createMemoryRateLimiter } from "../ratelimit/memory.js";
+import { createRedisRateLimiter } from "../ratelimit/redis.js";
+import { modelRegistryFromConfig } from "../services/ask/registry.js";
+import { deleteKnowledgeBaseDocuments } from "../services/documents/delete.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { openConfiguredDatabase } from "./database.js";
+import { createConfiguredEmbedder } from "./embedder.js";
+import { composeIngestion, type Ingestion } from "./ingestion.js";
 
 export interface Runtime {
   deps: AppDeps;
   /** Base URL of the vector store (the embedded engine's loopback URL in the embedded profile). */
   vectorUrl: string;
+  ingestion: Ingestion;
   /** Closes everything this runtime opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -21,7 +26,11 @@ export interface Runtime {
  * Embedded profile: PGlite + the embedded Qdrant-compatible engine on a free loopback port.
  * Production: DATABASE_URL / QDRANT_URL. Both talk to vectors through @qdrant/js-client-rest.
  */
-export async function composeRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function composeRuntime(
+  config: Config,
+  logger: Logger,
+  opts: { role?: "api" | "worker" } = {},
+): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const fn of closers.reverse()) await fn().catch((err) => logger.error({ err }, "close failed"));
@@ -47,13 +56,28 @@ export async function composeRuntime(config: Config, logger: Logger): Promise<Ru
       apiKey: config.QDRANT_API_KEY,
       checkCompatibility: false,
     });
-    const embedder = createEmbedder(config);
+    const embedder = createConfiguredEmbedder(config);
     const vectors = new QdrantIndex({
       client,
       collection: collectionNameFor(embedder.id),
       dimension: embedder.dimension,
     });
     await vectors.ensureReady();
+    const ingestion = await composeIngestion({
+      config,
+      logger,
+      database,
+      vectors,
+      embedder,
+      role: opts.role ?? "api",
+    });
+    closers.push(() => ingestion.close());
+
+    const models = modelRegistryFromConfig(config);
+    const rateLimiter = config.REDIS_URL
+      ? createRedisRateLimiter({ url: config.REDIS_URL })
+      : createMemoryRateLimiter();
+    closers.push(() => rateLimiter.close());
 
     const readiness: ReadinessCheck[] = [
       { name: "database", check: () => database.ping() },
@@ -67,15 +91,16 @@ export async function composeRuntime(config: Config, logger: Logger): Promise<Ru
       readiness,
       vectors,
       embedder,
+      blobs: ingestion.blobs,
+      ingestQueue: ingestion.queue,
+      onKnowledgeBaseDelete: deleteKnowledgeBaseDocuments,
+      models,
+      rateLimiter,
       lifecycle: { draining: false },
     };
-    return { deps, vectorUrl, close };
+    return { deps, vectorUrl, ingestion, close };
   } catch (err) {
     await close();
     throw err;
   }
-}
-
-function createEmbedder(config: Config): Embedder {
-  return createOfflineEmbedder({ dimension: config.EMBEDDING_DIMENSION });
 }

@@ -143,13 +143,16 @@ export class QdrantIndex implements VectorIndex {
     };
     let body: AnyBody;
     if (mode === "hybrid") {
-      const prefetchLimit = Math.max((q.limit + (q.offset ?? 0)) * 4, 50);
+      const wanted = q.limit + (q.offset ?? 0);
+      const prefetchLimit = Math.max(q.fusion?.prefetchLimit ?? 50, wanted * 4);
       body = {
         prefetch: [
           { query: this.denseVector(q), using: DENSE, filter, limit: prefetchLimit },
           { query: q.sparse, using: SPARSE, filter, limit: prefetchLimit },
         ],
-        query: { fusion: "rrf" },
+        query: q.fusion
+          ? { rrf: { k: q.fusion.k, weights: [q.fusion.denseWeight, q.fusion.sparseWeight] } }
+          : { fusion: "rrf" },
         ...page,
       };
     } else if (mode === "dense") {

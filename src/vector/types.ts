@@ -59,6 +59,15 @@ export interface Scope {
 
 export type QueryMode = "hybrid" | "dense" | "sparse";
 
+/** How hybrid results are fused (Qdrant RRF: score = sum of 1 / ((rank + 1) / weight + k - 1)). */
+export interface FusionParams {
+  k: number;
+  denseWeight: number;
+  sparseWeight: number;
+  /** Candidates fetched from each side before fusion (at least limit + offset). */
+  prefetchLimit: number;
+}
+
 export interface VectorQuery {
   scope: Scope;
   mode: QueryMode;
@@ -67,6 +76,8 @@ export interface VectorQuery {
   limit: number;
   offset?: number;
   scoreThreshold?: number;
+  /** Hybrid fusion; Qdrant's default RRF (k = 2, equal weights) when omitted. */
+  fusion?: FusionParams;
 }
 
 export interface Hit {

@@ -13,7 +13,9 @@ export type DbKind = "pglite" | "postgres";
  * A migrated, isolated database: PGlite in memory, or a fresh schema on the real PostgreSQL server
  * (dropped again by cleanup) so tests never see each other's rows.
  */
-export async function openTestDatabase(kind: DbKind): Promise<Database & { cleanup(): Promise<void> }> {
+export async function openTestDatabase(
+  kind: DbKind,
+): Promise<Database & { cleanup(): Promise<void>; /** PostgreSQL schema (search_path) of this database. */ schema?: string }> {
   if (kind === "pglite") {
     const db = await openPglite();
     await db.migrate();
@@ -23,6 +25,7 @@ export async function openTestDatabase(kind: DbKind): Promise<Database & { clean
   const db = openPostgres({ url: TEST_DATABASE_URL, searchPath: schema, poolMax: 4 });
   await db.migrate();
   return Object.assign(db, {
+    schema,
     cleanup: async () => {
       await db.close();
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });

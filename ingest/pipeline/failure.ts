@@ -1,0 +1,59 @@
+import { UnrecoverableError } from "bullmq";
+import { BlobNotFoundError } from "../../src/blobs/types.js";
+import { ParseError } from "../parsers/index.js";
+import { JobTimeoutError } from "../queue/run-attempt.js";
+
+/** A stable code and a message the uploader can act on, stored on a failed version. */
+export interface FailureReason {
+  code: string;
+  message: string;
+}
+
+/** Thrown by the pipeline for failures that retrying cannot fix; carries the reason to store. */
+export class PermanentIngestError extends UnrecoverableError {
+  constructor(readonly reason: FailureReason) {
+    super(`${reason.code}: ${reason.message}`);
+  }
+}
+
+/** Turns any pipeline error into what the user sees; unknown errors reveal nothing internal. */
+export function reasonFor(err: unknown): FailureReason {
+  if (err instanceof PermanentIngestError) return err.reason;
+  if (err instanceof ParseError) return { code: err.code, message: err.message };
+  if (err instanceof BlobNotFoundError) return { code: "blob_missing", message: err.message };
+  if (err instanceof JobTimeoutError) {
+    return {
+      code: "timeout",
+      message: `Processing took too long (${err.message}). Split the document and upload the parts.`,
+    };
+  }
+  const e = err as { name?: string; status?: number; message?: string };
+  if (e?.name === "VectorStoreUnavailableError") {
+    return {
+      code: "vector_store_unavailable",
+      message: "The vector store stayed unreachable while indexing. Upload the document again later.",
+    };
+  }
+  if (e?.name === "EmbedError") {
+    return {
+      code: "embedding_failed",
+      message: `The embedding provider refused the request${e.status ? ` (HTTP ${e.status})` : ""}. Check EMBEDDINGS_* settings and the provider's quota, then upload again.`,
+    };
+  }
+  return {
+    code: "internal_error",
+    message:
+      "Processing failed on our side after several attempts. Upload the document again; if it keeps failing, report the document id.",
+  };
+}
+
+/** Whether to stop retrying at once: the document itself is unusable or the request can never succeed. */
+export function isPermanentFailure(err: unknown): boolean {
+  if (err instanceof ParseError || err instanceof BlobNotFoundError || err instanceof UnrecoverableError)
+    return true;
+  const e = err as { name?: string; status?: number };
+  // A provider 4xx other than 429 (bad key, unknown model, input too long) will not change by waiting.
+  if (e?.name === "EmbedError" && typeof e.status === "number" && e.status < 500 && e.status !== 429)
+    return true;
+  return e?.name === "VectorStoreRequestError";
+}

@@ -1,0 +1,101 @@
+import { cjkGrams, type Unit } from "../text-analysis/analyze.js";
+import { fnv1a32 } from "../text-analysis/hash.js";
+import type { OfflineConfig } from "./config.js";
+
+/**
+ * Signed feature hashing of lexical features into a fixed-size vector. Without learned weights this is
+ * a tf-only vector-space model; its value in hybrid search is the character n-grams, which match
+ * inflections and typos that exact-term sparse matching misses.
+ */
+export type DenseEncoder = (units: Unit[]) => number[];
+
+/** A word's precomputed slots: its own feature plus its character n-grams, as (slot, signed weight). */
+interface TermSlots {
+  slots: Int32Array;
+  weights: Float64Array;
+  /** FNV state after hashing "p" + term, continued with " " + next term for the word-pair feature. */
+  pairSeed: number;
+}
+
+const TERM_CACHE_MAX = 100_000;
+
+export function createDenseEncoder(cfg: OfflineConfig): DenseEncoder {
+  const d = cfg.dense;
+  const dim = cfg.dimension;
+  const cache = new Map<string, TermSlots>();
+  // The top bit of the hash picks the sign so colliding features cancel on average instead of piling up.
+  const slotOf = (h: number) => h % dim;
+  const signOf = (h: number) => (h & 0x80000000 ? -1 : 1);
+
+  const termSlots = (term: string): TermSlots => {
+    let t = cache.get(term);
+    if (t) return t;
+    const slots: number[] = [];
+    const weights: number[] = [];
+    const push = (h: number, w: number) => {
+      if (w <= 0) return;
+      slots.push(slotOf(h));
+      weights.push(signOf(h) * w);
+    };
+    push(fnv1a32("w" + term), d.word * lengthWeight(term, d.lengthBoost));
+    const marked = "<" + term + ">";
+    const count = marked.length - d.charGramSize + 1;
+    // Each word's n-grams share one unit of weight so long words do not drown short ones; a word too
+    // short for two n-grams is already covered by its word feature.
+    if (d.charGram > 0 && count > 1) {
+      const w = d.charGram / Math.sqrt(count);
+      for (let i = 0; i < count; i++) push(fnv1a32("g" + marked.slice(i, i + d.charGramSize)), w);
+    }
+    t = { slots: Int32Array.from(slots), weights: Float64Array.from(weights), pairSeed: fnv1a32("p" + term) };
+    if (cache.size >= TERM_CACHE_MAX) cache.clear();
+    cache.set(term, t);
+    return t;
+  };
+
+  return (units) => {
+    const vec = new Float64Array(dim);
+    const terms = new Map<string, number>();
+    const hashed = new Map<number, { tf: number; weight: number }>();
+    const addHashed = (h: number, weight: number) => {
+      if (weight <= 0) return;
+      const f = hashed.get(h);
+      if (f) f.tf++;
+      else hashed.set(h, { tf: 1, weight });
+    };
+    let prev: TermSlots | null = null;
+    for (const u of units) {
+      if (u.kind === "cjk") {
+        prev = null;
+        const chars = Array.from(u.text);
+        if (chars.length > 1)
+          for (const g of cjkGrams(u.text, false)) addHashed(fnv1a32("c" + g), d.cjkBigram);
+        for (const c of chars) addHashed(fnv1a32("u" + c), chars.length === 1 ? d.cjkBigram : d.cjkUnigram);
+        continue;
+      }
+      terms.set(u.term, (terms.get(u.term) ?? 0) + 1);
+      const cur = termSlots(u.term);
+      if (prev !== null) addHashed(fnv1a32(" " + u.term, prev.pairSeed), d.wordBigram);
+      prev = cur;
+    }
+    // Sublinear tf: a word said five times is not five times as relevant.
+    for (const [term, tf] of terms) {
+      const t = termSlots(term);
+      const scale = 1 + Math.log(tf);
+      for (let i = 0; i < t.slots.length; i++) vec[t.slots[i]!]! += t.weights[i]! * scale;
+    }
+    for (const [h, { tf, weight }] of hashed) vec[slotOf(h)]! += signOf(h) * weight * (1 + Math.log(tf));
+    let norm = 0;
+    for (const v of vec) norm += v * v;
+    norm = Math.sqrt(norm);
+    // An empty text (only punctuation or stop words) stays the zero vector rather than NaN.
+    return Array.from(vec, (v) => (norm > 0 ? v / norm : 0));
+  };
+}
+
+/**
+ * Longer words tend to be rarer and more topical (Zipf), a corpus-free stand-in for idf:
+ * weight grows with log length when `boost` > 0.
+ */
+function lengthWeight(term: string, boost: number): number {
+  return boost > 0 ? 1 + boost * Math.log(Math.max(1, term.length - 2)) : 1;
+}

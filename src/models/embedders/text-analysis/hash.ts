@@ -1,0 +1,12 @@
+/**
+ * 32-bit FNV-1a over UTF-16 code units. Stable across processes and platforms, which is what matters:
+ * the hash is the term's identity in every stored sparse vector, so changing it changes the embedder id.
+ */
+export function fnv1a32(text: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,25 @@
+/** Counts requests per key in fixed one-minute windows; Redis-backed when shared, in-process otherwise. */
+export interface RateLimiter {
+  /** Counts one request for `key` against `limit` per window; never throws for "over the limit". */
+  hit(key: string, limit: number): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the current window ends (when the count resets). */
+  resetMs: number;
+}
+
+export const WINDOW_MS = 60_000;
+
+export function decide(count: number, limit: number, resetMs: number): RateLimitDecision {
+  return {
+    allowed: count <= limit,
+    limit,
+    remaining: Math.max(0, limit - count),
+    resetMs: Math.max(0, resetMs),
+  };
+}

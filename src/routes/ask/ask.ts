@@ -1,0 +1,66 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import { serviceCtx } from "../../auth/middleware.js";
+import type { AppEnv } from "../../context.js";
+import { collectAsk } from "../../services/ask/collect.js";
+import { prepareAsk } from "../../services/ask/prepare.js";
+import { runAsk } from "../../services/ask/run.js";
+import { errorResponses, jsonBody, security } from "../common.js";
+import { AskBody, AskJsonResponse, SSE_DESCRIPTION } from "./schema.js";
+
+export const route = createRoute({
+  method: "post",
+  path: "/ask",
+  tags: ["Search and ask"],
+  summary: "Answer a question from knowledge bases with one or more models, with [n] citations (scope query)",
+  security,
+  request: { body: jsonBody(AskBody) },
+  responses: {
+    200: {
+      description: `The answers. ${SSE_DESCRIPTION}`,
+      content: {
+        "text/event-stream": { schema: z.string().openapi({ description: SSE_DESCRIPTION }) },
+        "application/json": { schema: AskJsonResponse },
+      },
+    },
+    ...errorResponses(402, 403, 404, 429, 503),
+  },
+});
+
+export type AskRequest = z.input<typeof AskBody>;
+export type AskResult = z.infer<typeof AskJsonResponse>;
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const started = performance.now();
+    const b = c.req.valid("json");
+    // Client gone => abort every upstream call; what they consumed is still billed.
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort();
+    c.req.raw.signal.addEventListener("abort", onClientGone, { once: true });
+    const prepared = await prepareAsk({
+      ctx: serviceCtx(c, "query"),
+      input: {
+        question: b.question,
+        kbIds: b.knowledge_base_ids,
+        models: b.models,
+        mode: b.mode,
+        template: b.template,
+        filter: b.filter,
+        topK: b.top_k,
+        maxTokens: b.max_tokens,
+        temperature: b.temperature,
+      },
+      signal: controller.signal,
+    });
+    const events = runAsk(prepared, controller.signal, started);
+    if (!b.stream) return c.json(await collectAsk(events), 200);
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(onClientGone);
+      for await (const e of events) {
+        if (stream.aborted) break;
+        await stream.writeSSE({ event: e.type, data: JSON.stringify(e.data) });
+      }
+    });
+  });
+}

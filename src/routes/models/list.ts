@@ -1,0 +1,68 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { tenantCtx } from "../../auth/middleware.js";
+import type { AppEnv } from "../../context.js";
+import type { ModelInfo } from "../../models/registry.js";
+import { modelsOf } from "../../services/ask/registry.js";
+import { errorResponses, jsonResponse, security } from "../common.js";
+
+const ModelSchema = z
+  .object({
+    id: z.string().openapi({ example: "gpt-4o-mini" }),
+    provider: z
+      .string()
+      .openapi({ description: "Provider id from configuration; `offline` for extractive." }),
+    context_window: z.number().int().nullable(),
+    max_output_tokens: z.number().int().nullable(),
+    price: z.object({
+      input_per_million_usd: z.number(),
+      output_per_million_usd: z.number(),
+      cached_input_per_million_usd: z.number(),
+      source: z.enum(["config", "catalog", "free"]),
+    }),
+    default: z.boolean(),
+  })
+  .openapi("Model");
+
+const ListModelsResponse = z
+  .object({ data: z.array(ModelSchema), default_model: z.string() })
+  .openapi("ModelList");
+
+export const route = createRoute({
+  method: "get",
+  path: "/models",
+  tags: ["Search and ask"],
+  summary: "Models this key may use in /v1/ask, with prices (any tenant key)",
+  security,
+  responses: { 200: jsonResponse(ListModelsResponse, "The models."), ...errorResponses(403) },
+});
+
+export type ListModelsResult = z.infer<typeof ListModelsResponse>;
+
+function toModel(m: ModelInfo, defaultId: string): z.infer<typeof ModelSchema> {
+  return {
+    id: m.id,
+    provider: m.provider,
+    context_window: m.contextWindow,
+    max_output_tokens: m.maxOutputTokens,
+    price: {
+      input_per_million_usd: m.price.inputMicrosPerMillion / 1e6,
+      output_per_million_usd: m.price.outputMicrosPerMillion / 1e6,
+      cached_input_per_million_usd: m.price.cachedInputMicrosPerMillion / 1e6,
+      source: m.priceSource,
+    },
+    default: m.id === defaultId,
+  };
+}
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const registry = modelsOf(tenantCtx(c).deps);
+    return c.json(
+      {
+        data: registry.list().map((m) => toModel(m, registry.defaultModelId)),
+        default_model: registry.defaultModelId,
+      },
+      200,
+    );
+  });
+}

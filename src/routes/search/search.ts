@@ -1,0 +1,34 @@
+import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { serviceCtx } from "../../auth/middleware.js";
+import type { AppEnv } from "../../context.js";
+import { searchChunks } from "../../services/search/search.js";
+import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
+import { SearchBody, SearchResponse, toChunk } from "./schema.js";
+
+export const route = createRoute({
+  method: "post",
+  path: "/search",
+  tags: ["Search and ask"],
+  summary: "Search knowledge bases for the chunks that best match a query (scope query)",
+  security,
+  request: { body: jsonBody(SearchBody) },
+  responses: {
+    200: jsonResponse(SearchResponse, "The best chunks, best first."),
+    ...errorResponses(403, 404, 429, 503),
+  },
+});
+
+export type SearchRequest = z.input<typeof SearchBody>;
+export type SearchResult = z.infer<typeof SearchResponse>;
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const b = c.req.valid("json");
+    const result = await searchChunks({
+      ctx: serviceCtx(c, "query"),
+      input: { query: b.query, kbIds: b.knowledge_base_ids, filter: b.filter, topK: b.top_k, mode: b.mode },
+      signal: c.req.raw.signal,
+    });
+    return c.json({ data: result.chunks.map(toChunk) }, 200);
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * The events of an ask, in their wire shape: the SSE stream sends each as `event: <type>` with `data`
+ * as JSON, and the non-streaming response is assembled from the same events.
+ */
+
+export interface AskSource {
+  n: number;
+  chunk_id: string;
+  knowledge_base_id: string;
+  document_id: string;
+  document_version_id: string;
+  title: string;
+  page_start: number | null;
+  page_end: number | null;
+  heading_path: string[];
+  char_start: number;
+  char_end: number;
+  score: number;
+  text: string;
+}
+
+export type CallStatus = "ok" | "failed" | "cut_off" | "aborted";
+
+export interface UsageData {
+  model: string;
+  status: CallStatus;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  usage_source: "provider" | "estimated";
+  /** Exact charge in integer micro-dollars; cost_usd is the same amount for display. */
+  cost_micros: number;
+  cost_usd: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+}
+
+export interface ErrorData {
+  model: string;
+  code: string;
+  message: string;
+}
+
+export interface ModelSummary {
+  model: string;
+  status: CallStatus | "skipped";
+  /** Source numbers the answer cites; every one is in `sources`. */
+  citations: number[];
+  /** Numbers the model wrote that match no source (it invented them); never shown as links. */
+  unknown_citations: number[];
+}
+
+export interface DoneData {
+  models: ModelSummary[];
+  input_tokens: number;
+  output_tokens: number;
+  embedding_tokens: number;
+  cost_micros: number;
+  cost_usd: number;
+  latency_ms: number;
+}
+
+export type AskEvent =
+  | { type: "sources"; data: { sources: AskSource[] } }
+  | { type: "delta"; data: { model: string; text: string } }
+  | { type: "usage"; data: UsageData }
+  | { type: "error"; data: ErrorData }
+  | { type: "done"; data: DoneData };
+
+export const microsToUsd = (micros: number) => micros / 1e6;

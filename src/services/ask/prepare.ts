@@ -1,0 +1,129 @@
+import { renderPrompt } from "../../../prompts/index.js";
+import type { ServiceCtx } from "../../context.js";
+import { ApiError } from "../../errors.js";
+import { countChatTokens, encodingForModel } from "../../models/chat/token-count.js";
+import { maxCostMicros } from "../../models/cost.js";
+import type { ModelInfo } from "../../models/registry.js";
+import type { ChatMessage, ChatModel } from "../../models/types.js";
+import type { MetaFilter } from "../../vector/types.js";
+import { reserveBudget } from "../budgets/reserve.js";
+import { budgetApplies } from "../budgets/spend.js";
+import { searchChunks } from "../search/search.js";
+import type { AskSource } from "./events.js";
+import { modelsOf } from "./registry.js";
+import { numberSources, toPromptSources } from "./sources.js";
+
+/** Output cap when the request names none: bounds both the answer and the budget reservation. */
+export const DEFAULT_MAX_TOKENS = 1024;
+
+export interface AskInput {
+  question: string;
+  kbIds: string[];
+  models?: string[];
+  mode: "compare" | "fallback";
+  template?: string;
+  filter?: MetaFilter;
+  topK: number;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+export interface PlannedCall {
+  info: ModelInfo;
+  chat: ChatModel;
+  maxTokens: number;
+  /** Prompt tokens counted locally for the reservation; null when no budget applies (not counted). */
+  promptTokens: number | null;
+  reservedMicros: number;
+  reservationId: string | null;
+}
+
+export interface PreparedAsk {
+  ctx: ServiceCtx;
+  mode: AskInput["mode"];
+  kbIds: string[];
+  sources: AskSource[];
+  messages: ChatMessage[];
+  calls: PlannedCall[];
+  temperature?: number;
+  embeddingTokens: number;
+  embeddingCostMicros: number;
+}
+
+function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
+  const registry = modelsOf(ctx.deps);
+  const wanted = ids?.length ? ids : [registry.defaultModelId];
+  return wanted.map((id, i) => {
+    const entry = registry.get(id);
+    if (!entry) {
+      const known = registry.list().map((m) => m.id);
+      throw new ApiError(
+        "validation_failed",
+        `Unknown model "${id}". Available: ${known.join(", ")} (GET /v1/models).`,
+        {
+          errors: [{ field: `models.${i}`, message: `unknown model "${id}"` }],
+        },
+      );
+    }
+    return entry;
+  });
+}
+
+/**
+ * Everything that can fail with a plain HTTP error happens here, before a stream starts: unknown models,
+ * invisible knowledge bases, retrieval, and the budget reservation (402 with nothing spent).
+ */
+export async function prepareAsk({
+  ctx,
+  input,
+  signal,
+}: {
+  ctx: ServiceCtx;
+  input: AskInput;
+  signal?: AbortSignal;
+}): Promise<PreparedAsk> {
+  const models = resolveModels(ctx, input.models);
+  const { db } = ctx.deps.database;
+  const query = { query: input.question, kbIds: input.kbIds, filter: input.filter, topK: input.topK };
+  const [found, budgeted] = await Promise.all([
+    searchChunks({ ctx, input: { ...query, mode: "hybrid" }, ...(signal ? { signal } : {}) }),
+    budgetApplies(db, ctx.auth.tenantId, ctx.auth.keyId),
+  ]);
+  const kb = found.kbs[0]!;
+  const sources = numberSources(found.chunks);
+  const messages = renderPrompt({
+    template: input.template ?? kb.promptTemplate,
+    question: input.question,
+    sources: toPromptSources(sources),
+    ...(kb.language === "en" || kb.language === "zh" ? { language: kb.language } : {}),
+  });
+  const calls: PlannedCall[] = [];
+  for (const { info, chat } of models) {
+    const maxTokens =
+      input.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
+    // Counting tokens costs milliseconds per call; only a reservation needs the number up front.
+    const promptTokens = budgeted ? await countChatTokens(messages, encodingForModel(info.upstream)) : null;
+    const reservedMicros = promptTokens === null ? 0 : maxCostMicros(promptTokens, maxTokens, info.price);
+    calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null });
+  }
+  // Fallback reserves every model too: in the worst case each one runs.
+  const reservation = await reserveBudget(db, {
+    tenantId: ctx.auth.tenantId,
+    keyId: ctx.auth.keyId,
+    amounts: calls.map((c) => c.reservedMicros),
+  });
+  calls.forEach((c, i) => {
+    c.reservationId = reservation.ids[i] ?? null;
+  });
+  return {
+    ctx,
+    mode: input.mode,
+    kbIds: found.kbs.map((k) => k.id),
+    sources,
+    messages,
+    calls,
+    ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+    embeddingTokens: found.embedding.tokens,
+    embeddingCostMicros: found.embedding.costMicros,
+  };
+}

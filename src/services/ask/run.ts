@@ -1,0 +1,91 @@
+import { releaseReservations } from "../budgets/reserve.js";
+import { EventQueue } from "./event-queue.js";
+import { type AskEvent, type DoneData, type ModelSummary, microsToUsd } from "./events.js";
+import { type CallOutcome, runModelCall } from "./model-call.js";
+import type { PreparedAsk } from "./prepare.js";
+import { splitCitations } from "./sources.js";
+
+async function compare(
+  p: PreparedAsk,
+  signal: AbortSignal,
+  emit: (e: AskEvent) => void,
+): Promise<CallOutcome[]> {
+  // One model failing never stops the others: runModelCall never throws for a model's own failure.
+  return Promise.all(p.calls.map((call) => runModelCall(p, call, signal, emit)));
+}
+
+/** The next model answers only if the previous one failed before its first token. */
+async function fallback(
+  p: PreparedAsk,
+  signal: AbortSignal,
+  emit: (e: AskEvent) => void,
+): Promise<CallOutcome[]> {
+  const outcomes: CallOutcome[] = [];
+  let next = 0;
+  try {
+    while (next < p.calls.length && !signal.aborted) {
+      const outcome = await runModelCall(p, p.calls[next++]!, signal, emit);
+      outcomes.push(outcome);
+      if (!outcome.failedBeforeFirstToken || outcome.status === "aborted") break;
+    }
+  } finally {
+    await releaseReservations(
+      p.ctx.deps.database.db,
+      p.calls.slice(next).map((c) => c.reservationId),
+    );
+  }
+  return outcomes;
+}
+
+function summarize(p: PreparedAsk, outcomes: CallOutcome[], startedAt: number): DoneData {
+  const byModel = new Map(outcomes.map((o) => [o.model, o]));
+  const models: ModelSummary[] = p.calls.map((c) => {
+    const o = byModel.get(c.info.id);
+    if (!o) return { model: c.info.id, status: "skipped", citations: [], unknown_citations: [] };
+    const { citations, unknown } = splitCitations(o.text, p.sources.length);
+    return { model: o.model, status: o.status, citations, unknown_citations: unknown };
+  });
+  let input = 0;
+  let output = 0;
+  let cost = p.embeddingCostMicros;
+  for (const o of outcomes) {
+    input += o.usage.input_tokens;
+    output += o.usage.output_tokens;
+    cost += o.usage.cost_micros;
+  }
+  return {
+    models,
+    input_tokens: input,
+    output_tokens: output,
+    embedding_tokens: p.embeddingTokens,
+    cost_micros: cost,
+    cost_usd: microsToUsd(cost),
+    latency_ms: Math.round(performance.now() - startedAt),
+  };
+}
+
+/**
+ * The events of one ask: `sources` first, then the models' deltas, usage and errors interleaved as they
+ * arrive, then `done`. If the consumer stops early (client gone), the generator still waits for every
+ * call to settle its ledger row; the caller aborts `signal` so that happens quickly.
+ */
+export async function* runAsk(
+  p: PreparedAsk,
+  signal: AbortSignal,
+  startedAt = performance.now(),
+): AsyncGenerator<AskEvent> {
+  const queue = new EventQueue<AskEvent>();
+  const emit = (e: AskEvent) => queue.push(e);
+  emit({ type: "sources", data: { sources: p.sources } });
+  const work = (p.mode === "fallback" ? fallback(p, signal, emit) : compare(p, signal, emit)).finally(() =>
+    queue.end(),
+  );
+  // Keep an early rejection from being reported as unhandled before the loop below reaches it.
+  work.catch(() => {});
+  try {
+    for await (const e of queue) yield e;
+    yield { type: "done", data: summarize(p, await work, startedAt) };
+  } finally {
+    await work.catch((err) => p.ctx.deps.logger.error({ err }, "ask failed while settling"));
+  }
+}

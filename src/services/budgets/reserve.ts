@@ -1,0 +1,83 @@
+import { eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { apiKeys, budgetReservations, tenants } from "../../db/schema.js";
+import { ApiError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { formatMicros } from "../../models/cost.js";
+import { committedMicros } from "./spend.js";
+
+export interface Reservation {
+  /** One id per requested amount, in order; null when no budget applies (nothing was held). */
+  ids: (string | null)[];
+}
+
+function exceeded(scope: "key" | "tenant", budget: number, committed: number, needed: number): ApiError {
+  const remaining = Math.max(0, budget - committed);
+  return new ApiError(
+    "budget_exceeded",
+    `This call could cost up to $${formatMicros(needed)} but the ${scope}'s monthly budget has $${formatMicros(remaining)} left. ` +
+      "Lower max_tokens, ask fewer models, or raise the budget.",
+    {
+      data: {
+        budget_scope: scope,
+        monthly_budget_usd: budget / 1e6,
+        remaining_usd: remaining / 1e6,
+        remaining_micros: remaining,
+        required_micros: needed,
+      },
+    },
+  );
+}
+
+/**
+ * Holds the maximum cost of upcoming calls against the key's and the tenant's monthly budgets.
+ * Locking the tenant row serializes every reservation of a tenant, so concurrent calls cannot each see
+ * the same remaining budget and overspend it together. Throws 402 `budget_exceeded` and holds nothing
+ * when any budget could be exceeded.
+ */
+export async function reserveBudget(
+  db: Db,
+  input: { tenantId: string; keyId: string; amounts: number[]; now?: Date },
+): Promise<Reservation> {
+  const total = input.amounts.reduce((a, b) => a + b, 0);
+  const none: Reservation = { ids: input.amounts.map(() => null) };
+  if (total <= 0) return none;
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const [tenant] = await tx
+      .select({ budget: tenants.monthlyBudgetMicros })
+      .from(tenants)
+      .where(eq(tenants.id, input.tenantId))
+      .for("update");
+    const [key] = await tx
+      .select({ budget: apiKeys.monthlyBudgetMicros })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, input.keyId));
+    const tenantBudget = tenant?.budget ?? null;
+    const keyBudget = key?.budget ?? null;
+    if (tenantBudget === null && keyBudget === null) return none;
+    if (keyBudget !== null) {
+      const committed = await committedMicros(tx, input.tenantId, input.keyId, now);
+      if (committed + total > keyBudget) throw exceeded("key", keyBudget, committed, total);
+    }
+    if (tenantBudget !== null) {
+      const committed = await committedMicros(tx, input.tenantId, null, now);
+      if (committed + total > tenantBudget) throw exceeded("tenant", tenantBudget, committed, total);
+    }
+    const rows = input.amounts.map((amount) => ({
+      id: newId("res"),
+      tenantId: input.tenantId,
+      keyId: input.keyId,
+      amountMicros: amount,
+      createdAt: now,
+    }));
+    await tx.insert(budgetReservations).values(rows);
+    return { ids: rows.map((r) => r.id) };
+  });
+}
+
+/** Releases reservations that will not be settled by a call (e.g. a fallback model never ran). */
+export async function releaseReservations(db: Db, ids: (string | null)[]): Promise<void> {
+  const held = ids.filter((id): id is string => id !== null);
+  if (held.length) await db.delete(budgetReservations).where(inArray(budgetReservations.id, held));
+}

@@ -1,0 +1,17 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { budgetReservations } from "../../db/schema.js";
+import { type LedgerEntry, recordUsage } from "../ledger/record.js";
+
+/**
+ * Replaces a call's reservation by its actual cost: the ledger row and the release happen in one
+ * transaction, so the budget never counts the call twice nor forgets it.
+ */
+export async function settleCall(db: Db, reservationId: string | null, entry: LedgerEntry): Promise<string> {
+  if (!reservationId) return recordUsage(db, entry);
+  return db.transaction(async (tx) => {
+    const id = await recordUsage(tx, entry);
+    await tx.delete(budgetReservations).where(eq(budgetReservations.id, reservationId));
+    return id;
+  });
+}

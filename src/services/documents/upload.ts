@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import { and, eq, ne } from "drizzle-orm";
+import { detectType, SUPPORTED_TYPES } from "../../../ingest/detect-type.js";
+import type { ServiceCtx } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { documents, documentVersions } from "../../db/schema.js";
+import { ApiError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import type { MetaValue } from "../../vector/types.js";
+import { recordAudit } from "../audit/record.js";
+import { loadVisibleKb } from "../knowledge-bases/get.js";
+import { enqueueVersion, ingestionOf } from "./ingestion.js";
+
+export interface UploadInput {
+  kbId: string;
+  bytes: Uint8Array;
+  filename: string;
+  contentType?: string;
+  metadata?: Record<string, MetaValue>;
+  externalId?: string;
+}
+
+export interface UploadResult {
+  documentId: string;
+  versionId: string;
+  status: string;
+  deduplicated: boolean;
+}
+
+/**
+ * Stores an upload and queues it. Same bytes as a document already in the knowledge base (or, with
+ * an external_id, as that document's newest version) return that document instead. New bytes under
+ * a known external_id become a new version, which replaces the current one only once it is ready.
+ */
+export async function uploadDocument({
+  ctx,
+  input,
+}: {
+  ctx: ServiceCtx;
+  input: UploadInput;
+}): Promise<UploadResult> {
+  const { blobs } = ingestionOf(ctx);
+  const { db } = ctx.deps.database;
+  const kb = await loadVisibleKb(db, ctx, input.kbId);
+  const format = detectType(input.bytes, input.filename, input.contentType);
+  if (!format) {
+    throw new ApiError(
+      "unsupported_media_type",
+      `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}.`,
+      { data: { supported: SUPPORTED_TYPES.split(", ") } },
+    );
+  }
+  const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+  const existing = input.externalId
+    ? await findByExternalId(db, kb.id, input.externalId)
+    : await findBySha(db, kb.id, sha256);
+  if (existing?.version && existing.version.sha256 === sha256 && existing.version.status !== "failed") {
+    // A queued version whose job was lost (queue down at upload time) gets its job back here.
+    if (existing.version.status === "queued") await enqueueVersion(ctx, existing.version.id);
+    return {
+      documentId: existing.document.id,
+      versionId: existing.version.id,
+      status: existing.version.status,
+      deduplicated: true,
+    };
+  }
+
+  const documentId = existing?.document.id ?? newId("doc");
+  const versionId = newId("ver");
+  const blobKey = `${ctx.auth.tenantId}/${versionId}`;
+  await blobs.put(blobKey, input.bytes, { tenantId: ctx.auth.tenantId });
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    if (existing) {
+      await t
+        .update(documents)
+        .set({
+          latestVersionId: versionId,
+          filename: input.filename,
+          updatedAt: new Date(),
+          ...(input.metadata ? { metadata: input.metadata } : {}),
+        })
+        .where(eq(documents.id, documentId));
+    } else {
+      await t.insert(documents).values({
+        id: documentId,
+        tenantId: ctx.auth.tenantId,
+        kbId: kb.id,
+        externalId: input.externalId ?? null,
+        title: input.filename,
+        filename: input.filename,
+        metadata: input.metadata ?? {},
+        latestVersionId: versionId,
+      });
+    }
+    await t.insert(documentVersions).values({
+      id: versionId,
+      documentId,
+      tenantId: ctx.auth.tenantId,
+      kbId: kb.id,
+      sha256,
+      format,
+      sizeBytes: input.bytes.byteLength,
+      blobKey,
+      status: "queued",
+    });
+    await recordAudit(t, {
+      tenantId: ctx.auth.tenantId,
+      actorKeyId: ctx.auth.keyId,
+      action: existing ? "document.version" : "document.create",
+      resourceType: "document",
+      resourceId: documentId,
+      detail: {
+        kb_id: kb.id,
+        version_id: versionId,
+        filename: input.filename,
+        format,
+        bytes: input.bytes.byteLength,
+        sha256,
+      },
+      requestId: ctx.requestId,
+    });
+  });
+  await enqueueVersion(ctx, versionId);
+  return { documentId, versionId, status: "queued", deduplicated: false };
+}
+
+async function findByExternalId(db: Db, kbId: string, externalId: string) {
+  const [row] = await db
+    .select({ document: documents, version: documentVersions })
+    .from(documents)
+    .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId))
+    .where(and(eq(documents.kbId, kbId), eq(documents.externalId, externalId)))
+    .limit(1);
+  return row;
+}
+
+async function findBySha(db: Db, kbId: string, sha256: string) {
+  const [row] = await db
+    .select({ document: documents, version: documentVersions })
+    .from(documentVersions)
+    .innerJoin(documents, eq(documents.latestVersionId, documentVersions.id))
+    .where(
+      and(
+        eq(documentVersions.kbId, kbId),
+        eq(documentVersions.sha256, sha256),
+        ne(documentVersions.status, "failed"),
+      ),
+    )
+    .limit(1);
+  return row;
+}

@@ -1,0 +1,119 @@
+import type { ServiceCtx } from "../../context.js";
+import { ApiError } from "../../errors.js";
+import type { Hit, MetaFilter, QueryMode } from "../../vector/types.js";
+import { hiddenVersionIds } from "../documents/visibility.js";
+import { recordUsage } from "../ledger/record.js";
+import { type KbRow, loadVisibleKbs } from "./visible-kbs.js";
+
+export interface SearchInput {
+  query: string;
+  kbIds: string[];
+  filter?: MetaFilter;
+  topK: number;
+  mode: QueryMode;
+}
+
+export interface SearchChunk {
+  /** The vector point id: stable for a chunk of one document version. */
+  id: string;
+  score: number;
+  text: string;
+  kbId: string;
+  documentId: string;
+  documentVersionId: string;
+  title: string;
+  chunk: number;
+  pageStart: number | null;
+  pageEnd: number | null;
+  headingPath: string[];
+  charStart: number;
+  charEnd: number;
+  metadata: Record<string, string | number | boolean>;
+}
+
+export interface SearchResult {
+  chunks: SearchChunk[];
+  kbs: KbRow[];
+  embedding: { model: string; tokens: number; costMicros: number };
+}
+
+function toChunk(hit: Hit): SearchChunk {
+  const p = hit.payload;
+  return {
+    id: hit.id,
+    score: hit.score,
+    text: p.text,
+    kbId: p.kb_id,
+    documentId: p.doc_id,
+    documentVersionId: p.doc_version,
+    title: p.title,
+    chunk: p.chunk,
+    pageStart: p.page_start,
+    pageEnd: p.page_end,
+    headingPath: p.heading_path,
+    charStart: p.char_start,
+    charEnd: p.char_end,
+    metadata: p.meta ?? {},
+  };
+}
+
+/**
+ * Retrieves the best chunks from the caller's knowledge bases. The tenant comes from the key (the
+ * adapter adds it to every query) and every knowledge base is checked first, so results can only come
+ * from what the key may read. A billed query embedding is written to the ledger; the offline embedder
+ * costs nothing and writes no row.
+ */
+export async function searchChunks({
+  ctx,
+  input,
+  signal,
+}: {
+  ctx: ServiceCtx;
+  input: SearchInput;
+  signal?: AbortSignal;
+}): Promise<SearchResult> {
+  const { vectors, embedder } = ctx.deps;
+  if (!vectors || !embedder) {
+    throw new ApiError(
+      "unavailable",
+      "Search is not available: no vector store is configured on this server.",
+    );
+  }
+  // Independent lookups run together; any invisible knowledge base still fails the whole search.
+  const [kbs, excluded, embedding] = await Promise.all([
+    loadVisibleKbs(ctx, input.kbIds),
+    hiddenVersionIds(ctx.deps.database.db, ctx.auth.tenantId, [...new Set(input.kbIds)]),
+    embedder.embedQuery(input.query, signal ? { signal } : {}),
+  ]);
+  const kbIds = kbs.map((k) => k.id);
+  if (embedding.tokens > 0 || embedding.costMicros > 0) {
+    await recordUsage(ctx.deps.database.db, {
+      tenantId: ctx.auth.tenantId,
+      keyId: ctx.auth.keyId,
+      requestId: ctx.requestId,
+      kind: "embedding",
+      kbIds,
+      model: embedder.id,
+      embeddingTokens: embedding.tokens,
+      costMicros: embedding.costMicros,
+      usageSource: "provider",
+      status: "ok",
+    });
+  }
+  const hits = await vectors.query(ctx.auth.tenantId, {
+    scope: {
+      kbIds,
+      ...(input.filter ? { meta: input.filter } : {}),
+      ...(excluded.length ? { excludeDocVersions: excluded } : {}),
+    },
+    mode: input.mode,
+    dense: embedding.dense,
+    sparse: embedding.sparse,
+    limit: input.topK,
+  });
+  return {
+    chunks: hits.map(toChunk),
+    kbs,
+    embedding: { model: embedder.id, tokens: embedding.tokens, costMicros: embedding.costMicros },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * bench:ask — what search and ask cost on top of the provider, and how many answer streams one API
+ * process holds. Three processes on loopback: the provider stub (ask-stub.ts), the API (ask-server.ts,
+ * embedded profile with BENCH_CHUNKS synthetic chunks) and this client.
+ *   1. Added latency: sequential asks against a stub with a fixed TTFT; added = (stub received − client
+ *      sent) + (client got first delta − stub sent first token), i.e. everything but the provider.
+ *   2. Concurrent streams: BENCH_STREAMS asks held open on a stub that drips slowly; errors counted, RSS
+ *      of the API process read from /proc; then every client hangs up and each call must still reach
+ *      the ledger (status aborted).
+ * Env: BENCH_CHUNKS (100000), BENCH_TENANTS (20), BENCH_TTFT_MS (50), BENCH_LATENCY_N (300),
+ * BENCH_STREAMS (10000), BENCH_RAMP (200 opening at once). Writes bench-results/ask.json and ask.md.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent } from "node:http";
+import { join } from "node:path";
+import { now, openStream, type OpenStream, timedAsk } from "./ask-client.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const TTFT_MS = Number(process.env.BENCH_TTFT_MS ?? 50);
+const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 300);
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
+const RAMP = Number(process.env.BENCH_RAMP ?? 200);
+const PHASE_DEADLINE_MS = 300_000;
+
+function start(
+  script: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c) => {
+      out += c;
+      const m = ready.exec(out);
+      if (m) resolve({ child, match: m });
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return r2(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN);
+}
+const question = (i: number) => ({ question: `How do I reset the router model ${i % 500}?`, max_tokens: 64 });
+
+async function measureLatency(url: string, key: string, kbId: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const added: number[] = [];
+  const before: number[] = [];
+  const after: number[] = [];
+  const clientTtft: number[] = [];
+  for (let i = -20; i < LATENCY_N; i++) {
+    const t = await timedAsk(agent, url, key, { ...question(i), knowledge_base_ids: [kbId], models: ["bench-ttft"] });
+    if (t.status !== 200 || t.firstDeltaAt === null) throw new Error(`latency ask failed: status ${t.status}`);
+    const m = /@recv=([\d.]+),send=([\d.]+)/.exec(t.firstDeltaText ?? "");
+    if (!m) throw new Error(`unexpected first delta ${t.firstDeltaText}`);
+    if (i < 0) continue; // warm-up
+    const pre = Number(m[1]) - t.sentAt;
+    const post = t.firstDeltaAt - Number(m[2]);
+    before.push(pre);
+    after.push(post);
+    added.push(pre + post);
+    clientTtft.push(t.firstDeltaAt - t.sentAt);
+  }
+  agent.destroy();
+  const summary = (xs: number[]) => ({ p50_ms: pct(xs, 50), p99_ms: pct(xs, 99) });
+  return {
+    asks: LATENCY_N,
+    stub_ttft_ms: TTFT_MS,
+    added_before_first_token: summary(added),
+    before_provider_request: summary(before),
+    provider_token_to_client: summary(after),
+    client_time_to_first_token: summary(clientTtft),
+  };
+}
+
+async function holdStreams(url: string, key: string, kbId: string, serverPid: number) {
+  const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const streams: OpenStream[] = [];
+  const errors = new Map<string, number>();
+  let opened = 0;
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMb(serverPid));
+  }, 250);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: RAMP }, async () => {
+      while (next < STREAMS && performance.now() - t0 < PHASE_DEADLINE_MS) {
+        const s = openStream(agent, url, key, { ...question(next++), knowledge_base_ids: [kbId], models: ["bench-hold"] });
+        streams.push(s);
+        try {
+          await s.opened;
+          opened++;
+        } catch (e) {
+          const msg = String((e as Error).message).slice(0, 120);
+          errors.set(msg, (errors.get(msg) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  const rampMs = performance.now() - t0;
+  const rssAllOpen = rssMb(serverPid);
+  const fdsAllOpen = fds(serverPid);
+  await new Promise((r) => setTimeout(r, 5000)); // every stream must stay open while held
+  const droppedWhileHeld = streams.filter((s) => s.ended()).length - [...errors.values()].reduce((a, b) => a + b, 0);
+  const rssHeld = rssMb(serverPid);
+  clearInterval(sampler);
+  const hungUpAt = performance.now();
+  for (const s of streams) s.close();
+  agent.destroy();
+  return {
+    requested: STREAMS,
+    opened,
+    errors: Object.fromEntries(errors),
+    error_count: [...errors.values()].reduce((a, b) => a + b, 0),
+    dropped_while_held: droppedWhileHeld,
+    ramp_s: r2(rampMs / 1000),
+    server_rss_mb_all_open: Math.round(rssAllOpen),
+    server_rss_mb_after_5s_hold: Math.round(rssHeld),
+    server_rss_mb_peak: Math.round(Math.max(peakRss, rssHeld)),
+    server_open_fds: fdsAllOpen,
+    hungUpAt,
+  };
+}
+
+async function waitForLedger(url: string, key: string, expected: number) {
+  const t0 = performance.now();
+  let rows = 0;
+  while (performance.now() - t0 < 180_000) {
+    const res = await fetch(`${url}/v1/usage?group_by=model`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await res.json()) as { data: { group: string; requests: number }[] };
+    rows = body.data.find((g) => g.group === "bench-hold")?.requests ?? 0;
+    if (rows >= expected) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { ledger_rows: rows, expected, settle_s: r2((performance.now() - t0) / 1000) };
+}
+
+async function main() {
+  const children: ChildProcess[] = [];
+  const stopAll = () => children.forEach((c) => c.kill("SIGTERM"));
+  process.on("exit", stopAll);
+  try {
+    const stub = await start("test/bench/ask-stub.ts", { BENCH_TTFT_MS: String(TTFT_MS) }, /stub listening on (\S+)/);
+    children.push(stub.child);
+    console.log(`stub at ${stub.match[1]}; starting the API and indexing...`);
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") goes to the API process only, for profiling.
+    const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const server = await start("test/bench/ask-server.ts", { BENCH_STUB_URL: stub.match[1]! }, /READY (\{.*\})\n/, serverArgs);
+    children.push(server.child);
+    const info = JSON.parse(server.match[1]!);
+    console.log(`API at ${info.url}: ${info.chunks} chunks over ${info.tenants} tenants indexed in ${info.seed_ms} ms`);
+    const idleRss = Math.round(rssMb(server.child.pid!));
+
+    const latency = await measureLatency(info.url, info.latency.key, info.latency.kbId);
+    console.log("latency", JSON.stringify(latency));
+    const held = await holdStreams(info.url, info.streams.key, info.streams.kbId, server.child.pid!);
+    const { hungUpAt: _h, ...streams } = held;
+    console.log("streams", JSON.stringify(streams));
+    const ledger = await waitForLedger(info.url, info.streams.key, held.opened + held.error_count);
+    console.log("ledger after hang-up", JSON.stringify(ledger));
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+      index: { chunks: info.chunks, tenants: info.tenants, seed_ms: info.seed_ms },
+      server_rss_mb_idle: idleRss,
+      latency,
+      streams,
+      ledger_after_hang_up: ledger,
+      targets: {
+        added_latency_p50_le_25ms: latency.added_before_first_token.p50_ms <= 25,
+        streams_10k_zero_errors: streams.opened >= 10_000 && streams.error_count === 0 && streams.dropped_while_held === 0,
+        rss_below_2gb: streams.server_rss_mb_peak < 2048,
+      },
+    };
+    mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+    writeFileSync(join(ROOT, "bench-results/ask.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(ROOT, "bench-results/ask.md"), markdown(results));
+    console.log("wrote bench-results/ask.json and bench-results/ask.md");
+  } finally {
+    stopAll();
+  }
+}
+
+function markdown(r: any): string {
+  const l = r.latency;
+  const s = r.streams;
+  return `# Ask benchmark (${r.index.chunks} chunks over ${r.index.tenants} tenants, ${r.machine.cpus} CPUs, Node ${r.machine.node})
+
+Three processes on loopback: provider stub (HTTP/2, fixed TTFT ${l.stub_ttft_ms} ms), the API in the embedded
+profile (PGlite + in-process vector engine + offline embedder), and the client. Run: \`npm run bench:ask\`.
+
+| metric | value | target |
+| --- | --- | --- |
+| added latency before the first token (search + prompt + budget + proxying), p50 / p99 | ${l.added_before_first_token.p50_ms} / ${l.added_before_first_token.p99_ms} ms | p50 ≤ 25 ms |
+| of which before the provider request, p50 / p99 | ${l.before_provider_request.p50_ms} / ${l.before_provider_request.p99_ms} ms | |
+| of which provider token → client, p50 / p99 | ${l.provider_token_to_client.p50_ms} / ${l.provider_token_to_client.p99_ms} ms | |
+| client time to first token, p50 / p99 | ${l.client_time_to_first_token.p50_ms} / ${l.client_time_to_first_token.p99_ms} ms | |
+| concurrent SSE streams opened / requested | ${s.opened} / ${s.requested} (ramp ${s.ramp_s} s) | ≥ 10,000 |
+| errors / dropped while held 5 s | ${s.error_count} / ${s.dropped_while_held} | 0 |
+| API RSS: idle / all open / peak | ${r.server_rss_mb_idle} / ${s.server_rss_mb_all_open} / ${s.server_rss_mb_peak} MB | < 2 GB |
+| API open file descriptors with all streams open | ${s.server_open_fds} | |
+| ledger rows after every client hung up | ${r.ledger_after_hang_up.ledger_rows} / ${r.ledger_after_hang_up.expected} (${r.ledger_after_hang_up.settle_s} s) | all |
+
+Generated ${r.date}.
+`;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

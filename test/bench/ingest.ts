@@ -1,0 +1,334 @@
+/**
+ * Ingestion benchmark on the embedded default profile (PGlite + embedded engine + in-process queue +
+ * offline embedder), driven through the HTTP API exactly as a user would:
+ *   1. raw pdf-parse text extraction of the 352-page book, in a fresh child process (the baseline);
+ *   2. the same book from upload to `ready`, with peak RSS sampled while it runs;
+ *   3. a batch of 100 mixed documents (fixtures, made unique by an appended line) to `ready`.
+ * Writes bench-results/ingest.json and bench-results/ingest.md.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PDFParse } from "pdf-parse";
+import { createApp } from "../../src/app.js";
+import { parseConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { composeRuntime } from "../../src/runtime/compose.js";
+import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const BOOK = join(ROOT, "fixtures/pdf/pdfjs_freeculture.pdf");
+const ADMIN = "bench_platform_admin_key_0123456789";
+
+if (process.argv.includes("--raw")) {
+  // Child mode: only the baseline extraction, so its memory never mixes with the pipeline's.
+  const started = performance.now();
+  const parser = new PDFParse({ data: new Uint8Array(readFileSync(BOOK)) });
+  const result = await parser.getText();
+  await parser.destroy();
+  const ms = performance.now() - started;
+  process.stdout.write(
+    JSON.stringify({ pages: result.pages.length, ms, rssMb: process.memoryUsage().rss / 2 ** 20 }),
+  );
+  process.exit(0);
+}
+
+function rawExtraction(): { pages: number; ms: number; rssMb: number } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "test/bench/ingest.ts"), "--raw"], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`raw extraction failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "aihub-bench-ingest-"));
+const config = parseConfig({
+  DATA_DIR: dataDir,
+  LOG_LEVEL: "warn",
+  ADMIN_API_KEY: ADMIN,
+  NODE_ENV: "production",
+});
+const runtime = await composeRuntime(config, createLogger(config));
+await ensurePlatformKey(runtime.deps.database.db, ADMIN);
+let app = createApp(runtime.deps);
+
+async function call(method: string, path: string, key: string, body?: unknown) {
+  const res = await app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as any;
+}
+
+async function uploadFile(key: string, kbId: string, bytes: Uint8Array, name: string): Promise<string> {
+  const form = new FormData();
+  form.set("file", new File([bytes as Uint8Array<ArrayBuffer>], name));
+  const res = await app.request(`/v1/knowledge-bases/${kbId}/documents`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}` },
+    body: form,
+  });
+  const body = (await res.json()) as any;
+  if (res.status !== 202) throw new Error(`upload of ${name} failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+async function waitAll(key: string, ids: string[]): Promise<any[]> {
+  const done = new Map<string, any>();
+  while (done.size < ids.length) {
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      const d = await call("GET", `/v1/documents/${id}`, key);
+      if (d.status === "ready" || d.status === "failed") done.set(id, d);
+    }
+    if (done.size < ids.length) await new Promise((r) => setTimeout(r, 100));
+  }
+  return ids.map((id) => done.get(id));
+}
+
+function sampleRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
+  };
+}
+
+/** Peak resident set of a process over its lifetime (Linux), in MB. */
+function peakRssOf(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The production shape: API enqueues to BullMQ on Redis, a separate `npm run worker` process ingests,
+ * both on PostgreSQL (a scratch schema) and this run's engine. Skipped when Redis or Postgres is absent.
+ */
+async function workerScenario(vectorUrl: string) {
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+  const schema = `bench_${Date.now().toString(36)}`;
+  const env = {
+    DATABASE_URL: databaseUrl,
+    DATABASE_SCHEMA: schema,
+    QDRANT_URL: vectorUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: schema,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    ADMIN_API_KEY: ADMIN,
+  };
+  const cfg = parseConfig(env);
+  let api: Awaited<ReturnType<typeof composeRuntime>>;
+  try {
+    api = await composeRuntime(cfg, createLogger(cfg));
+  } catch (err) {
+    return { skipped: `Redis or PostgreSQL unavailable: ${(err as Error).message}` };
+  }
+  const { spawn } = await import("node:child_process");
+  const worker = spawn(process.execPath, ["--import", "tsx", join(ROOT, "ingest/worker.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout!.on("data", (d) => String(d).includes("ingest worker ready") && resolve());
+      worker.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    await ensurePlatformKey(api.deps.database.db, ADMIN);
+    const apiApp = createApp(api.deps);
+    const prev = app;
+    app = apiApp;
+    const tenant = await call("POST", "/v1/tenants", ADMIN, { name: "BenchWorker" });
+    const key = tenant.key.key as string;
+    const kb = await call("POST", "/v1/knowledge-bases", key, { name: "Book" });
+    const workerRssBefore = peakRssOf(worker.pid!);
+    const started = performance.now();
+    const id = await uploadFile(key, kb.id, new Uint8Array(readFileSync(BOOK)), "free-culture.pdf");
+    const [book] = await waitAll(key, [id]);
+    const ms = performance.now() - started;
+    app = prev;
+    return {
+      pages: book.pages,
+      chunks: book.chunks,
+      status: book.status,
+      seconds: ms / 1000,
+      pages_per_sec: book.pages / (ms / 1000),
+      chunks_per_sec: book.chunks / (ms / 1000),
+      stage_ms: book.timings,
+      worker_rss_before_mb: workerRssBefore,
+      worker_peak_rss_mb: peakRssOf(worker.pid!),
+    };
+  } finally {
+    worker.kill("SIGTERM");
+    await new Promise((r) => worker.once("exit", r));
+    await api.close();
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`drop schema if exists "${schema}" cascade`);
+    await client.end();
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${schema}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
+
+/** 100 documents from the good fixtures; text and PDF variants get a unique trailing line so none dedupe. */
+function mixedBatch(): { name: string; bytes: Uint8Array }[] {
+  const variable = [
+    "pdf/pdfjs_tracemonkey.pdf",
+    "markdown/mammoth_README.md",
+    "markdown/qdrant_README.md",
+    "markdown/cmrc2018_README_CN.md",
+    "markdown/xquad_README.md",
+    "markdown/tika_testMARKDOWN.md",
+    "html/tika_tika434.html",
+    "html/tika_testHTML.html",
+  ];
+  const fixed = [
+    "docx/tika_testWORD_various.docx",
+    "docx/tika_testWORD.docx",
+    "docx/tika_testWORD_2006ml.docx",
+    "docx/mammoth_tables.docx",
+  ];
+  const out = fixed.map((f) => ({
+    name: f.split("/")[1]!,
+    bytes: new Uint8Array(readFileSync(join(ROOT, "fixtures", f))),
+  }));
+  for (let i = 0; out.length < 100; i++) {
+    const f = variable[i % variable.length]!;
+    const base = readFileSync(join(ROOT, "fixtures", f));
+    // A PDF comment after %%EOF and a plain line for text formats both leave the document valid.
+    const tail = f.endsWith(".pdf")
+      ? `\n%bench variant ${i}\n`
+      : f.endsWith(".html")
+        ? `\n<!-- bench variant ${i} -->\n`
+        : `\n\nBench variant ${i}.\n`;
+    out.push({
+      name: `${i}-${f.split("/")[1]}`,
+      bytes: new Uint8Array(Buffer.concat([base, Buffer.from(tail)])),
+    });
+  }
+  return out;
+}
+
+try {
+  const raw = rawExtraction();
+  const tenant = await call("POST", "/v1/tenants", ADMIN, { name: "Bench" });
+  const key = tenant.key.key as string;
+  const kb = await call("POST", "/v1/knowledge-bases", key, { name: "Book" });
+
+  const rssBefore = process.memoryUsage().rss / 2 ** 20;
+  const stopRss = sampleRss();
+  let started = performance.now();
+  const bookId = await uploadFile(key, kb.id, new Uint8Array(readFileSync(BOOK)), "free-culture.pdf");
+  const [book] = await waitAll(key, [bookId]);
+  const bookMs = performance.now() - started;
+  const bookPeakRss = stopRss();
+  if (book.status !== "ready") throw new Error(`book failed: ${JSON.stringify(book.error)}`);
+
+  const kb2 = await call("POST", "/v1/knowledge-bases", key, { name: "Mixed" });
+  const batch = mixedBatch();
+  const stopBatchRss = sampleRss();
+  started = performance.now();
+  const ids: string[] = [];
+  for (const doc of batch) ids.push(await uploadFile(key, kb2.id, doc.bytes, doc.name));
+  const results = await waitAll(key, ids);
+  const batchMs = performance.now() - started;
+  const batchPeakRss = stopBatchRss();
+  const ready = results.filter((d) => d.status === "ready");
+  const processPeakRss = peakRssOf(process.pid);
+  const viaWorker = await workerScenario(runtime.vectorUrl);
+
+  const rawPagesPerSec = raw.pages / (raw.ms / 1000);
+  const bookPagesPerSec = book.pages / (bookMs / 1000);
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    profile: "embedded (PGlite + embedded engine + in-process queue + offline embedder)",
+    worker_concurrency: config.WORKER_CONCURRENCY,
+    raw_extraction: {
+      pages: raw.pages,
+      seconds: raw.ms / 1000,
+      pages_per_sec: rawPagesPerSec,
+      rss_mb: raw.rssMb,
+    },
+    book: {
+      pages: book.pages,
+      chunks: book.chunks,
+      seconds: bookMs / 1000,
+      pages_per_sec: bookPagesPerSec,
+      chunks_per_sec: book.chunks / (bookMs / 1000),
+      share_of_raw_throughput: bookPagesPerSec / rawPagesPerSec,
+      stage_ms: book.timings,
+      rss_before_mb: rssBefore,
+      peak_rss_mb: bookPeakRss,
+      /** The embedded profile's fixed cost (PGlite's WASM heap alone is ~400 MB) is not ingestion's. */
+      rss_growth_mb: bookPeakRss - rssBefore,
+    },
+    mixed_batch: {
+      documents: batch.length,
+      ready: ready.length,
+      failed: results
+        .filter((d) => d.status === "failed")
+        .map((d) => ({ filename: d.filename, error: d.error })),
+      pages: ready.reduce((n, d) => n + (d.pages ?? 0), 0),
+      chunks: ready.reduce((n, d) => n + (d.chunks ?? 0), 0),
+      seconds: batchMs / 1000,
+      docs_per_sec: batch.length / (batchMs / 1000),
+      chunks_per_sec: ready.reduce((n, d) => n + (d.chunks ?? 0), 0) / (batchMs / 1000),
+      peak_rss_mb: batchPeakRss,
+    },
+    process_peak_rss_mb: processPeakRss,
+    redis_worker_book: viaWorker,
+    targets: {
+      book_at_least_60pct_of_raw: bookPagesPerSec >= 0.6 * rawPagesPerSec,
+      peak_rss_under_512mb: bookPeakRss < 512,
+    },
+  };
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const md = `# Ingestion benchmark
+
+${result.date}, Node ${result.node}, ${result.profile}, WORKER_CONCURRENCY=${result.worker_concurrency}.
+
+| Run | Pages | Chunks | Seconds | Pages/s | Chunks/s | Peak RSS MB |
+|---|---:|---:|---:|---:|---:|---:|
+| Raw pdf-parse extraction of the book (own process) | ${raw.pages} | - | ${f(raw.ms / 1000, 2)} | ${f(rawPagesPerSec)} | - | ${f(raw.rssMb, 0)} |
+| Book, upload to ready | ${book.pages} | ${book.chunks} | ${f(bookMs / 1000, 2)} | ${f(bookPagesPerSec)} | ${f(result.book.chunks_per_sec)} | ${f(bookPeakRss, 0)} |
+| 100 mixed documents, upload to all ready | ${result.mixed_batch.pages} | ${result.mixed_batch.chunks} | ${f(batchMs / 1000, 2)} | - | ${f(result.mixed_batch.chunks_per_sec)} | ${f(batchPeakRss, 0)} |
+
+- Book throughput: ${f(100 * result.book.share_of_raw_throughput, 0)}% of raw extraction (target >= 60%: ${result.targets.book_at_least_60pct_of_raw ? "met" : "NOT met"}).
+- Peak RSS while ingesting the book: ${f(bookPeakRss, 0)} MB (target < 512 MB: ${result.targets.peak_rss_under_512mb ? "met" : "NOT met"}); RSS before the upload ${f(rssBefore, 0)} MB.
+- Book stages (ms): ${Object.entries(book.timings)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")}.
+- Mixed batch: ${ready.length}/${batch.length} ready, ${f(result.mixed_batch.docs_per_sec, 2)} documents/s.
+${
+  "skipped" in viaWorker
+    ? `- Redis + worker: skipped (${viaWorker.skipped}).`
+    : `- Redis + worker process (PostgreSQL, engine over HTTP): book ${viaWorker.status} in ${f(viaWorker.seconds, 2)} s = ${f(viaWorker.pages_per_sec)} pages/s, ${f(viaWorker.chunks_per_sec)} chunks/s (${f((100 * viaWorker.pages_per_sec) / rawPagesPerSec, 0)}% of raw); worker peak RSS ${f(viaWorker.worker_peak_rss_mb ?? Number.NaN, 0)} MB (${f(viaWorker.worker_rss_before_mb ?? Number.NaN, 0)} MB at idle).`
+}
+`;
+  mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+  writeFileSync(join(ROOT, "bench-results/ingest.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(ROOT, "bench-results/ingest.md"), md);
+  process.stdout.write(md);
+} finally {
+  await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);
