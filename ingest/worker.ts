@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from "../src/config.js";
+import { loadConfigOrExit } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { composeRuntime } from "../src/runtime/compose.js";
 
@@ -19,16 +19,7 @@ const REQUIRED: [string, string][] = [
 ];
 
 async function main() {
-  let config: ReturnType<typeof parseConfig>;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env);
   const missing = REQUIRED.filter(([name]) => !config[name as keyof typeof config]);
   if (missing.length > 0) {
     console.error(

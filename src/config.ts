@@ -100,3 +100,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 export function profileOf(config: Config): "embedded" | "production" {
   return config.DATABASE_URL ? "production" : "embedded";
 }
+
+/** For process entries: parses the environment or prints what is wrong and exits with status 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

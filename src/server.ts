@@ -1,22 +1,13 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
-import { ConfigError, parseConfig, profileOf } from "./config.js";
+import { loadConfigOrExit, profileOf } from "./config.js";
 import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
 
 /** Node entry: config -> runtime -> app -> serve, plus graceful shutdown. */
 async function main() {
-  let config: ReturnType<typeof parseConfig>;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger(config);
   const runtime = await composeRuntime(config, logger);
   const { deps } = runtime;

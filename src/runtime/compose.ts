@@ -10,6 +10,7 @@ import { deleteKnowledgeBaseDocuments } from "../services/documents/delete.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { openConfiguredDatabase } from "./database.js";
 import { createConfiguredEmbedder } from "./embedder.js";
+import { redisReadiness } from "./redis-check.js";
 import { composeIngestion, type Ingestion } from "./ingestion.js";
 
 export interface Runtime {
@@ -83,6 +84,11 @@ export async function composeRuntime(
       { name: "database", check: () => database.ping() },
       { name: "vectors", check: () => vectors.ping() },
     ];
+    if (config.REDIS_URL) {
+      const redis = redisReadiness(config.REDIS_URL);
+      closers.push(() => redis.close());
+      readiness.push(redis);
+    }
     const deps: AppDeps = {
       config,
       database,

@@ -110,6 +110,8 @@ export async function searchChunks({
     dense: embedding.dense,
     sparse: embedding.sparse,
     limit: input.topK,
+    // Fusion tuned for this embedder's vectors (test/eval/tune); equal-weight RRF hurts the offline one.
+    ...(embedder.fusion ? { fusion: embedder.fusion } : {}),
   });
   return {
     chunks: hits.map(toChunk),
