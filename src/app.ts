@@ -7,8 +7,9 @@ import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
-import { documentRoutes } from "./routes/documents/index.js";
 import { newRouter } from "./routes/common.js";
+import { documentRoutes } from "./routes/documents/index.js";
+import { evalRoutes } from "./routes/evals/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { modelRoutes } from "./routes/models/index.js";
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", askRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
+  app.route("/v1", evalRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

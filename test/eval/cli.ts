@@ -1,0 +1,82 @@
+/**
+ * Retrieval evaluation through the real product path.
+ *   npm run eval -- --dataset PATH [--format beir|squad] [--mode hybrid|dense|sparse|all]
+ *                   [--out FILE] [--limit-queries N] [--split train] [--name NAME] [--chunk-size N]
+ *                   [--latency-breakdown]
+ * A BEIR directory (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a SQuAD-style JSON file.
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ALL_MODES, runProductEval } from "./harness.js";
+import type { SearchMode } from "./queries.js";
+import { writeReport } from "./report.js";
+import { type EvalDataset, loadBeir, loadSquad } from "./tune/datasets.js";
+
+function fail(message: string): never {
+  console.error(`eval: ${message}`);
+  process.exit(2);
+}
+
+function positiveInt(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function loadDataset(path: string, format: string | undefined, split: string, name: string): EvalDataset {
+  if (!existsSync(path)) fail(`dataset ${path} does not exist (give a BEIR directory or a SQuAD JSON file)`);
+  const kind = format ?? (statSync(path).isDirectory() ? "beir" : "squad");
+  if (kind === "beir") return loadBeir(path, split, name);
+  if (kind === "squad") return loadSquad(path, name);
+  fail(`--format must be beir or squad, got "${kind}"`);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      dataset: { type: "string" },
+      format: { type: "string" },
+      mode: { type: "string", default: "all" },
+      out: { type: "string" },
+      "limit-queries": { type: "string" },
+      split: { type: "string", default: "train" },
+      name: { type: "string" },
+      "chunk-size": { type: "string" },
+      "latency-breakdown": { type: "boolean", default: false },
+    },
+  });
+  if (!values.dataset) fail("--dataset PATH is required (a BEIR directory or a SQuAD-style JSON file)");
+  const path = resolve(values.dataset);
+  const name = values.name ?? basename(path).replace(/\..*$/, "");
+  const modes: SearchMode[] =
+    values.mode === "all"
+      ? ALL_MODES
+      : ALL_MODES.includes(values.mode as SearchMode)
+        ? [values.mode as SearchMode]
+        : fail(`--mode must be hybrid, dense, sparse or all, got "${values.mode}"`);
+  const limitQueries = positiveInt("limit-queries", values["limit-queries"]);
+  const chunkSize = positiveInt("chunk-size", values["chunk-size"]);
+  const out = resolve(values.out ?? `bench-results/eval-${name}.json`);
+
+  const ds = loadDataset(path, values.format, values.split!, name);
+  console.error(
+    `eval ${name}: ${ds.docs.length} documents, ${ds.queries.length} queries, modes ${modes.join(",")}`,
+  );
+  const report = await runProductEval(ds, {
+    modes,
+    limitQueries,
+    chunkSize,
+    latencyBreakdown: values["latency-breakdown"],
+    log: (line) => console.error(`  ${line}`),
+  });
+  const md = await writeReport(report, out);
+  process.stdout.write(md);
+  console.error(`wrote ${out} and ${out.replace(/\.json$/i, "")}.md`);
+}
+
+main().catch((err) => {
+  console.error("eval failed:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
