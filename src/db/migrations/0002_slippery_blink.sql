@@ -1,0 +1,1 @@
+CREATE INDEX "versions_unready_idx" ON "document_versions" USING btree ("tenant_id","kb_id") WHERE "document_versions"."status" <> 'ready';
