@@ -1,5 +1,5 @@
 /** The bench's HTTP side: one /v1/ask call read as SSE, timed at the first `delta` event. */
-import { Agent, request } from "node:http";
+import { type Agent, request } from "node:http";
 
 export const now = () => performance.timeOrigin + performance.now();
 
@@ -25,7 +25,11 @@ function post(agent: Agent, url: string, key: string, body: unknown) {
   return request(`${url}/v1/ask`, {
     method: "POST",
     agent,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+    headers: {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(payload),
+    },
   }).end(payload);
 }
 
@@ -82,7 +86,8 @@ export function openStream(agent: Agent, url: string, key: string, body: unknown
       res.on("data", (chunk: string) => {
         if (live) return;
         buf += chunk;
-        if (buf.includes("event: error")) reject(new Error(`error event: ${buf.slice(buf.indexOf("event: error"), 300)}`));
+        if (buf.includes("event: error"))
+          reject(new Error(`error event: ${buf.slice(buf.indexOf("event: error"), 300)}`));
         if (DELTA.test(buf)) {
           live = true;
           buf = "";

@@ -1,8 +1,8 @@
 /**
- * The API process for bench:ask, composed exactly like `npm start` in the embedded profile (PGlite,
- * in-process vector engine, offline embedder, models from PROVIDERS_JSON/MODELS_JSON), then seeded with
- * BENCH_CHUNKS synthetic chunks over BENCH_TENANTS tenants, upserted straight through the adapter.
- * Prints one line "READY <json>" with the URL and the bench tenants' keys; SIGTERM closes it.
+ * The API process for bench:ask, composed like `npm start` (PGlite, offline embedder, models from
+ * PROVIDERS_JSON/MODELS_JSON; vectors at QDRANT_URL, the engine process the bench started). Creates the
+ * two bench tenants with their knowledge base and document rows (the bench indexes their chunks) and
+ * prints one line "READY <json>"; SIGTERM closes it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,8 +13,8 @@ import { parseConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { composeRuntime } from "../../src/runtime/compose.js";
 import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
+import { CHUNKS_PER_DOC, createBenchTenant } from "./ask-seed.js";
 import { installH2Fetch } from "./h2-fetch.js";
-import { seedTenant, syntheticTexts } from "./ask-seed.js";
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
@@ -30,6 +30,7 @@ async function main() {
     DATA_DIR: dataDir,
     ADMIN_API_KEY: ADMIN,
     RATE_LIMIT_PER_MINUTE: "0",
+    QDRANT_URL: process.env.QDRANT_URL,
     PROVIDERS_JSON: JSON.stringify([{ id: "stub", baseURL: `${STUB_URL}/v1`, apiKey: "sk-bench" }]),
     MODELS_JSON: JSON.stringify([
       { id: "bench-ttft", provider: "stub", price: { input: 1, output: 2 } },
@@ -40,27 +41,15 @@ async function main() {
   await ensurePlatformKey(runtime.deps.database.db, ADMIN);
   const app = createApp(runtime.deps);
 
-  const perTenant = Math.floor(CHUNKS / TENANTS);
-  const texts = syntheticTexts(perTenant);
-  const started = performance.now();
-  const latency = await seedTenant(app, runtime.deps, ADMIN, "latency", texts, null);
-  const streams = await seedTenant(app, runtime.deps, ADMIN, "streams", texts, latency.vectors);
-  // The other tenants only need their points in the collection: every query must filter them out.
-  for (let t = 2; t < TENANTS; t++) await seedTenant(app, runtime.deps, null, `other-${t}`, texts, latency.vectors);
-  const seedMs = Math.round(performance.now() - started);
+  const docCount = Math.ceil(Math.floor(CHUNKS / TENANTS) / CHUNKS_PER_DOC);
+  const latency = await createBenchTenant(app, runtime.deps, ADMIN, "latency", docCount);
+  const streams = await createBenchTenant(app, runtime.deps, ADMIN, "streams", docCount);
 
   const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
   server.on("listening", () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : 0;
-    const ready = {
-      url: `http://127.0.0.1:${port}`,
-      chunks: perTenant * TENANTS,
-      tenants: TENANTS,
-      seed_ms: seedMs,
-      latency: { key: latency.key, kbId: latency.kbId },
-      streams: { key: streams.key, kbId: streams.kbId },
-    };
+    const ready = { url: `http://127.0.0.1:${port}`, latency, streams };
     process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
   });
   process.on("SIGTERM", () => {

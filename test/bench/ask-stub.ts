@@ -21,7 +21,10 @@ function chunk(model: string, content: string | null, usage?: object): string {
 function answer(stream: ServerHttp2Stream, body: { model?: string; messages?: { content?: string }[] }) {
   const recv = now();
   const model = String(body.model);
-  const promptTokens = (body.messages ?? []).reduce((n, m) => n + String(m.content ?? "").split(/\s+/).length, 0);
+  const promptTokens = (body.messages ?? []).reduce(
+    (n, m) => n + String(m.content ?? "").split(/\s+/).length,
+    0,
+  );
   stream.respond({ ":status": 200, "content-type": "text/event-stream" });
   let timer: NodeJS.Timeout | undefined;
   stream.on("close", () => clearTimeout(timer));
@@ -40,7 +43,13 @@ function answer(stream: ServerHttp2Stream, body: { model?: string; messages?: { 
   timer = setTimeout(() => {
     write(chunk(model, ` @recv=${recv.toFixed(3)},send=${now().toFixed(3)}`));
     write(chunk(model, " The answer cites [1]."));
-    write(chunk(model, null, { prompt_tokens: promptTokens, completion_tokens: 2, total_tokens: promptTokens + 2 }));
+    write(
+      chunk(model, null, {
+        prompt_tokens: promptTokens,
+        completion_tokens: 2,
+        total_tokens: promptTokens + 2,
+      }),
+    );
     if (!stream.destroyed) stream.end("data: [DONE]\n\n");
   }, TTFT_MS);
 }

@@ -31,20 +31,34 @@ export function installH2Fetch(origin: string, sessions = 8): void {
     request.headers.forEach((v, k) => {
       if (k !== "host" && k !== "connection" && k !== "content-length") headers[k] = v;
     });
-    const stream = session().request(headers, { endStream: !body });
-    if (body) stream.end(body);
-    const signal = init?.signal ?? request.signal;
-    const onAbort = () => stream.close(constants.NGHTTP2_CANCEL);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    stream.on("close", () => signal?.removeEventListener("abort", onAbort));
-    return new Promise<Response>((resolve, reject) => {
-      stream.once("error", reject);
-      stream.once("response", (h) => {
-        const responseHeaders = new Headers();
-        for (const [k, v] of Object.entries(h)) if (!k.startsWith(":") && v !== undefined) responseHeaders.set(k, String(v));
-        const readable = Readable.toWeb(stream) as ReadableStream<Uint8Array>;
-        resolve(new Response(readable, { status: Number(h[":status"]), headers: responseHeaders }));
-      });
-    });
+    return send(session(), headers, body, init?.signal ?? request.signal);
   };
+}
+
+/** Separate from fetch so the long-lived closures below do not keep the request body alive. */
+function send(
+  session: ClientHttp2Session,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  signal: AbortSignal | null | undefined,
+): Promise<Response> {
+  const stream = session.request(headers, { endStream: !body });
+  if (body) stream.end(body);
+  const onAbort = () => stream.close(constants.NGHTTP2_CANCEL);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  stream.on("close", () => signal?.removeEventListener("abort", onAbort));
+  return new Promise<Response>((resolve, reject) => {
+    stream.once("error", reject);
+    stream.once("response", (h) => {
+      const responseHeaders = new Headers();
+      for (const [k, v] of Object.entries(h))
+        if (!k.startsWith(":") && v !== undefined) responseHeaders.set(k, String(v));
+      resolve(
+        new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
+          status: Number(h[":status"]),
+          headers: responseHeaders,
+        }),
+      );
+    });
+  });
 }

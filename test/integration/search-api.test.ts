@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documents, usageLedger } from "../../src/db/schema.js";
+import { documents, documentVersions, usageLedger } from "../../src/db/schema.js";
 import { createOpenAIEmbedder } from "../../src/models/embedders/openai/index.js";
 import { type AskTestApp, seedGeography, startAskTestApp } from "../helpers/ask-app.js";
 import { countWords } from "../helpers/openai-stub.js";
@@ -100,12 +100,18 @@ describe("POST /v1/search", () => {
     expect(forbidden.status).toBe(403);
   });
 
-  it("hides document versions that are not the active one", async () => {
+  it("hides document versions that are not ready (still indexing, failed or replaced)", async () => {
     const hidden = await seedGeography(a, "Hidden");
-    await a.t.deps.database.db
+    // A re-upload of the France guide that is still indexing: its points exist but must stay invisible.
+    const { db } = a.t.deps.database;
+    await db
       .update(documents)
       .set({ activeVersionId: null })
       .where(eq(documents.id, hidden.france.documentId));
+    await db
+      .update(documentVersions)
+      .set({ status: "processing" })
+      .where(eq(documentVersions.id, hidden.france.versionId));
     const r = await a.t.call("POST", "/v1/search", {
       key: hidden.adminKey,
       body: { query: "Eiffel Tower Paris France", knowledge_base_ids: [hidden.kbId], top_k: 100 },

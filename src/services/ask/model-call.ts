@@ -22,7 +22,12 @@ const ZERO_USAGE: ChatUsage = { inputTokens: 0, outputTokens: 0, cachedInputToke
  * 401...) processed nothing and bills nothing; a call cut off mid-stream or aborted by the client did
  * consume its prompt and the text streamed so far, and is billed for them.
  */
-async function consumedBy(err: unknown, call: PlannedCall, messages: ChatMessage[], text: string): Promise<ChatUsage> {
+async function consumedBy(
+  err: unknown,
+  call: PlannedCall,
+  messages: ChatMessage[],
+  text: string,
+): Promise<ChatUsage> {
   if (isChatError(err)) {
     const rejected = err.beforeFirstToken && err.status !== undefined && err.code !== "aborted";
     return rejected ? ZERO_USAGE : err.usage;
