@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { Tiktoken, type TiktokenBPE } from "js-tiktoken/lite";
+import type { Tiktoken, TiktokenBPE } from "js-tiktoken/lite";
+import { BpeCounter } from "./bpe.js";
 
 /**
  * cl100k_base token counts, fast. tiktoken splits text with a regex into pieces and byte-pair-encodes
@@ -10,56 +11,65 @@ import { Tiktoken, type TiktokenBPE } from "js-tiktoken/lite";
 // The ranks file is about 1 MB of JS: load it on first use, synchronously so chunking stays a plain
 // function (the CommonJS build of the package exists for exactly this).
 const require = createRequire(import.meta.url);
-let encoder: { tiktoken: Tiktoken; pieces: RegExp } | null = null;
+let encoder: { bpe: BpeCounter; pieces: RegExp } | null = null;
 const cache = new Map<string, number>();
 const MAX_CACHE = 200_000;
 /**
- * js-tiktoken's BPE is quadratic in piece length (512 unspaced CJK characters take ~0.4 s), so longer
+ * BPE is quadratic in piece length (512 unspaced CJK characters take ~0.4 s), so longer
  * pieces (unspaced CJK runs, minified data) are counted in slices. That can overcount by a token at a
  * slice edge, never undercount in practice, which is the safe direction for a size limit.
  */
 const MAX_PIECE = 48;
 
-function ready(): { tiktoken: Tiktoken; pieces: RegExp } {
+function ready(): { bpe: BpeCounter; pieces: RegExp } {
   if (!encoder) {
     const ranks: TiktokenBPE = require("js-tiktoken/ranks/cl100k_base");
-    encoder = { tiktoken: new Tiktoken(ranks), pieces: new RegExp(ranks.pat_str, "gu") };
+    encoder = { bpe: new BpeCounter(ranks.bpe_ranks), pieces: new RegExp(ranks.pat_str, "gu") };
   }
   return encoder;
 }
 
 export function countTokens(text: string): number {
-  const { tiktoken, pieces } = ready();
+  const { bpe, pieces } = ready();
   let total = 0;
   pieces.lastIndex = 0;
   for (let m = pieces.exec(text); m !== null; m = pieces.exec(text)) {
     const piece = m[0];
     if (piece.length <= MAX_PIECE) {
-      total += pieceTokens(tiktoken, piece);
+      total += pieceTokens(bpe, piece);
       continue;
     }
     for (let i = 0; i < piece.length; i += MAX_PIECE) {
       // Do not cut a surrogate pair: end the slice before a lone high surrogate.
       let end = Math.min(i + MAX_PIECE, piece.length);
       if (end < piece.length && /[\ud800-\udbff]/.test(piece[end - 1]!)) end--;
-      total += pieceTokens(tiktoken, piece.slice(i, end));
+      total += pieceTokens(bpe, piece.slice(i, end));
       i = end - MAX_PIECE;
     }
   }
   return total;
 }
 
-function pieceTokens(tiktoken: Tiktoken, piece: string): number {
+function pieceTokens(bpe: BpeCounter, piece: string): number {
   let n = cache.get(piece);
   if (n === undefined) {
-    n = tiktoken.encode(piece, [], []).length;
+    n = bpe.count(piece);
     if (cache.size >= MAX_CACHE) cache.clear();
     cache.set(piece, n);
   }
   return n;
 }
 
-/** Exact encoding, for tests that check countTokens against the reference tokenizer. */
+let reference: Tiktoken | undefined;
+
+/**
+ * Exact encoding with js-tiktoken, the reference tokenizer, for tests that check countTokens. Loaded
+ * only when called: its tables cost ~80 MB that counting does not need.
+ */
 export function encodeTokens(text: string): number[] {
-  return ready().tiktoken.encode(text, [], []);
+  if (!reference) {
+    const lite: typeof import("js-tiktoken/lite") = require("js-tiktoken/lite");
+    reference = new lite.Tiktoken(require("js-tiktoken/ranks/cl100k_base"));
+  }
+  return reference.encode(text, [], []);
 }

@@ -3,7 +3,7 @@ import { parseDocx } from "./docx.js";
 import { ParseError } from "./errors.js";
 import { parseHtml } from "./html.js";
 import { parseMarkdown } from "./markdown.js";
-import { parsePdf } from "./pdf.js";
+import { type PdfParseOptions, parsePdf } from "./pdf.js";
 import { parseText } from "./text.js";
 
 export { ParseError } from "./errors.js";
@@ -11,6 +11,11 @@ export { ParseError } from "./errors.js";
 export interface ParseOptions {
   /** PDFs with more pages are rejected with `too_large` before any text is extracted. */
   maxPages?: number;
+  /** Progress of paged formats (PDF), page by page as pages arrive; see PdfParseOptions. */
+  onPage?: PdfParseOptions["onPage"];
+  /** PDF only: chunk while extracting (see PdfParseOptions); other formats ignore these. */
+  chunking?: PdfParseOptions["chunking"];
+  onChunks?: PdfParseOptions["onChunks"];
 }
 
 /**

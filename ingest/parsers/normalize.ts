@@ -71,6 +71,17 @@ export class TextBuilder {
     return this.length;
   }
 
+  /** The text and pages so far (the open page ends at the current end), for streaming consumers. */
+  snapshot(): Pick<ParsedDocument, "text" | "pages"> {
+    // Keeping the joined text as the only part makes repeated snapshots cost one copy each.
+    if (this.parts.length > 1) this.parts = [this.parts.join("")];
+    const open = this.openPage;
+    const pages = open
+      ? [...this.pages, { number: open.number, start: Math.min(open.start, this.length), end: this.length }]
+      : [...this.pages];
+    return { text: this.parts[0] ?? "", pages };
+  }
+
   finish(): Pick<ParsedDocument, "text" | "headings" | "pages"> {
     this.endPage();
     return { text: this.parts.join(""), headings: this.headings, pages: this.pages };

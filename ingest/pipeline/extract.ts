@@ -3,24 +3,28 @@ import type { Db } from "../../src/db/client.js";
 import { chunks, documents, documentVersions } from "../../src/db/schema.js";
 import { chunkDocument } from "../chunker/index.js";
 import { ParseError, parseDocument } from "../parsers/index.js";
-import type { Chunk, DocFormat } from "../types.js";
-import { CHUNK_INSERT_BATCH, type PipelineDeps } from "./deps.js";
+import type { Chunk, ChunkingOptions, DocFormat } from "../types.js";
+import { ChunkRowWriter } from "./chunk-rows.js";
+import type { PipelineDeps } from "./deps.js";
+import type { ChunkIndexer } from "./index-chunks.js";
 import type { LoadedJob } from "./load.js";
 
-export interface Extracted {
-  title: string;
-  chunks: Chunk[];
-}
+/** pages_parsed is written at most this often while a document is parsed. */
+const PROGRESS_EVERY_MS = 500;
 
 /**
- * Parse and chunk, or reuse the chunk rows of an earlier attempt: chunk rows and the version's chunk
- * count are written in one transaction, so a count means the rows are complete.
+ * Parses and chunks the version, handing chunks to the indexer and the chunk-row writer as soon as
+ * they are final (a PDF's while its later pages are still being extracted); or reuses the rows of an
+ * earlier attempt. The last chunk rows and the version's chunk count are written in one transaction,
+ * and earlier rows before it, so a count means the rows are complete. Returns the title the chunks
+ * were embedded with.
  */
 export async function extractChunks(
   deps: PipelineDeps,
   job: LoadedJob,
+  indexer: ChunkIndexer,
   timings: Record<string, number>,
-): Promise<Extracted> {
+): Promise<{ title: string; chunks: number }> {
   const { db } = deps.database;
   if (job.version.chunks !== null) {
     const rows = await db
@@ -29,13 +33,56 @@ export async function extractChunks(
       .where(eq(chunks.versionId, job.version.id))
       .orderBy(asc(chunks.ordinal));
     if (rows.length === job.version.chunks) {
-      return { title: job.document.title, chunks: rows.map(({ versionId, tenantId, ...c }) => c) };
+      indexer.setTitle(job.document.title);
+      indexer.push(rows.map(({ versionId, tenantId, ...c }) => c));
+      return { title: job.document.title, chunks: rows.length };
     }
   }
 
-  let started = performance.now();
+  const chunking = { chunkSize: job.kb.chunkSize, chunkOverlap: job.kb.chunkOverlap };
+  const format = job.version.format as DocFormat;
+  const started = performance.now();
+  const rows = new ChunkRowWriter(db, job);
+  await rows.clear();
+  try {
+    return await produceChunks(deps, job, indexer, rows, timings, { chunking, format, started });
+  } catch (err) {
+    await rows.stop();
+    throw err;
+  }
+}
+
+async function produceChunks(
+  deps: PipelineDeps,
+  job: LoadedJob,
+  indexer: ChunkIndexer,
+  rows: ChunkRowWriter,
+  timings: Record<string, number>,
+  { chunking, format, started }: { chunking: ChunkingOptions; format: DocFormat; started: number },
+): Promise<{ title: string; chunks: number }> {
+  const { db } = deps.database;
+  const consumers = {
+    push(pieces: Chunk[]) {
+      indexer.push(pieces);
+      rows.push(pieces);
+    },
+    setTitle: (title: string) => indexer.setTitle(title),
+  };
   const bytes = await deps.blobs.get(job.version.blobKey);
-  const parsed = await parseDocument(bytes, job.version.format as DocFormat);
+  const progress = pageProgress(deps, job.version.id);
+  // PDFs are chunked on their extraction thread while pages arrive; the chunks are embedded and
+  // indexed here meanwhile. Other formats are chunked once parsed.
+  const streamed: Chunk[] = [];
+  const parsed = await parseDocument(bytes, format, {
+    onPage: progress.page,
+    chunking,
+    onChunks(pieces, pdfTitle) {
+      consumers.setTitle(pdfTitle?.trim() || job.document.title);
+      for (const c of pieces) streamed.push(c);
+      consumers.push(pieces);
+    },
+  });
+  await progress.done();
   timings.parse_ms = Math.round(performance.now() - started);
   const pages = parsed.pages.length || null;
   await db
@@ -43,44 +90,59 @@ export async function extractChunks(
     .set({ pages, pagesParsed: pages ?? 1 })
     .where(eq(documentVersions.id, job.version.id));
 
-  started = performance.now();
-  const pieces = chunkDocument(parsed, { chunkSize: job.kb.chunkSize, chunkOverlap: job.kb.chunkOverlap });
-  timings.chunk_ms = Math.round(performance.now() - started);
+  const title = parsed.title?.trim() || job.document.title;
+  let pieces = streamed;
+  if (parsed.format !== "pdf") {
+    const chunkStarted = performance.now();
+    consumers.setTitle(title);
+    pieces = chunkDocument(parsed, chunking);
+    consumers.push(pieces);
+    timings.chunk_ms = Math.round(performance.now() - chunkStarted);
+  }
   if (pieces.length === 0) {
     throw new ParseError(
       "empty",
       "The document contains no text to index. Upload a document that has text in it.",
     );
   }
-  const title = parsed.title?.trim() || job.document.title;
 
+  await rows.settle();
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    await t.delete(chunks).where(eq(chunks.versionId, job.version.id));
-    for (let i = 0; i < pieces.length; i += CHUNK_INSERT_BATCH) {
-      await t.insert(chunks).values(
-        pieces.slice(i, i + CHUNK_INSERT_BATCH).map((c) => ({
-          versionId: job.version.id,
-          tenantId: job.version.tenantId,
-          ordinal: c.ordinal,
-          text: c.text,
-          charStart: c.charStart,
-          charEnd: c.charEnd,
-          pageStart: c.pageStart,
-          pageEnd: c.pageEnd,
-          headingPath: c.headingPath,
-          tokens: c.tokens,
-        })),
-      );
-    }
+    await rows.flushInto(t);
+    // Embedding progress is left alone: the indexer may be done with many of these chunks already.
     await t
       .update(documentVersions)
-      .set({ chunks: pieces.length, chunksEmbedded: 0, chunksIndexed: 0, timings })
+      .set({ chunks: pieces.length, timings })
       .where(eq(documentVersions.id, job.version.id));
     // The newest version names the document (a retry resumes from chunk rows and reads it back here).
     const newest = job.document.latestVersionId === job.version.id;
     if (newest && title !== job.document.title)
       await t.update(documents).set({ title }).where(eq(documents.id, job.document.id));
   });
-  return { title, chunks: pieces };
+  return { title, chunks: pieces.length };
+}
+
+/** Writes pages_parsed as pages arrive, at most every PROGRESS_EVERY_MS and one write at a time. */
+function pageProgress(deps: PipelineDeps, versionId: string) {
+  let last = performance.now();
+  let writing: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  return {
+    page(parsed: number, total: number) {
+      const now = performance.now();
+      if (busy || now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      busy = true;
+      writing = deps.database.db
+        .update(documentVersions)
+        .set({ pages: total, pagesParsed: parsed })
+        .where(eq(documentVersions.id, versionId))
+        .catch((err: unknown) => deps.logger.warn({ err, versionId }, "page progress not saved"))
+        .finally(() => {
+          busy = false;
+        });
+    },
+    done: () => writing,
+  };
 }

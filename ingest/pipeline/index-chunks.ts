@@ -4,8 +4,8 @@ import { documentVersions } from "../../src/db/schema.js";
 import { chunkIndexText } from "../../src/models/embedders/offline/index.js";
 import { recordUsage } from "../../src/services/ledger/record.js";
 import type { ChunkPoint } from "../../src/vector/types.js";
+import type { Chunk } from "../types.js";
 import { EMBED_BATCH, type PipelineDeps } from "./deps.js";
-import type { Extracted } from "./extract.js";
 import type { LoadedJob } from "./load.js";
 
 /** The version row vanished mid-run: its document (or knowledge base) was deleted. */
@@ -17,29 +17,90 @@ export class VersionGoneError extends Error {
 }
 
 /**
- * Embeds and upserts chunks in batches, starting after the last batch an earlier attempt recorded as
- * indexed. Point ids are deterministic, so a batch repeated after a crash overwrites itself.
+ * Embeds and upserts chunks in batches while they are still being produced (a PDF is chunked as its
+ * pages arrive), in ordinal order, skipping the chunks an earlier attempt recorded as indexed.
+ * Chunking is deterministic and point ids derive from (version, ordinal), so a batch repeated after
+ * a crash overwrites itself and a resumed attempt neither loses nor duplicates points.
  */
-export async function indexChunks(
-  deps: PipelineDeps,
-  job: LoadedJob,
-  extracted: Extracted,
-  opts: { keyId: string | null; signal: AbortSignal; timings: Record<string, number> },
-): Promise<void> {
-  const { db } = deps.database;
-  const { version, document } = job;
-  let embedMs = 0;
-  let indexMs = 0;
-  for (let from = version.chunksIndexed; from < extracted.chunks.length; from += EMBED_BATCH) {
+export class ChunkIndexer {
+  private readonly waiting: Chunk[] = [];
+  /** Chunks below this ordinal were indexed by an earlier attempt. */
+  private readonly resumeFrom: number;
+  private title: string | null = null;
+  private running: Promise<void> | null = null;
+  private failure: { error: unknown } | null = null;
+  private embedMs = 0;
+  private indexMs = 0;
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly job: LoadedJob,
+    private readonly opts: { keyId: string | null; signal: AbortSignal },
+  ) {
+    this.resumeFrom = job.version.chunksIndexed;
+  }
+
+  /** The title embedded with every chunk; must be known before the first chunk is pushed. */
+  setTitle(title: string): void {
+    this.title = title;
+  }
+
+  /** Chunks in ordinal order; full batches are indexed in the background. */
+  push(chunks: Chunk[]): void {
+    for (const c of chunks) if (c.ordinal >= this.resumeFrom) this.waiting.push(c);
+    if (!this.running && this.waiting.length >= EMBED_BATCH) this.start(false);
+  }
+
+  /** Indexes everything pushed; rethrows the first failure. Adds embed_ms and index_ms to timings. */
+  async finish(timings: Record<string, number>): Promise<void> {
+    while (this.running) await this.running;
+    if (!this.failure) this.start(true);
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure.error;
+    timings.embed_ms = (timings.embed_ms ?? 0) + Math.round(this.embedMs);
+    timings.index_ms = (timings.index_ms ?? 0) + Math.round(this.indexMs);
+  }
+
+  /** Drops chunks not yet started and waits for a batch in flight; for when extraction failed. */
+  async stop(): Promise<void> {
+    this.waiting.length = 0;
+    while (this.running) await this.running;
+  }
+
+  /** Runs batches in the background; `running` is cleared once they are done (never synchronously). */
+  private start(final: boolean): void {
+    const run: Promise<void> = this.run(final).finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+  }
+
+  private async run(final: boolean): Promise<void> {
+    try {
+      while (!this.failure && (this.waiting.length >= EMBED_BATCH || (final && this.waiting.length > 0))) {
+        await this.indexBatch(this.waiting.splice(0, EMBED_BATCH));
+      }
+    } catch (error) {
+      this.failure = { error };
+    }
+  }
+
+  private async indexBatch(batch: Chunk[]): Promise<void> {
+    const { deps, job, opts } = this;
     opts.signal.throwIfAborted();
-    const batch = extracted.chunks.slice(from, from + EMBED_BATCH);
+    const { db } = deps.database;
+    const { version, document } = job;
+    if (this.title === null)
+      throw new Error("ChunkIndexer: setTitle() must be called before chunks are indexed");
+    const title = this.title;
+    const done = batch.at(-1)!.ordinal + 1;
     let started = performance.now();
     const embedded = await deps.embedder.embedDocuments(
-      batch.map((c) => chunkIndexText(extracted.title, c.text)),
+      batch.map((c) => chunkIndexText(title, c.text)),
       { signal: opts.signal },
     );
-    embedMs += performance.now() - started;
-    await saveProgress(db, version.id, { chunksEmbedded: from + batch.length });
+    this.embedMs += performance.now() - started;
+    await saveProgress(db, version.id, { chunksEmbedded: done });
 
     started = performance.now();
     const points: ChunkPoint[] = batch.map((c, i) => ({
@@ -56,17 +117,17 @@ export async function indexChunks(
         text: c.text,
         char_start: c.charStart,
         char_end: c.charEnd,
-        title: extracted.title,
+        title,
         meta: document.metadata,
       },
     }));
     await deps.vectors.upsert(version.tenantId, points);
-    indexMs += performance.now() - started;
+    this.indexMs += performance.now() - started;
 
     // Progress and billing move together, so a repeated batch is neither lost nor billed twice.
     await db.transaction(async (tx) => {
       await saveProgress(tx as unknown as Db, version.id, {
-        chunksIndexed: from + batch.length,
+        chunksIndexed: done,
         embeddingTokens: version.embeddingTokens + embedded.tokens,
       });
       if (embedded.tokens > 0 || embedded.costMicros > 0) {
@@ -85,11 +146,13 @@ export async function indexChunks(
     });
     version.embeddingTokens += embedded.tokens;
   }
-  opts.timings.embed_ms = (opts.timings.embed_ms ?? 0) + Math.round(embedMs);
-  opts.timings.index_ms = (opts.timings.index_ms ?? 0) + Math.round(indexMs);
 }
 
-async function saveProgress(db: Db, versionId: string, set: Partial<typeof documentVersions.$inferInsert>) {
+export async function saveProgress(
+  db: Db,
+  versionId: string,
+  set: Partial<typeof documentVersions.$inferInsert>,
+) {
   const rows = await db
     .update(documentVersions)
     .set(set)

@@ -5,13 +5,14 @@ import type { PipelineDeps } from "./deps.js";
 import { extractChunks } from "./extract.js";
 import { type FailureReason, isPermanentFailure, PermanentIngestError, reasonFor } from "./failure.js";
 import { activateVersion } from "./finalize.js";
-import { indexChunks, VersionGoneError } from "./index-chunks.js";
+import { ChunkIndexer, VersionGoneError } from "./index-chunks.js";
 import { loadJob } from "./load.js";
 
 const TERMINAL = ["ready", "failed", "superseded"];
 
 /**
- * One attempt at ingesting a document version: blob -> parse -> chunk -> embed -> upsert -> ready.
+ * One attempt at ingesting a document version: blob -> parse -> chunk -> embed -> upsert -> ready,
+ * with a PDF's chunks embedded and upserted while its later pages are still being parsed.
  * Every step is safe to repeat; a retry resumes from stored chunk rows and the indexed-chunk count.
  */
 export async function ingestVersion(
@@ -32,8 +33,15 @@ export async function ingestVersion(
     .where(eq(documentVersions.id, job.version.id));
   const timings: Record<string, number> = { ...job.version.timings };
   try {
-    const extracted = await extractChunks(deps, job, timings);
-    await indexChunks(deps, job, extracted, { keyId: input.keyId, signal: input.signal, timings });
+    const indexer = new ChunkIndexer(deps, job, { keyId: input.keyId, signal: input.signal });
+    try {
+      await extractChunks(deps, job, indexer, timings);
+    } catch (err) {
+      // A batch still in flight must settle before the failure is handled (its points are removed then).
+      await indexer.stop();
+      throw err;
+    }
+    await indexer.finish(timings);
     timings.total_ms = Math.round(performance.now() - started) + (job.version.timings.total_ms ?? 0);
     await activateVersion(deps, job, timings);
     return "ready";

@@ -1,0 +1,129 @@
+import { Worker } from "node:worker_threads";
+import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
+import type { PdfJob, PdfMessage } from "./pdf-worker.js";
+
+/** An idle extraction thread is stopped after this long, giving its memory back. */
+const IDLE_MS = 15_000;
+/**
+ * Heap cap of the thread: the 352-page book needs well under 100 MB. A PDF that needs
+ * more fails on its own (ERR_WORKER_OUT_OF_MEMORY) instead of pushing the whole service into swap.
+ */
+const MAX_HEAP_MB = 384;
+/** A smaller young generation than V8's default: ~20 MB less resident while a PDF is read. */
+const YOUNG_HEAP_MB = 16;
+
+export interface PdfListener {
+  onInfo(info: { total: number; title: string | null }): void;
+  onPage(num: number): void;
+  onChunks(chunks: Chunk[]): void;
+}
+
+export interface PdfExtraction {
+  doc: Pick<ParsedDocument, "text" | "pages">;
+  /** Letters and digits in the whole text. */
+  letters: number;
+  /** Only determined for a PDF without a single letter. */
+  hasImages: boolean;
+}
+
+/** pdf.js failed on the document itself (kind) rather than the thread failing. */
+export class PdfExtractionError extends Error {
+  constructor(
+    readonly kind: "password" | "corrupt",
+    message: string,
+  ) {
+    super(message);
+    this.name = "PdfExtractionError";
+  }
+}
+
+interface Pending {
+  listener: PdfListener;
+  resolve(result: PdfExtraction): void;
+  reject(error: unknown): void;
+}
+
+let worker: Worker | null = null;
+let idleTimer: NodeJS.Timeout | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+/**
+ * Extracts and normalizes the text of a PDF on a shared worker thread, page by page, and with
+ * `chunking` also chunks it there, handing chunks to the listener as soon as they are final. Nothing
+ * arrives after the promise settles. The caller's bytes are copied, never detached.
+ */
+export function extractPdfText(
+  bytes: Uint8Array,
+  listener: PdfListener,
+  opts: { maxPages?: number; chunking?: ChunkingOptions } = {},
+): Promise<PdfExtraction> {
+  const thread = ensureWorker();
+  const id = nextId++;
+  const data = bytes.slice();
+  return new Promise((resolve, reject) => {
+    pending.set(id, { listener, resolve, reject });
+    const job: PdfJob = { id, data, maxPages: opts.maxPages, chunking: opts.chunking };
+    thread.postMessage(job, [data.buffer]);
+  });
+}
+
+function ensureWorker(): Worker {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
+  if (worker) {
+    worker.ref();
+    return worker;
+  }
+  // execArgv: [] keeps tsx (and its per-module source maps) out of the thread; see pdf-worker.ts.
+  const thread = new Worker(new URL("./pdf-worker.ts", import.meta.url), {
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
+  });
+  thread.on("message", (m: PdfMessage) => onMessage(m));
+  thread.on("error", (error) => failAll(thread, error));
+  thread.on("exit", (code) => failAll(thread, new Error(`PDF extraction thread exited (code ${code})`)));
+  worker = thread;
+  return thread;
+}
+
+function onMessage(m: PdfMessage): void {
+  const job = pending.get(m.id);
+  if (!job) return;
+  try {
+    if (m.type === "info") job.listener.onInfo(m);
+    else if (m.type === "page") job.listener.onPage(m.num);
+    else if (m.type === "chunks") job.listener.onChunks(m.chunks);
+    else {
+      pending.delete(m.id);
+      if (m.type === "done") job.resolve({ doc: m.doc, letters: m.letters, hasImages: m.hasImages });
+      else job.reject(new PdfExtractionError(m.kind, m.message));
+      scheduleIdleStop();
+    }
+  } catch (error) {
+    // A listener that throws (too many pages, say) ends the job; the thread's later messages are ignored.
+    pending.delete(m.id);
+    job.reject(error);
+    scheduleIdleStop();
+  }
+}
+
+function failAll(thread: Worker, error: unknown): void {
+  if (worker !== thread) return;
+  worker = null;
+  for (const job of pending.values()) job.reject(error);
+  pending.clear();
+}
+
+function scheduleIdleStop(): void {
+  if (pending.size > 0 || !worker) return;
+  // Unreferenced while idle: a thread with no work must not keep the process alive.
+  worker.unref();
+  const thread = worker;
+  idleTimer = setTimeout(() => {
+    if (worker !== thread || pending.size > 0) return;
+    worker = null;
+    void thread.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
+}

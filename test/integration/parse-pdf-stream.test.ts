@@ -1,0 +1,42 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { chunkDocument, DEFAULT_CHUNKING } from "../../ingest/chunker/index.js";
+import { parseDocument } from "../../ingest/parsers/index.js";
+import type { Chunk } from "../../ingest/types.js";
+
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../fixtures/pdf/${name}`, import.meta.url)));
+
+describe("PDF parsed and chunked page by page on the extraction thread", () => {
+  it("reports every page in order and streams exactly chunkDocument's chunks, most before the last page", async () => {
+    const pagesSeen: number[] = [];
+    const chunks: Chunk[] = [];
+    let chunksBeforeLastPage = 0;
+    const titles = new Set<string | null>();
+    const doc = await parseDocument(fixture("pdfjs_freeculture.pdf"), "pdf", {
+      onPage: (n, total) => {
+        pagesSeen.push(n);
+        expect(total).toBe(352);
+        if (n === total) chunksBeforeLastPage = chunks.length;
+      },
+      chunking: DEFAULT_CHUNKING,
+      onChunks: (pieces, title) => {
+        chunks.push(...pieces);
+        titles.add(title);
+      },
+    });
+    expect(pagesSeen).toEqual(Array.from({ length: 352 }, (_, i) => i + 1));
+    expect(chunks).toEqual(chunkDocument(doc, DEFAULT_CHUNKING));
+    expect(chunksBeforeLastPage).toBeGreaterThan(chunks.length * 0.9);
+    expect([...titles]).toEqual(["Free Culture"]);
+  });
+
+  it("chunks nothing when not asked to, and fails a bad PDF with its code", async () => {
+    const onChunks = (pieces: Chunk[]) => expect(pieces).toEqual([]);
+    const doc = await parseDocument(fixture("pdfjs_tracemonkey.pdf"), "pdf", { onChunks });
+    expect(doc.pages).toHaveLength(14);
+    await expect(
+      parseDocument(fixture("pdfjs_issue6010_1.pdf"), "pdf", { chunking: DEFAULT_CHUNKING, onChunks }),
+    ).rejects.toMatchObject({ code: "encrypted" });
+  });
+});
