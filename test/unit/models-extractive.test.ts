@@ -33,6 +33,20 @@ describe("extractive answerer", () => {
     expect(splitSentences("One. Two! Three? 3.5 stays.")).toEqual(["One.", "Two!", "Three?", "3.5 stays."]);
   });
 
+  it("joins wrapped lines and drops chunk-edge fragments and headings", () => {
+    const pdfChunk =
+      "tree, so we cannot continue recording the outer tree.\nIf this happens during recording, we abort the\n" +
+      "outer trace. A trace tree is a tree of traces that\nshare a loop header.\n4.2 Blacklisting with Nesting\n" +
+      "The blacklisting algorithm needs";
+    expect(splitSentences(pdfChunk)).toEqual([
+      "If this happens during recording, we abort the outer trace.",
+      "A trace tree is a tree of traces that share a loop header.",
+    ]);
+    const answer = extractiveAnswer("What is a trace tree?", [{ n: 1, text: pdfChunk }]);
+    expect(answer).toContain("A trace tree is a tree of traces that share a loop header. [1]");
+    expect(answer).not.toMatch(/needs \[1\]|^tree, so/m);
+  });
+
   it("quotes the matching sentences in source order, each with an existing citation", () => {
     const answer = extractiveAnswer("How many vacation days do employees get?", en);
     expect(answer.startsWith("Extractive answer")).toBe(true);

@@ -5,14 +5,54 @@
  */
 import { stemmer } from "stemmer";
 
-/** Splits on . ! ? followed by space, on Chinese 。！？；, and on blank lines / line breaks. */
+/**
+ * Splits source text into quotable sentences. Extracted text (PDF especially) wraps lines mid-sentence,
+ * so single line breaks are joined; blank lines and Markdown-style heading lines end a paragraph.
+ * Sentences end at . ! ? followed by a space, and at Chinese 。！？；.
+ * A chunk may start or end mid-sentence (chunk boundaries, overlap): such fragments, and heading-like
+ * lines, are dropped when the text has complete sentences to offer.
+ */
 export function splitSentences(text: string): string[] {
-  return text
-    .replace(/([。！？；])/g, "$1\n")
-    .replace(/([.!?])\s+(?=\S)/g, "$1\n")
-    .split(/\n+/)
-    .map((s) => s.replace(/\s+/g, " ").trim())
-    .filter((s) => s.length > 1);
+  const pieces: { text: string; complete: boolean }[] = [];
+  for (const paragraph of paragraphs(text)) {
+    const parts = paragraph
+      .replace(/([。！？；])/g, "$1\n")
+      .replace(/([.!?]["')\]]?)\s+(?=\S)/g, "$1\n")
+      .split("\n")
+      .map((p) => p.trim())
+      .filter((p) => p.length > 1);
+    parts.forEach((p, i) => {
+      const starts = i > 0 || /^[\p{Lu}\p{N}"'(\p{Script=Han}]/u.test(p);
+      const ends = /[.!?。！？；]["')\]]?$/.test(p);
+      pieces.push({ text: p, complete: starts && ends && longEnough(p) });
+    });
+  }
+  const complete = pieces.filter((p) => p.complete).map((p) => p.text);
+  return complete.length > 0 ? complete : pieces.map((p) => p.text);
+}
+
+function paragraphs(text: string): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  const flush = () => {
+    if (current.length) out.push(current.join(" ").replace(/\s+/g, " ").trim());
+    current = [];
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === "" || /^#{1,6}\s/.test(trimmed)) {
+      flush();
+      continue;
+    }
+    current.push(trimmed);
+  }
+  flush();
+  return out.filter((p) => p.length > 0);
+}
+
+function longEnough(sentence: string): boolean {
+  const cjk = (sentence.match(/\p{Script=Han}/gu) ?? []).length;
+  return cjk >= 6 || sentence.split(/\s+/).length >= 4;
 }
 
 const EN_STOP = new Set(
