@@ -1,5 +1,7 @@
+import { DenseArena } from "./dense-arena.js";
 import { compileFilter, pinnedTenants } from "./filter.js";
-import { Partition, type Ref, type SlotFilter, type SparseVec, type StoredPoint } from "./partition.js";
+import { EVERY_SLOT, planFilter, type SlotSet, slotsFor } from "./filter-plan.js";
+import { type IndexedFields, Partition, type Ref, type SparseVec, type StoredPoint } from "./partition.js";
 import { pathGetter } from "./payload.js";
 import { comparePointIds, type PointId } from "./point-id.js";
 import type { VectorLayout } from "./vectors.js";
@@ -7,6 +9,8 @@ import type { VectorLayout } from "./vectors.js";
 /** Points whose tenant value is not a single scalar live here and are visited by every search. */
 const MIXED_PARTITION = "\u0000mixed";
 const COMPACT_MIN_TOMBSTONES = 1024;
+/** Payload index types whose `match` conditions the partitions answer from posting lists. */
+const POSTING_TYPES = new Set(["keyword", "integer", "uuid", "bool"]);
 
 interface SparseStats {
   points: number;
@@ -25,7 +29,8 @@ export class Collection {
   readonly payloadSchema = new Map<string, unknown>();
   tenantKey: string | null = null;
   private tenantOf: (payload: Record<string, unknown>) => string = () => "";
-  private readonly dims: Map<string, number>;
+  private readonly arenas: Map<string, DenseArena>;
+  private readonly indexed: IndexedFields = new Map();
 
   constructor(
     readonly name: string,
@@ -33,7 +38,7 @@ export class Collection {
     /** The create request as received, minus vectors (echoed in GET collection where relevant). */
     readonly createdWith: Record<string, unknown>,
   ) {
-    this.dims = new Map([...layout.dense].map(([n, p]) => [n, p.size]));
+    this.arenas = new Map([...layout.dense].map(([n, p]) => [n, new DenseArena(p.size)]));
     for (const n of layout.sparse.keys()) this.sparseStats.set(n, { points: 0, docFreq: new Map() });
   }
 
@@ -83,17 +88,21 @@ export class Collection {
     return keys.map((k) => this.partitions.get(k)).filter((p): p is Partition => p !== undefined);
   }
 
-  slotFilter(filter: unknown): SlotFilter | null {
-    const pred = compileFilter(filter);
-    if (filter === undefined || filter === null) return null;
-    return (part, slot) => pred(part.payloads[slot]!, part.ids[slot]!);
+  /** Plans a filter once (validating it); the result gives, per partition, the slots it can match. */
+  filterSlots(filter: unknown): (part: Partition) => SlotSet {
+    compileFilter(filter);
+    if (filter === undefined || filter === null) return EVERY_SLOT;
+    const plan = planFilter(filter, (field) => this.indexed.has(field));
+    return (part) => slotsFor(plan, part);
   }
 
   forEachMatch(filter: unknown, fn: (part: Partition, slot: number) => void): void {
-    const accept = this.slotFilter(filter);
+    const slots = this.filterSlots(filter);
     for (const part of this.partitionsFor(filter)) {
+      const { mask, test, count } = slots(part);
+      if (count === 0) continue;
       for (let slot = 0; slot < part.size; slot++) {
-        if (part.alive[slot] && (!accept || accept(part, slot))) fn(part, slot);
+        if (part.alive[slot] && (!mask || mask[slot]) && (!test || test(slot))) fn(part, slot);
       }
     }
   }
@@ -101,6 +110,10 @@ export class Collection {
   /** Registers a payload index; a keyword index with is_tenant repartitions points by that key. */
   createIndex(field: string, schema: unknown): void {
     this.payloadSchema.set(field, schema);
+    const type = typeof schema === "string" ? schema : (schema as { type?: unknown } | null)?.type;
+    if (typeof type === "string" && POSTING_TYPES.has(type) && !this.indexed.has(field)) {
+      this.indexed.set(field, pathGetter(field)); // partitions build posting lists on first use
+    }
     const isTenant =
       typeof schema === "object" && schema !== null && (schema as { is_tenant?: unknown }).is_tenant === true;
     if (isTenant && this.tenantKey === null) {
@@ -149,6 +162,7 @@ export class Collection {
     const part = ref.part;
     if (part.live === 0) {
       this.partitions.delete(part.key);
+      part.release();
     } else if (part.tombstones > COMPACT_MIN_TOMBSTONES && part.tombstones > part.live) {
       this.compact(part);
     }
@@ -158,24 +172,26 @@ export class Collection {
   private partitionFor(key: string): Partition {
     let part = this.partitions.get(key);
     if (!part) {
-      part = new Partition(key, this.dims);
+      part = new Partition(key, this.arenas, this.indexed);
       this.partitions.set(key, part);
     }
     return part;
   }
 
   private compact(old: Partition): void {
-    const fresh = new Partition(old.key, this.dims);
+    const fresh = new Partition(old.key, this.arenas, this.indexed);
     for (let slot = 0; slot < old.size; slot++) {
       if (!old.alive[slot]) continue;
       const p = old.point(slot);
       this.locations.set(p.id, { part: fresh, slot: fresh.add(p) });
     }
     this.partitions.set(old.key, fresh);
+    old.release();
   }
 
   private rebuild(): void {
     const all = [...this.points()];
+    for (const part of this.partitions.values()) part.release();
     this.partitions.clear();
     this.locations.clear();
     for (const p of all) {

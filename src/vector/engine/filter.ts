@@ -11,7 +11,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function clauseList(raw: unknown, clause: string): unknown[] {
+export function clauseList(raw: unknown, clause: string): unknown[] {
   if (raw === undefined || raw === null) return [];
   if (Array.isArray(raw)) return raw;
   if (isObject(raw)) return [raw];
@@ -52,9 +52,14 @@ export function compileFilter(raw: unknown): Predicate {
   };
 }
 
+/** A condition that is itself a filter (Qdrant nests them in must/should/must_not). */
+export function isNestedFilter(raw: Record<string, unknown>): boolean {
+  return "must" in raw || "should" in raw || "must_not" in raw || "min_should" in raw;
+}
+
 function compileCondition(raw: unknown): Predicate {
   if (!isObject(raw)) throw wrongInput(`filter condition must be an object, got ${JSON.stringify(raw)}`);
-  if ("must" in raw || "should" in raw || "must_not" in raw || "min_should" in raw) return compileFilter(raw);
+  if (isNestedFilter(raw)) return compileFilter(raw);
   if ("has_id" in raw) {
     if (!Array.isArray(raw.has_id)) throw wrongInput("has_id must be a list of point ids");
     const ids = new Set<PointId>(raw.has_id.map(parsePointId));

@@ -1,3 +1,5 @@
+import { BLOCK_ROWS, type DenseArena } from "./dense-arena.js";
+import type { SlotSet } from "./filter-plan.js";
 import type { Payload } from "./payload.js";
 import type { PointId } from "./point-id.js";
 import { dotAt, type TopK } from "./scoring.js";
@@ -21,11 +23,13 @@ export interface Ref {
   slot: number;
 }
 
-export type SlotFilter = (part: Partition, slot: number) => boolean;
+/** Payload getters of the fields with a payload index, shared by a collection's partitions. */
+export type IndexedFields = Map<string, (payload: Payload) => unknown[]>;
 
+/** A partition's rows of one named dense vector: blocks of BLOCK_ROWS rows in the collection's arena. */
 interface DenseColumn {
-  dim: number;
-  data: Float32Array;
+  arena: DenseArena;
+  blocks: number[];
   has: Uint8Array;
 }
 
@@ -47,8 +51,10 @@ const MIN_UNINDEXED_TAIL = 256;
 
 /**
  * The points of one tenant (one value of the collection's `is_tenant` key), stored column-wise: dense
- * vectors in one Float32Array per vector name, sparse vectors in an inverted index. Deletes leave
- * tombstones; the collection rebuilds a partition once too many accumulate.
+ * vectors in blocks of the collection's arena per vector name, sparse vectors in an inverted index, and
+ * for each indexed payload field a posting list (value -> slots, ascending) so filters become slot
+ * masks instead of a predicate call per point. Deletes leave tombstones (also in the posting lists);
+ * the collection rebuilds a partition once too many accumulate.
  */
 export class Partition {
   ids: PointId[] = [];
@@ -59,12 +65,15 @@ export class Partition {
   live = 0;
   private readonly dense = new Map<string, DenseColumn>();
   private readonly sparse = new Map<string, SparseColumn>();
+  /** field -> value -> slots, for the indexed fields a filter has used so far. */
+  private readonly postingLists = new Map<string, Map<unknown, number[]>>();
   private scratch = new Float32Array(0);
   private seen = new Uint8Array(0);
 
   constructor(
     readonly key: string,
-    private readonly dims: Map<string, number>,
+    private readonly arenas: Map<string, DenseArena>,
+    private readonly indexed: IndexedFields,
   ) {}
 
   add(p: StoredPoint): number {
@@ -77,13 +86,14 @@ export class Partition {
     this.versions[slot] = p.version;
     for (const [name, vec] of p.dense) {
       const col = this.denseColumn(name);
-      if ((slot + 1) * col.dim > col.data.length) {
-        col.data = grow(col.data, (slot + 1) * col.dim) as Float32Array;
-        col.has = grow(col.has, slot + 1) as Uint8Array;
-      }
-      col.data.set(vec, slot * col.dim);
+      const block = (slot / BLOCK_ROWS) | 0;
+      while (col.blocks.length <= block) col.blocks.push(col.arena.allocBlock());
+      if (slot >= col.has.length) col.has = grow(col.has, slot + 1) as Uint8Array;
+      col.arena.view.set(vec, col.arena.offset(col.blocks[block]!, slot % BLOCK_ROWS));
       col.has[slot] = 1;
     }
+    for (const [field, lists] of this.postingLists)
+      this.post(lists, this.indexed.get(field)!(p.payload), slot);
     for (const [name, vec] of p.sparse) {
       let col = this.sparse.get(name);
       if (!col) {
@@ -110,6 +120,42 @@ export class Partition {
     this.payloads[slot] = {};
   }
 
+  /**
+   * Slots (ascending, tombstones included) whose field holds `value`; undefined when none. A field's
+   * lists are built on first use and then kept up to date by `add`, so restarts and bulk loads never
+   * pay for fields no filter uses.
+   */
+  postings(field: string, value: unknown): number[] | undefined {
+    let lists = this.postingLists.get(field);
+    if (!lists) {
+      const get = this.indexed.get(field);
+      if (!get) return undefined;
+      lists = new Map();
+      for (let slot = 0; slot < this.size; slot++) {
+        if (this.alive[slot]) this.post(lists, get(this.payloads[slot]!), slot);
+      }
+      this.postingLists.set(field, lists);
+    }
+    return lists.get(value);
+  }
+
+  private post(lists: Map<unknown, number[]>, values: unknown[], slot: number): void {
+    for (const v of values) {
+      if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") continue;
+      const list = lists.get(v);
+      if (!list) lists.set(v, [slot]);
+      else if (list[list.length - 1] !== slot) list.push(slot);
+    }
+  }
+
+  /** Returns the partition's dense blocks to the arenas; the partition must not be used afterwards. */
+  release(): void {
+    for (const col of this.dense.values()) {
+      for (const b of col.blocks) col.arena.freeBlock(b);
+      col.blocks = [];
+    }
+  }
+
   get tombstones(): number {
     return this.size - this.live;
   }
@@ -117,7 +163,7 @@ export class Partition {
   point(slot: number): StoredPoint {
     const dense = new Map<string, Float32Array>();
     for (const [name, col] of this.dense) {
-      if (col.has[slot]) dense.set(name, col.data.slice(slot * col.dim, (slot + 1) * col.dim));
+      if (col.has[slot]) dense.set(name, this.rowOf(col, slot).slice());
     }
     const sparse = new Map<string, SparseVec>();
     for (const [name, col] of this.sparse) {
@@ -133,39 +179,66 @@ export class Partition {
     };
   }
 
+  /** A view into the arena: valid until the next write to the collection, so copy it to keep it. */
   denseAt(name: string, slot: number): Float32Array | undefined {
     const col = this.dense.get(name);
     if (!col?.has[slot]) return undefined;
-    return col.data.subarray(slot * col.dim, (slot + 1) * col.dim);
+    return this.rowOf(col, slot);
+  }
+
+  private rowOf(col: DenseColumn, slot: number): Float32Array {
+    const start = col.arena.offset(col.blocks[(slot / BLOCK_ROWS) | 0]!, slot % BLOCK_ROWS);
+    return col.arena.view.subarray(start, start + col.arena.dim);
   }
 
   sparseAt(name: string, slot: number): SparseVec | undefined {
     return this.sparse.get(name)?.vecs[slot];
   }
 
-  /** Exact (brute-force) dense search over live slots passing `accept`. */
-  searchDense(name: string, q: Float32Array, accept: SlotFilter | null, top: TopK<Ref>): void {
+  /**
+   * Exact (brute-force) dense search over the live slots in `set`. Whole blocks go through the arena's
+   * SIMD kernel; a selective filter scores just its few candidates instead.
+   */
+  searchDense(name: string, q: Float32Array, set: SlotSet, top: TopK<Ref>): void {
     const col = this.dense.get(name);
-    if (!col) return;
-    const { data, has } = col;
-    for (let slot = 0; slot < this.size; slot++) {
-      if (!this.alive[slot] || !has[slot]) continue;
-      if (accept && !accept(this, slot)) continue;
-      const score = dotAt(q, data, slot);
-      if (score > top.floor) top.push({ part: this, slot }, score);
+    if (!col || set.count === 0) return;
+    const { arena, blocks, has } = col;
+    const { mask, test } = set;
+    const alive = this.alive;
+    if (mask && set.count * 8 < this.size) {
+      const view = arena.view;
+      for (let slot = 0; slot < this.size; slot++) {
+        if (!mask[slot] || !alive[slot] || !has[slot]) continue;
+        if (test && !test(slot)) continue;
+        const row = arena.offset(blocks[(slot / BLOCK_ROWS) | 0]!, slot % BLOCK_ROWS) / arena.dim;
+        const score = dotAt(q, view, row);
+        if (score > top.floor) top.push({ part: this, slot }, score);
+      }
+      return;
+    }
+    arena.setQuery(q);
+    let floor = top.floor;
+    for (let b = 0; b < blocks.length; b++) {
+      const first = b * BLOCK_ROWS;
+      const n = Math.min(BLOCK_ROWS, this.size - first);
+      if (n <= 0) break;
+      const scores = arena.scoreBlock(blocks[b]!, n);
+      for (let r = 0; r < n; r++) {
+        const score = scores[r]!;
+        if (score <= floor) continue;
+        const slot = first + r;
+        if (!alive[slot] || !has[slot] || (mask && !mask[slot]) || (test && !test(slot))) continue;
+        top.push({ part: this, slot }, score);
+        floor = top.floor;
+      }
     }
   }
 
   /** Scores `q · v` via the inverted index; only points sharing a term with the query are candidates. */
-  searchSparse(
-    name: string,
-    terms: Uint32Array,
-    weights: Float32Array,
-    accept: SlotFilter | null,
-    top: TopK<Ref>,
-  ) {
+  searchSparse(name: string, terms: Uint32Array, weights: Float32Array, set: SlotSet, top: TopK<Ref>) {
     const col = this.sparse.get(name);
-    if (!col) return;
+    if (!col || set.count === 0) return;
+    const { mask, test } = set;
     if (this.size - col.indexed > Math.max(MIN_UNINDEXED_TAIL, col.indexed / 4))
       buildIndex(col, this.alive, this.size);
     if (this.scratch.length < this.size) {
@@ -193,15 +266,14 @@ export class Partition {
       const score = acc[s]!;
       acc[s] = 0;
       seen[s] = 0;
-      if (!this.alive[s] || col.vecs[s] === undefined) continue;
-      if (accept && !accept(this, s)) continue;
-      if (score > top.floor) top.push({ part: this, slot: s }, score);
+      if (!this.alive[s] || col.vecs[s] === undefined || (mask && !mask[s])) continue;
+      if (score > top.floor && (!test || test(s))) top.push({ part: this, slot: s }, score);
     }
     for (let s = col.indexed; s < this.size; s++) {
       const v = col.vecs[s];
-      if (!v || !this.alive[s]) continue;
+      if (!v || !this.alive[s] || (mask && !mask[s])) continue;
       const score = sparseDot(terms, weights, v);
-      if (Number.isNaN(score) || (accept && !accept(this, s))) continue;
+      if (Number.isNaN(score) || (test && !test(s))) continue;
       if (score > top.floor) top.push({ part: this, slot: s }, score);
     }
   }
@@ -209,8 +281,7 @@ export class Partition {
   private denseColumn(name: string): DenseColumn {
     let col = this.dense.get(name);
     if (!col) {
-      const dim = this.dims.get(name) ?? 0;
-      col = { dim, data: new Float32Array(dim * 16), has: new Uint8Array(16) };
+      col = { arena: this.arenas.get(name)!, blocks: [], has: new Uint8Array(16) };
       this.dense.set(name, col);
     }
     return col;

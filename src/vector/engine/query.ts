@@ -139,10 +139,11 @@ function sparseQuery(col: Collection, using: string, vector: SparseVec): ParsedQ
 
 function search(col: Collection, q: ParsedQuery, filter: unknown, want: number): Ranked[] {
   const top = new TopK<Ref>(want);
-  const accept = col.slotFilter(filter);
+  const slots = col.filterSlots(filter);
   for (const part of col.partitionsFor(filter)) {
-    if (q.kind === "dense") part.searchDense(q.using, q.vector, accept, top);
-    else if (q.kind === "sparse") part.searchSparse(q.using, q.vector.indices, q.vector.values, accept, top);
+    const set = slots(part);
+    if (q.kind === "dense") part.searchDense(q.using, q.vector, set, top);
+    else if (q.kind === "sparse") part.searchSparse(q.using, q.vector.indices, q.vector.values, set, top);
   }
   return top.sorted().map(({ item, score }) => ({ ref: item, score: Math.fround(score) }));
 }
