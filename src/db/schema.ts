@@ -117,9 +117,7 @@ export const documentVersions = pgTable(
     index("versions_kb_sha_idx").on(t.kbId, t.sha256),
     index("versions_status_idx").on(t.status),
     // Searches exclude unready versions on every query; only those rows are indexed here.
-    index("versions_unready_idx")
-      .on(t.tenantId, t.kbId)
-      .where(sql`${t.status} <> 'ready'`),
+    index("versions_unready_idx").on(t.tenantId, t.kbId).where(sql`${t.status} <> 'ready'`),
   ],
 );
 

@@ -10,8 +10,8 @@ import { deleteKnowledgeBaseDocuments } from "../services/documents/delete.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { openConfiguredDatabase } from "./database.js";
 import { createConfiguredEmbedder } from "./embedder.js";
-import { redisReadiness } from "./redis-check.js";
 import { composeIngestion, type Ingestion } from "./ingestion.js";
+import { redisReadiness } from "./redis-check.js";
 
 export interface Runtime {
   deps: AppDeps;

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
@@ -45,7 +46,18 @@ async function main() {
   const latency = await createBenchTenant(app, runtime.deps, ADMIN, "latency", docCount);
   const streams = await createBenchTenant(app, runtime.deps, ADMIN, "streams", docCount);
 
-  const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
+  // Bench-only probes, answered before the app: the API process's memory as the streams pile up, and a
+  // heap snapshot on request (BENCH_HEAP_SNAPSHOT) to see what each open stream keeps.
+  const fetch = (req: Request) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/__bench/memory") return Response.json(process.memoryUsage());
+    if (path === "/__bench/heap-snapshot")
+      return Response.json({
+        path: writeHeapSnapshot(join(tmpdir(), `ask-bench-${process.pid}.heapsnapshot`)),
+      });
+    return app.fetch(req);
+  };
+  const server = serve({ fetch, hostname: "127.0.0.1", port: 0 });
   server.on("listening", () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : 0;

@@ -13,7 +13,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { createOfflineEmbedder } from "../../src/models/embedders/offline/index.js";
@@ -29,6 +29,7 @@ const RAMP = Number(process.env.BENCH_RAMP ?? 200);
 /** Held streams get a delta this often: alive, but cheap enough that 10k of them stay quiet. */
 const HOLD_DELTA_MS = Number(process.env.BENCH_HOLD_DELTA_MS ?? 15_000);
 const PHASE_DEADLINE_MS = 300_000;
+const MEMORY_EVERY = Number(process.env.BENCH_MEMORY_EVERY ?? 1000);
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
 /** The API's offline embedder dimension (EMBEDDING_DIMENSION default): the collection is named after it. */
@@ -136,6 +137,14 @@ async function holdStreams(url: string, key: string, kbId: string, serverPid: nu
     peakRss = Math.max(peakRss, rssMb(serverPid));
   }, 250);
   const t0 = performance.now();
+  // The API's own view of its memory every MEMORY_EVERY streams: what each open stream costs.
+  const memory: { open: number; rss_mb: number; heap_used_mb: number; external_mb: number }[] = [];
+  const sampleMemory = async (open: number) => {
+    const m = (await (await fetch(`${url}/__bench/memory`)).json()) as NodeJS.MemoryUsage;
+    const mb = (b: number) => Math.round(b / 2 ** 20);
+    memory.push({ open, rss_mb: mb(m.rss), heap_used_mb: mb(m.heapUsed), external_mb: mb(m.external) });
+  };
+  await sampleMemory(0);
   let next = 0;
   await Promise.all(
     Array.from({ length: RAMP }, async () => {
@@ -148,7 +157,7 @@ async function holdStreams(url: string, key: string, kbId: string, serverPid: nu
         streams.push(s);
         try {
           await s.opened;
-          opened++;
+          if (++opened % MEMORY_EVERY === 0) await sampleMemory(opened);
         } catch (e) {
           const msg = String((e as Error).message).slice(0, 120);
           errors.set(msg, (errors.get(msg) ?? 0) + 1);
@@ -158,6 +167,11 @@ async function holdStreams(url: string, key: string, kbId: string, serverPid: nu
   );
   const rampMs = performance.now() - t0;
   const rssAllOpen = rssMb(serverPid);
+  if (opened % MEMORY_EVERY !== 0) await sampleMemory(opened);
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    const snap = (await (await fetch(`${url}/__bench/heap-snapshot`)).json()) as { path: string };
+    console.log(`heap snapshot with ${opened} streams open: ${snap.path}`);
+  }
   const fdsAllOpen = fds(serverPid);
   await new Promise((r) => setTimeout(r, 5000)); // every stream must stay open while held
   const droppedWhileHeld =
@@ -178,6 +192,7 @@ async function holdStreams(url: string, key: string, kbId: string, serverPid: nu
     server_rss_mb_after_5s_hold: Math.round(rssHeld),
     server_rss_mb_peak: Math.round(Math.max(peakRss, rssHeld)),
     server_open_fds: fdsAllOpen,
+    memory_by_open_streams: memory,
     hungUpAt,
   };
 }
@@ -247,9 +262,12 @@ async function main() {
     );
     const idleRss = Math.round(rssMb(server.child.pid!));
 
+    const load = { at_start: loadavg().map(r2) } as Record<string, number[]>;
     const latency = await measureLatency(info.url, info.latency.key, info.latency.kbId);
+    load.after_latency = loadavg().map(r2);
     console.log("latency", JSON.stringify(latency));
     const held = await holdStreams(info.url, info.streams.key, info.streams.kbId, server.child.pid!);
+    load.after_streams = loadavg().map(r2);
     const { hungUpAt: _h, ...streams } = held;
     console.log("streams", JSON.stringify(streams));
     const ledger = await waitForLedger(info.url, info.streams.key, held.opened + held.error_count);
@@ -257,7 +275,12 @@ async function main() {
 
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+      machine: {
+        cpus: (await import("node:os")).cpus().length,
+        node: process.version,
+        // 1/5/15-minute load averages: the 2 cores are shared with other jobs, which skews every number.
+        load_average: load,
+      },
       index: { chunks: seeded.chunks, tenants: TENANTS, seed_ms: seeded.seed_ms },
       server_rss_mb_idle: idleRss,
       latency,
@@ -288,6 +311,9 @@ function markdown(r: any): string {
 
 Four processes on loopback: provider stub (HTTP/2, fixed TTFT ${l.stub_ttft_ms} ms), the vector engine (as its own
 process, like Qdrant in production), the API (PGlite + offline embedder) and the client. Run: \`npm run bench:ask\`.
+The API reaches the stub through test/bench/h2-fetch.ts, a bench-only fetch that multiplexes provider calls over a
+few HTTP/2 connections, so 10,000 open streams need 10,000 client sockets, not 20,000 (the container allows 20,000
+open files per process); production uses the runtime's own fetch.
 
 | metric | value | target |
 | --- | --- | --- |
@@ -298,10 +324,14 @@ process, like Qdrant in production), the API (PGlite + offline embedder) and the
 | concurrent SSE streams opened / requested | ${s.opened} / ${s.requested} (ramp ${s.ramp_s} s) | ≥ 10,000 |
 | errors / dropped while held 5 s | ${s.error_count} / ${s.dropped_while_held} | 0 |
 | API RSS: idle / all open / peak | ${r.server_rss_mb_idle} / ${s.server_rss_mb_all_open} / ${s.server_rss_mb_peak} MB | < 2 GB |
+| API RSS per open stream ((all open − idle) / opened) | ${s.opened ? Math.round(((s.server_rss_mb_all_open - r.server_rss_mb_idle) * 1024) / s.opened) : "–"} KB | |
 | API open file descriptors with all streams open | ${s.server_open_fds} | |
 | ledger rows after every client hung up | ${r.ledger_after_hang_up.ledger_rows} / ${r.ledger_after_hang_up.expected} (${r.ledger_after_hang_up.settle_s} s) | all |
 
-Generated ${r.date}.
+API memory as streams opened (MB): ${s.memory_by_open_streams.map((m: { open: number; rss_mb: number; heap_used_mb: number }) => `${m.open}: rss ${m.rss_mb} / heap ${m.heap_used_mb}`).join("; ")}.
+
+Generated ${r.date}. Load average (1 min) at start / after the latency phase / after the streams phase:
+${r.machine.load_average.at_start[0]} / ${r.machine.load_average.after_latency[0]} / ${r.machine.load_average.after_streams[0]} on ${r.machine.cpus} cores (shared with other jobs).
 `;
 }
 

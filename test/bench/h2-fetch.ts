@@ -22,10 +22,14 @@ export function installH2Fetch(origin: string, sessions = 8): void {
     return s;
   };
 
+  const prefix = `${origin}/`;
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // Decide on the bare URL: building a Request for every other call (the vector store's) costs the
+    // API process measurable CPU that production would not spend.
+    const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!href.startsWith(prefix)) return original(input, init);
     const request = new Request(input, init);
     const url = new URL(request.url);
-    if (url.origin !== origin) return original(input, init);
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const headers: Record<string, string> = { ":method": request.method, ":path": url.pathname + url.search };
     request.headers.forEach((v, k) => {

@@ -13,9 +13,13 @@ export type DbKind = "pglite" | "postgres";
  * A migrated, isolated database: PGlite in memory, or a fresh schema on the real PostgreSQL server
  * (dropped again by cleanup) so tests never see each other's rows.
  */
-export async function openTestDatabase(
-  kind: DbKind,
-): Promise<Database & { cleanup(): Promise<void>; /** PostgreSQL schema (search_path) of this database. */ schema?: string }> {
+export type TestDatabase = Database & {
+  cleanup(): Promise<void>;
+  /** PostgreSQL schema (search_path) of this database. */
+  schema?: string;
+};
+
+export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === "pglite") {
     const db = await openPglite();
     await db.migrate();

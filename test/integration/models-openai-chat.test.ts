@@ -58,6 +58,22 @@ describe("OpenAI-compatible chat via @langchain/openai against the stub", () => 
     expect(stub.requests.at(-1)?.headers.authorization).toBe("Bearer sk-test");
   });
 
+  it("takes max_tokens and temperature per call: concurrent calls of one model share a client", async () => {
+    const model = chat("stub-ok");
+    const options = [{ maxTokens: 7, temperature: 0.3 }, { maxTokens: 99 }, {}];
+    const before = stub.requests.length;
+    await Promise.all(options.map((o) => collect(model.stream(messages, o))));
+    const sent = stub.requests.slice(before).map((r) => [r.body?.max_tokens, r.body?.temperature]);
+    expect(sent).toHaveLength(3);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        [7, 0.3],
+        [99, undefined],
+        [undefined, undefined],
+      ]),
+    );
+  });
+
   it("estimates usage with js-tiktoken when the provider sends none", async () => {
     const { deltas, usages } = await collect(chat("stub-nousage").stream(messages, {}));
     expect(deltas.join("")).toBe(STUB_DEFAULT_ANSWER);

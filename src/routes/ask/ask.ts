@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { streamSSE } from "hono/streaming";
 import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { collectAsk } from "../../services/ask/collect.js";
@@ -7,6 +6,7 @@ import { prepareAsk } from "../../services/ask/prepare.js";
 import { runAsk } from "../../services/ask/run.js";
 import { errorResponses, jsonBody, security } from "../common.js";
 import { AskBody, AskJsonResponse, SSE_DESCRIPTION } from "./schema.js";
+import { sseResponse } from "./sse.js";
 
 export const route = createRoute({
   method: "post",
@@ -38,7 +38,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     c.req.raw.signal.addEventListener("abort", onClientGone, { once: true });
-    const prepared = await prepareAsk({
+    const { prepared, sources } = await prepareAsk({
       ctx: serviceCtx(c, "query"),
       input: {
         question: b.question,
@@ -53,14 +53,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
       },
       signal: controller.signal,
     });
-    const events = runAsk(prepared, controller.signal, started);
+    const events = runAsk(prepared, sources, controller.signal, started);
     if (!b.stream) return c.json(await collectAsk(events), 200);
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(onClientGone);
-      for await (const e of events) {
-        if (stream.aborted) break;
-        await stream.writeSSE({ event: e.type, data: JSON.stringify(e.data) });
-      }
-    });
+    return sseResponse(c, events, onClientGone);
   });
 }

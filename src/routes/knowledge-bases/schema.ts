@@ -31,14 +31,9 @@ const fields = {
     .min(KB_LIMITS.chunkSize.min)
     .max(KB_LIMITS.chunkSize.max)
     .openapi({ description: `Target chunk size in tokens (default ${KB_LIMITS.chunkSize.default}).` }),
-  chunk_overlap: z
-    .number()
-    .int()
-    .min(0)
-    .max(KB_LIMITS.chunkSize.max)
-    .openapi({
-      description: "Tokens carried over between chunks; less than half of chunk_size (default 60).",
-    }),
+  chunk_overlap: z.number().int().min(0).max(KB_LIMITS.chunkSize.max).openapi({
+    description: "Tokens carried over between chunks; less than half of chunk_size (default 60).",
+  }),
   prompt_template: z.enum(PROMPT_TEMPLATES).openapi({ description: "Default answer template for /v1/ask." }),
 };
 

@@ -38,11 +38,17 @@ export interface PlannedCall {
   reservationId: string | null;
 }
 
+/**
+ * What the model calls need while they run. The sources themselves are not in here: they are sent to
+ * the client once and then dropped, so an open stream does not keep every chunk's text alive.
+ */
 export interface PreparedAsk {
   ctx: ServiceCtx;
   mode: AskInput["mode"];
   kbIds: string[];
-  sources: AskSource[];
+  /** How many sources the prompt numbered: citations above it are unknown. */
+  sourceCount: number;
+  /** The rendered prompt, kept to estimate usage if a provider reports none (or the call is cut). */
   messages: ChatMessage[];
   calls: PlannedCall[];
   temperature?: number;
@@ -81,7 +87,7 @@ export async function prepareAsk({
   ctx: ServiceCtx;
   input: AskInput;
   signal?: AbortSignal;
-}): Promise<PreparedAsk> {
+}): Promise<{ prepared: PreparedAsk; sources: AskSource[] }> {
   const models = resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
   const query = { query: input.question, kbIds: input.kbIds, filter: input.filter, topK: input.topK };
@@ -115,15 +121,16 @@ export async function prepareAsk({
   calls.forEach((c, i) => {
     c.reservationId = reservation.ids[i] ?? null;
   });
-  return {
+  const prepared: PreparedAsk = {
     ctx,
     mode: input.mode,
     kbIds: found.kbs.map((k) => k.id),
-    sources,
+    sourceCount: sources.length,
     messages,
     calls,
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
     embeddingTokens: found.embedding.tokens,
     embeddingCostMicros: found.embedding.costMicros,
   };
+  return { prepared, sources };
 }

@@ -1,6 +1,6 @@
 import { releaseReservations } from "../budgets/reserve.js";
 import { EventQueue } from "./event-queue.js";
-import { type AskEvent, type DoneData, type ModelSummary, microsToUsd } from "./events.js";
+import { type AskEvent, type AskSource, type DoneData, type ModelSummary, microsToUsd } from "./events.js";
 import { type CallOutcome, runModelCall } from "./model-call.js";
 import type { PreparedAsk } from "./prepare.js";
 import { splitCitations } from "./sources.js";
@@ -42,7 +42,7 @@ function summarize(p: PreparedAsk, outcomes: CallOutcome[], startedAt: number): 
   const models: ModelSummary[] = p.calls.map((c) => {
     const o = byModel.get(c.info.id);
     if (!o) return { model: c.info.id, status: "skipped", citations: [], unknown_citations: [] };
-    const { citations, unknown } = splitCitations(o.text, p.sources.length);
+    const { citations, unknown } = splitCitations(o.text, p.sourceCount);
     return { model: o.model, status: o.status, citations, unknown_citations: unknown };
   });
   let input = 0;
@@ -68,15 +68,28 @@ function summarize(p: PreparedAsk, outcomes: CallOutcome[], startedAt: number): 
  * The events of one ask: `sources` first, then the models' deltas, usage and errors interleaved as they
  * arrive, then `done`. If the consumer stops early (client gone), the generator still waits for every
  * call to settle its ledger row; the caller aborts `signal` so that happens quickly.
+ *
+ * Not itself a generator: the sources go straight into the queue, so once they are written nothing
+ * holds them (a generator would keep its arguments for as long as the stream stays open).
  */
-export async function* runAsk(
+export function runAsk(
   p: PreparedAsk,
+  sources: AskSource[],
   signal: AbortSignal,
   startedAt = performance.now(),
 ): AsyncGenerator<AskEvent> {
   const queue = new EventQueue<AskEvent>();
+  queue.push({ type: "sources", data: { sources } });
+  return events(p, queue, signal, startedAt);
+}
+
+async function* events(
+  p: PreparedAsk,
+  queue: EventQueue<AskEvent>,
+  signal: AbortSignal,
+  startedAt: number,
+): AsyncGenerator<AskEvent> {
   const emit = (e: AskEvent) => queue.push(e);
-  emit({ type: "sources", data: { sources: p.sources } });
   const work = (p.mode === "fallback" ? fallback(p, signal, emit) : compare(p, signal, emit)).finally(() =>
     queue.end(),
   );

@@ -40,16 +40,35 @@ export async function committedMicros(
   return Number(spent?.v ?? 0) + Number(held?.v ?? 0);
 }
 
+const budgetPresence = new WeakMap<Db, Map<string, boolean>>();
+const MAX_REMEMBERED_KEYS = 100_000;
+
 /**
  * Whether the key or its tenant has a monthly budget. Calls without one skip counting prompt tokens
- * and reserving; budgets are set when a tenant or key is created, so the answer does not race a call.
+ * and reserving. Budgets are fixed when the tenant or the key is created (no API changes them), so
+ * the answer is remembered per key and every ask after a key's first skips this query; whatever adds
+ * a way to change a budget must drop this memo (in every API process).
  */
 export async function budgetApplies(db: Db, tenantId: string, keyId: string): Promise<boolean> {
+  let known = budgetPresence.get(db);
+  if (!known) {
+    known = new Map();
+    budgetPresence.set(db, known);
+  }
+  const cacheKey = `${tenantId}/${keyId}`;
+  const hit = known.get(cacheKey);
+  if (hit !== undefined) return hit;
   const [row] = await db
     .select({ tenant: tenants.monthlyBudgetMicros, key: apiKeys.monthlyBudgetMicros })
     .from(tenants)
     .leftJoin(apiKeys, eq(apiKeys.id, keyId))
     .where(eq(tenants.id, tenantId))
     .limit(1);
-  return row !== undefined && (row.tenant !== null || (row.key ?? null) !== null);
+  const applies = row !== undefined && (row.tenant !== null || (row.key ?? null) !== null);
+  // A missing tenant row is not remembered: it would only ever be a race with its creation.
+  if (row !== undefined) {
+    if (known.size >= MAX_REMEMBERED_KEYS) known.clear();
+    known.set(cacheKey, applies);
+  }
+  return applies;
 }

@@ -1,0 +1,43 @@
+import type { Context } from "hono";
+import type { AskEvent } from "../../services/ask/events.js";
+
+const encoder = new TextEncoder();
+
+/** One Server-Sent Event; JSON never contains a raw newline, so `data` is always a single line. */
+export function sseFrame(e: AskEvent): Uint8Array {
+  return encoder.encode(`event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
+}
+
+/**
+ * Streams the ask's events as SSE through a single pull-driven ReadableStream: each read pulls the next
+ * event, so nothing is buffered ahead of the socket. Hono's streamSSE would put a TransformStream, a
+ * writer and a second ReadableStream behind every response, which adds up with thousands of open
+ * streams. When the client goes away the server cancels the body: `onCancel` aborts the model calls and
+ * the generator is closed, which waits for their ledger rows.
+ */
+export function sseResponse(c: Context, events: AsyncGenerator<AskEvent>, onCancel: () => void): Response {
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await events.next();
+        if (cancelled) return;
+        if (next.done) controller.close();
+        else controller.enqueue(sseFrame(next.value));
+      },
+      async cancel() {
+        cancelled = true;
+        onCancel();
+        await events.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return c.body(body, 200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    // Tells the Node adapter to send headers at once instead of reading ahead to size the body.
+    "transfer-encoding": "chunked",
+  });
+}
