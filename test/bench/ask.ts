@@ -8,7 +8,7 @@
  *      of the API process read from /proc; then every client hangs up and each call must still reach
  *      the ledger (status aborted).
  * Env: BENCH_CHUNKS (100000), BENCH_TENANTS (20), BENCH_TTFT_MS (50), BENCH_LATENCY_N (300),
- * BENCH_STREAMS (10000), BENCH_RAMP (200 opening at once), BENCH_HOLD_DELTA_MS (15000). Writes bench-results/ask.json and ask.md.
+ * BENCH_STREAMS (10000), BENCH_RAMP (200 opening at once), BENCH_HOLD_DELTA_MS (15000). Writes test/bench/results/ask.json and ask.md.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -293,10 +293,10 @@ async function main() {
         rss_below_2gb: streams.server_rss_mb_peak < 2048,
       },
     };
-    mkdirSync(join(ROOT, "bench-results"), { recursive: true });
-    writeFileSync(join(ROOT, "bench-results/ask.json"), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(join(ROOT, "bench-results/ask.md"), markdown(results));
-    console.log("wrote bench-results/ask.json and bench-results/ask.md");
+    mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });
+    writeFileSync(join(ROOT, "test/bench/results/ask.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(ROOT, "test/bench/results/ask.md"), markdown(results));
+    console.log("wrote test/bench/results/ask.json and test/bench/results/ask.md");
   } finally {
     // The engine snapshots into its data dir on SIGTERM: remove the dir only once it has exited.
     await stopAll();

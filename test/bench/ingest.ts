@@ -4,7 +4,7 @@
  *   1. raw pdf-parse text extraction of the 352-page book, in a fresh child process (the baseline);
  *   2. the same book from upload to `ready`, with peak RSS sampled while it runs;
  *   3. a batch of 100 mixed documents (fixtures, made unique by an appended line) to `ready`.
- * Writes bench-results/ingest.json and bench-results/ingest.md. BENCH_SKIP_WORKER=1 skips the
+ * Writes test/bench/results/ingest.json and test/bench/results/ingest.md. BENCH_SKIP_WORKER=1 skips the
  * Redis + worker-process scenario (for quick repeated runs of the embedded ones).
  */
 import { spawnSync } from "node:child_process";
@@ -335,9 +335,9 @@ ${
     : `- Redis + worker process (PostgreSQL, engine over HTTP): book ${viaWorker.status} in ${f(viaWorker.seconds, 2)} s = ${f(viaWorker.pages_per_sec)} pages/s, ${f(viaWorker.chunks_per_sec)} chunks/s (${f((100 * viaWorker.pages_per_sec) / rawPagesPerSec, 0)}% of raw); worker peak RSS ${f(viaWorker.worker_peak_rss_mb ?? Number.NaN, 0)} MB (${f(viaWorker.worker_rss_before_mb ?? Number.NaN, 0)} MB at idle).`
 }
 `;
-  mkdirSync(join(ROOT, "bench-results"), { recursive: true });
-  writeFileSync(join(ROOT, "bench-results/ingest.json"), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(ROOT, "bench-results/ingest.md"), md);
+  mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });
+  writeFileSync(join(ROOT, "test/bench/results/ingest.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(ROOT, "test/bench/results/ingest.md"), md);
   process.stdout.write(md);
 } finally {
   await runtime.close();

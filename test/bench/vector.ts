@@ -1,7 +1,7 @@
 /**
  * Vector layer benchmark: the adapter talking over HTTP to the embedded engine running as its own
  * process (as `npm run engine` does). BENCH_POINTS (default 100000), BENCH_DIM (384), BENCH_TENANTS (20).
- * Writes bench-results/vector.json and bench-results/vector.md.
+ * Writes test/bench/results/vector.json and test/bench/results/vector.md.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -244,8 +244,8 @@ async function main() {
     tenant_0_points_after_restart: count,
     node: process.version,
   };
-  mkdirSync(join(ROOT, "bench-results"), { recursive: true });
-  writeFileSync(join(ROOT, "bench-results/vector.json"), `${JSON.stringify(results, null, 2)}\n`);
+  mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });
+  writeFileSync(join(ROOT, "test/bench/results/vector.json"), `${JSON.stringify(results, null, 2)}\n`);
   const md = [
     `# Vector benchmark (${POINTS} points, dim ${DIM}, ${TENANTS} tenants, ~${SPARSE_NNZ} sparse terms/point)`,
     "",
@@ -263,7 +263,7 @@ async function main() {
     `| restart to first answer, after SIGKILL | ${results.restart_ms.after_sigkill} ms |`,
     "",
   ].join("\n");
-  writeFileSync(join(ROOT, "bench-results/vector.md"), md);
+  writeFileSync(join(ROOT, "test/bench/results/vector.md"), md);
   console.log(md);
 }
 

@@ -58,7 +58,7 @@ async function main() {
         : fail(`--mode must be hybrid, dense, sparse or all, got "${values.mode}"`);
   const limitQueries = positiveInt("limit-queries", values["limit-queries"]);
   const chunkSize = positiveInt("chunk-size", values["chunk-size"]);
-  const out = resolve(values.out ?? `bench-results/eval-${name}.json`);
+  const out = resolve(values.out ?? `test/bench/results/eval-${name}.json`);
 
   const ds = loadDataset(path, values.format, values.split!, name);
   console.error(
