@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "./schema.js";
 
@@ -18,3 +19,13 @@ export interface Database {
  * not a constant: on the edge import.meta.url is not a file URL, and migrations are never run there.
  */
 export const migrationsFolder = () => new URL("./migrations", import.meta.url).pathname;
+
+/** Readiness probe shared by both drivers: true when a trivial query answers. */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}

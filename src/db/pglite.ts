@@ -4,10 +4,9 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
-import { type Database, type Db, migrationsFolder } from "./client.js";
+import { type Database, type Db, migrationsFolder, pingDatabase } from "./client.js";
 import * as schema from "./schema.js";
 
 /**
@@ -30,14 +29,7 @@ export async function openPglite(dir?: string): Promise<Database> {
     kind: "pglite",
     db,
     migrate: () => migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() }),
-    ping: async () => {
-      try {
-        await db.execute(sql`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingDatabase(db),
     close: () => client.close(),
   };
 }

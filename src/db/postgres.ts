@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { type Database, type Db, migrationsFolder } from "./client.js";
+import { type Database, type Db, migrationsFolder, pingDatabase } from "./client.js";
 import * as schema from "./schema.js";
 
 export interface PostgresOptions {
@@ -33,14 +32,7 @@ export function openPostgres(opts: PostgresOptions): Database {
         migrationsSchema: opts.searchPath ?? "drizzle",
       });
     },
-    ping: async () => {
-      try {
-        await db.execute(sql`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingDatabase(db),
     close: () => pool.end(),
   };
 }

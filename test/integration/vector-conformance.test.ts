@@ -3,206 +3,26 @@
  * or (with QDRANT_URL set) the very same tests against a real Qdrant. A recording proxy between client
  * and server checks every request and response against Qdrant's official OpenAPI document.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type EngineHandle, startEngine } from "../../src/vector/engine/index.js";
 import { VectorStoreUnavailableError } from "../../src/vector/errors.js";
 import { QdrantIndex } from "../../src/vector/qdrant-index.js";
-import type { ChunkPayload, ChunkPoint } from "../../src/vector/types.js";
+import {
+  DIM,
+  dense,
+  docPoints,
+  type Exchange,
+  SPEC_PATH,
+  SpecValidator,
+  startProxy,
+} from "../helpers/qdrant-conformance.js";
 
 const EXTERNAL = process.env.QDRANT_URL;
-const DIM = 8;
-const SPEC_PATH = join(import.meta.dirname, "../../fixtures/qdrant/qdrant-openapi-v1.19.json");
-
-// ---- OpenAPI validation --------------------------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-/** OpenAPI 3.0 -> JSON Schema: `nullable` becomes a null type, refs point into the registered spec. */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
-  if (typeof node !== "object" || node === null) return node;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "$ref" && typeof v === "string") out.$ref = v.replace(/^#/, "qdrant.json#");
-    else if (k !== "nullable" && k !== "example" && k !== "deprecated") out[k] = toJsonSchema(v);
-  }
-  if ((node as Json).nullable === true) {
-    if (out.type) return { anyOf: [out, { type: "null" }] };
-    return Object.keys(out).length === 0 ? { type: "null" } : { anyOf: [out, { type: "null" }] };
-  }
-  return out;
-}
-
-class SpecValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
-  private readonly ops: { method: string; re: RegExp; op: Json }[] = [];
-  private readonly cache = new Map<unknown, ValidateFunction>();
-
-  constructor(spec: Json) {
-    addFormats.default(this.ajv);
-    for (const f of ["uint", "uint8", "uint16", "uint32", "uint64", "int64", "int32", "float", "double"]) {
-      this.ajv.addFormat(f, true);
-    }
-    this.ajv.addSchema({ $id: "qdrant.json", components: toJsonSchema(spec.components) });
-    for (const [path, methods] of Object.entries(spec.paths as Record<string, Record<string, Json>>)) {
-      const re = new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`);
-      for (const [method, op] of Object.entries(methods))
-        this.ops.push({ method: method.toUpperCase(), re, op });
-    }
-  }
-
-  private validator(schema: unknown): ValidateFunction {
-    let fn = this.cache.get(schema);
-    if (!fn) {
-      fn = this.ajv.compile(toJsonSchema(schema) as Json);
-      this.cache.set(schema, fn);
-    }
-    return fn;
-  }
-
-  /** Problems with one exchange; empty when request and response both conform. */
-  check(ex: Exchange): string[] {
-    const path = new URL(ex.url, "http://x").pathname;
-    // The most specific template wins (/points/query before /points/{id}).
-    const candidates = this.ops.filter((o) => o.method === ex.method && o.re.test(path));
-    const found = candidates.find((o) => !/\[\^\/\]\+$/.test(o.re.source)) ?? candidates[0];
-    if (!found) return [`${ex.method} ${path}: not an operation of the Qdrant API`];
-    const problems: string[] = [];
-    const reqSchema = (found.op.requestBody as Json | undefined)?.content as Json | undefined;
-    const reqJson = (reqSchema?.["application/json"] as Json | undefined)?.schema;
-    if (reqJson && ex.requestBody !== undefined && !ex.malformed) {
-      const v = this.validator(reqJson);
-      if (!v(ex.requestBody)) problems.push(`${ex.method} ${path} request: ${this.ajv.errorsText(v.errors)}`);
-    }
-    const responses = found.op.responses as Record<string, Json>;
-    const key = String(ex.status) in responses ? String(ex.status) : `${String(ex.status)[0]}XX`;
-    const resp = responses[key] ?? responses.default;
-    const resSchema = ((resp?.content as Json | undefined)?.["application/json"] as Json | undefined)?.schema;
-    if (!resp) problems.push(`${ex.method} ${path}: status ${ex.status} not declared`);
-    else if (resSchema) {
-      const v = this.validator(resSchema);
-      if (!v(ex.responseBody))
-        problems.push(`${ex.method} ${path} ${ex.status} response: ${this.ajv.errorsText(v.errors)}`);
-    }
-    return problems;
-  }
-}
-
-// ---- Recording proxy -----------------------------------------------------------------------------
-
-interface Exchange {
-  /** Set for requests that are malformed on purpose: only the response is checked. */
-  malformed: boolean;
-  method: string;
-  url: string;
-  requestBody: unknown;
-  status: number;
-  responseBody: unknown;
-}
-
-function parseJson(buf: Buffer): unknown {
-  if (buf.length === 0) return undefined;
-  try {
-    return JSON.parse(buf.toString("utf8"));
-  } catch {
-    return buf.toString("utf8");
-  }
-}
-
-async function startProxy(target: () => string, log: Exchange[]): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const upstream = new URL(req.url ?? "/", target());
-      const out = request(
-        upstream,
-        { method: req.method, headers: { ...req.headers, host: upstream.host } },
-        (up) => {
-          const resChunks: Buffer[] = [];
-          up.on("data", (c) => resChunks.push(c));
-          up.on("end", () => {
-            const resBody = Buffer.concat(resChunks);
-            log.push({
-              malformed: req.headers["x-malformed-on-purpose"] === "1",
-              method: req.method ?? "GET",
-              url: req.url ?? "/",
-              requestBody: parseJson(body),
-              status: up.statusCode ?? 0,
-              responseBody: parseJson(resBody),
-            });
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            res.end(resBody);
-          });
-        },
-      );
-      out.on("error", () => {
-        res.writeHead(502);
-        res.end();
-      });
-      out.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-// ---- Fixtures ------------------------------------------------------------------------------------
-
-function payload(
-  kb: string,
-  doc: string,
-  version: string,
-  chunk: number,
-  meta: ChunkPayload["meta"],
-): ChunkPayload {
-  return {
-    kb_id: kb,
-    doc_id: doc,
-    doc_version: version,
-    chunk,
-    page_start: null,
-    page_end: null,
-    heading_path: ["Intro"],
-    text: `${doc} chunk ${chunk}`,
-    char_start: chunk * 100,
-    char_end: chunk * 100 + 99,
-    title: doc,
-    meta,
-  };
-}
-
-/** A unit vector along axis `axis` with a small tilt, so nearest-neighbour order is known. */
-function dense(axis: number, tilt = 0): number[] {
-  const v = new Array(DIM).fill(0);
-  v[axis % DIM] = 1;
-  v[(axis + 1) % DIM] = tilt;
-  return v;
-}
-
-function docPoints(
-  kb: string,
-  doc: string,
-  version: string,
-  axis: number,
-  meta: ChunkPayload["meta"],
-): ChunkPoint[] {
-  return [0, 1, 2].map((chunk) => ({
-    dense: dense(axis, chunk * 0.1),
-    sparse: { indices: [axis * 10 + chunk, 999], values: [1, 0.5] },
-    payload: payload(kb, doc, version, chunk, meta),
-  }));
-}
 
 // ---- Suite ---------------------------------------------------------------------------------------
 
@@ -444,87 +264,5 @@ describe("vector layer conformance", () => {
     const err = await down.count("tenant-a", {}).catch((e) => e);
     expect(err).toBeInstanceOf(VectorStoreUnavailableError);
     expect(err.message).toContain("http://127.0.0.1:1");
-  });
-});
-
-// ---- Crash safety --------------------------------------------------------------------------------
-
-function spawnEngine(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/vector/engine/main.ts"], {
-    cwd: join(import.meta.dirname, "../.."),
-    env: { ...process.env, ENGINE_DATA_DIR: dataDir, ENGINE_PORT: "0", ENGINE_HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (c) => {
-      out += c;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stderr!.on("data", (c) => {
-      err += c;
-    });
-    child.once("exit", (code) => reject(new Error(`engine exited (${code}) before listening: ${err}`)));
-  });
-}
-
-describe.skipIf(EXTERNAL)("vector engine crash safety", () => {
-  it("loses no acknowledged write when SIGKILLed mid-upsert", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "vector-kill-"));
-    try {
-      const first = await spawnEngine(dataDir);
-      const client = new QdrantClient({ url: first.url, checkCompatibility: false });
-      await client.createCollection("crash", { vectors: { size: DIM, distance: "Cosine" } });
-      const acked: number[] = [];
-      let nextId = 0;
-      let killed = false;
-      const writer = async () => {
-        while (!killed) {
-          const ids = Array.from({ length: 50 }, () => nextId++);
-          try {
-            await client.upsert("crash", {
-              wait: true,
-              points: ids.map((id) => ({
-                id,
-                vector: dense(id, 0.5),
-                payload: { n: id, text: "x".repeat(200) },
-              })),
-            });
-            if (!killed) acked.push(...ids);
-          } catch {
-            return; // the engine died under this request: it was never acknowledged
-          }
-        }
-      };
-      const writers = [writer(), writer(), writer()];
-      const deadline = Date.now() + 20_000;
-      while (acked.length < 1500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      // Writes are in flight right now: kill without warning.
-      const ackedAtKill = acked.length;
-      first.child.kill("SIGKILL");
-      killed = true;
-      await Promise.all(writers);
-      await new Promise((r) =>
-        first.child.exitCode !== null || first.child.signalCode ? r(null) : first.child.once("exit", r),
-      );
-      expect(ackedAtKill).toBeGreaterThanOrEqual(1500);
-
-      const second = await spawnEngine(dataDir);
-      try {
-        const c2 = new QdrantClient({ url: second.url, checkCompatibility: false });
-        const ackedIds = acked.slice(0, ackedAtKill);
-        const got = await c2.retrieve("crash", { ids: ackedIds, with_payload: true });
-        expect(got.length).toBe(ackedIds.length);
-        const { count } = await c2.count("crash", { exact: true });
-        expect(count).toBeGreaterThanOrEqual(ackedIds.length);
-      } finally {
-        second.child.kill("SIGTERM");
-        await new Promise((r) => second.child.once("exit", r));
-      }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
   });
 });
