@@ -10,6 +10,7 @@ import { newId } from "../../src/ids.js";
 import { chunkIndexText } from "../../src/models/embedders/offline/index.js";
 import type { Embedder } from "../../src/models/types.js";
 import type { ChunkPoint, SparseVector, VectorIndex } from "../../src/vector/types.js";
+import { mulberry32 } from "./stats.js";
 
 export const CHUNKS_PER_DOC = 100;
 const TOPICS = ["router", "printer", "firmware", "battery", "display", "network", "warranty", "installation"];
@@ -17,15 +18,8 @@ const VERBS = ["reset", "configure", "replace", "update", "clean", "calibrate", 
 const FILLER =
   "the device should then be checked again before it is used with other equipment in the office".split(" ");
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-let seed = 7;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// Deterministic so runs are comparable.
+const rand = mulberry32(7);
 const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
 
 export function syntheticTexts(n: number): string[] {

@@ -20,6 +20,7 @@ import { createOfflineEmbedder } from "../../src/models/embedders/offline/index.
 import { collectionNameFor, QdrantIndex } from "../../src/vector/qdrant-index.js";
 import { type OpenStream, openStream, timedAsk } from "./ask-client.js";
 import { type BenchTenant, embedTexts, indexTenant, syntheticTexts } from "./ask-seed.js";
+import { pct } from "./stats.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const TTFT_MS = Number(process.env.BENCH_TTFT_MS ?? 50);
@@ -61,10 +62,7 @@ const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 const r2 = (x: number) => Math.round(x * 100) / 100;
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return r2(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN);
-}
+const pctMs = (values: number[], p: number) => r2(pct(values, p));
 /** Indexes BENCH_CHUNKS points: the two bench tenants' own plus TENANTS - 2 others sharing the collection. */
 async function seed(engineUrl: string, ...benchTenants: BenchTenant[]) {
   const started = performance.now();
@@ -116,7 +114,7 @@ async function measureLatency(url: string, key: string, kbId: string) {
     clientTtft.push(t.firstDeltaAt - t.sentAt);
   }
   agent.destroy();
-  const summary = (xs: number[]) => ({ p50_ms: pct(xs, 50), p99_ms: pct(xs, 99) });
+  const summary = (xs: number[]) => ({ p50_ms: pctMs(xs, 50), p99_ms: pctMs(xs, 99) });
   return {
     asks: LATENCY_N,
     stub_ttft_ms: TTFT_MS,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { QdrantIndex } from "../../src/vector/qdrant-index.js";
 import type { ChunkPoint, SparseVector, VectorQuery } from "../../src/vector/types.js";
+import { mulberry32, pct } from "./stats.js";
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 100_000);
 const DIM = Number(process.env.BENCH_DIM ?? 384);
@@ -19,15 +20,8 @@ const VOCAB = 30_000;
 const SPARSE_NNZ = 60;
 const ROOT = join(import.meta.dirname, "../..");
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-let seed = 42;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// Deterministic so runs are comparable.
+const rand = mulberry32(42);
 function gauss(): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
 }
@@ -80,9 +74,6 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
     child.kill(signal);
   });
 }
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 async function latencies(n: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
   const times: number[] = [];
   let next = 0;
@@ -98,7 +89,6 @@ async function latencies(n: number, concurrency: number, fn: (i: number) => Prom
     }),
   );
   const wall = performance.now() - t0;
-  times.sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
   return { p50_ms: r(pct(times, 50)), p99_ms: r(pct(times, 99)), qps: Math.round((n / wall) * 1000) };
 }
