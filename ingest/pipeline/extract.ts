@@ -1,5 +1,4 @@
 import { asc, eq } from "drizzle-orm";
-import type { Db } from "../../src/db/client.js";
 import { chunks, documents, documentVersions } from "../../src/db/schema.js";
 import { chunkDocument } from "../chunker/index.js";
 import { ParseError, parseDocument } from "../parsers/index.js";
@@ -107,8 +106,7 @@ async function produceChunks(
   }
 
   await rows.settle();
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  await db.transaction(async (t) => {
     await rows.flushInto(t);
     // Embedding progress is left alone: the indexer may be done with many of these chunks already.
     await t

@@ -1,5 +1,4 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
-import type { Db } from "../../src/db/client.js";
 import { documents, documentVersions } from "../../src/db/schema.js";
 import type { PipelineDeps } from "./deps.js";
 import { VersionGoneError } from "./index-chunks.js";
@@ -16,8 +15,7 @@ export async function activateVersion(
   timings: Record<string, number>,
 ): Promise<void> {
   const { version } = job;
-  const retired = await deps.database.db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  const retired = await deps.database.db.transaction(async (t) => {
     const [doc] = await t
       .select({ active: documents.activeVersionId })
       .from(documents)

@@ -126,12 +126,12 @@ export class ChunkIndexer {
 
     // Progress and billing move together, so a repeated batch is neither lost nor billed twice.
     await db.transaction(async (tx) => {
-      await saveProgress(tx as unknown as Db, version.id, {
+      await saveProgress(tx, version.id, {
         chunksIndexed: done,
         embeddingTokens: version.embeddingTokens + embedded.tokens,
       });
       if (embedded.tokens > 0 || embedded.costMicros > 0) {
-        await recordUsage(tx as unknown as Db, {
+        await recordUsage(tx, {
           tenantId: version.tenantId,
           keyId: opts.keyId,
           kind: "embedding",

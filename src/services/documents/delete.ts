@@ -1,7 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { BlobStore } from "../../blobs/types.js";
 import type { ServiceCtx } from "../../context.js";
-import type { Db } from "../../db/client.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import { recordAudit } from "../audit/record.js";
 import { loadVisibleDocument } from "./get.js";
@@ -27,7 +26,7 @@ export async function deleteDocument({ ctx, input }: { ctx: ServiceCtx; input: {
   );
   await db.transaction(async (tx) => {
     await tx.delete(documents).where(eq(documents.id, document.id));
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId: ctx.auth.tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "document.delete",

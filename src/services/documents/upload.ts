@@ -69,8 +69,7 @@ export async function uploadDocument({
   const versionId = newId("ver");
   const blobKey = `${ctx.auth.tenantId}/${versionId}`;
   await blobs.put(blobKey, input.bytes, { tenantId: ctx.auth.tenantId });
-  await db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  await db.transaction(async (t) => {
     if (existing) {
       await t
         .update(documents)

@@ -1,7 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { generateKey } from "../../auth/keys.js";
 import type { ApiScope, ServiceCtx } from "../../context.js";
-import type { Db } from "../../db/client.js";
 import { apiKeys, knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
@@ -60,7 +59,7 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
         rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       })
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "key.create",

@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
-import type { Db } from "../../db/client.js";
 import { apiKeys } from "../../db/schema.js";
 import { notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
@@ -21,7 +20,7 @@ export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: 
       .set({ revokedAt: new Date() })
       .where(eq(apiKeys.id, input.id))
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId: ctx.auth.tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "key.revoke",

@@ -1,5 +1,4 @@
 import type { ServiceCtx } from "../../context.js";
-import type { Db } from "../../db/client.js";
 import { knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
@@ -44,7 +43,7 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
         promptTemplate: input.promptTemplate ?? "qa",
       })
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId: ctx.auth.tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "knowledge_base.create",

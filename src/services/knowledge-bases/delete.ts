@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
-import type { Db } from "../../db/client.js";
 import { knowledgeBases } from "../../db/schema.js";
 import { recordAudit } from "../audit/record.js";
 import { loadVisibleKb } from "./get.js";
@@ -18,7 +17,7 @@ export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
     : { documents: 0, bytes: 0 };
   await db.transaction(async (tx) => {
     await tx.delete(knowledgeBases).where(eq(knowledgeBases.id, kb.id));
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId: ctx.auth.tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "knowledge_base.delete",

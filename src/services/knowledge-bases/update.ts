@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
-import type { Db } from "../../db/client.js";
 import { knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
@@ -18,7 +17,7 @@ export async function updateKnowledgeBase({
 }) {
   const { db } = ctx.deps.database;
   return db.transaction(async (tx) => {
-    const current = await loadVisibleKb(tx as unknown as Db, ctx, input.id);
+    const current = await loadVisibleKb(tx, ctx, input.id);
     const next = { ...current, ...stripUndefined(input.patch) };
     const problem = overlapProblem(next.chunkSize, next.chunkOverlap);
     if (problem) {
@@ -31,7 +30,7 @@ export async function updateKnowledgeBase({
       .set({ ...stripUndefined(input.patch), updatedAt: new Date() })
       .where(eq(knowledgeBases.id, input.id))
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId: ctx.auth.tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "knowledge_base.update",

@@ -30,7 +30,7 @@ export async function createTenant({
       .insert(apiKeys)
       .values({ id: keyId, tenantId, name: "tenant admin", prefix, hash, scopes: ["admin"] })
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       tenantId,
       actorKeyId: ctx.auth.keyId,
       action: "tenant.create",
