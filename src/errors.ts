@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { VectorStoreUnavailableError } from "./vector/errors.js";
 
 /**
  * The one error type of the API. Every 4xx/5xx leaves the service through `problemResponse`
@@ -103,8 +104,7 @@ export function toApiError(err: unknown): ApiError {
       "bad_request") as ErrorCode;
     return new ApiError(code, err.message || TITLES[code]);
   }
-  const known = err as { name?: string };
-  if (known?.name === "VectorStoreUnavailableError") {
+  if (err instanceof VectorStoreUnavailableError) {
     return new ApiError("unavailable", (err as Error).message, { headers: { "retry-after": "5" } });
   }
   return new ApiError(
