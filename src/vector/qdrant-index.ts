@@ -139,12 +139,17 @@ export class QdrantIndex implements VectorIndex {
       limit: q.limit,
       offset: q.offset ?? 0,
       score_threshold: q.scoreThreshold,
-      with_payload: true,
+      // Chunk text is most of a response's bytes; leaving it out makes a 100-hit answer ~20x smaller.
+      with_payload: q.withText === false ? { exclude: ["text"] } : true,
     };
     let body: AnyBody;
     if (mode === "hybrid") {
       const wanted = q.limit + (q.offset ?? 0);
-      const prefetchLimit = Math.max(q.fusion?.prefetchLimit ?? 50, wanted * 4);
+      // Tuned fusion names its own depth (FusionParams.prefetchLimit, at least limit + offset), the depth
+      // it was measured at; plain RRF gets a deeper margin since equal weights pull from further down.
+      const prefetchLimit = q.fusion
+        ? Math.max(q.fusion.prefetchLimit, wanted)
+        : Math.max(50, wanted * 4);
       body = {
         prefetch: [
           { query: this.denseVector(q), using: DENSE, filter, limit: prefetchLimit },
@@ -166,7 +171,7 @@ export class QdrantIndex implements VectorIndex {
       const { tenant_id: _t, ...payload } = (p.payload ?? {}) as unknown as ChunkPayload & {
         tenant_id?: string;
       };
-      return { id: String(p.id), score: p.score, payload: payload as ChunkPayload };
+      return { id: String(p.id), score: p.score, payload };
     });
   }
 

@@ -78,12 +78,18 @@ export interface VectorQuery {
   scoreThreshold?: number;
   /** Hybrid fusion; Qdrant's default RRF (k = 2, equal weights) when omitted. */
   fusion?: FusionParams;
+  /**
+   * false: hits come without their chunk text (the bulk of a payload), for callers that only need
+   * references. Default true.
+   */
+  withText?: boolean;
 }
 
 export interface Hit {
   id: string;
   score: number;
-  payload: ChunkPayload;
+  /** `text` is absent when the query set withText: false. */
+  payload: Omit<ChunkPayload, "text"> & { text?: string };
 }
 
 /** What a delete or count targets; at least one field beyond the tenant is set for deletes. */

@@ -37,7 +37,7 @@ export async function latencyBreakdown(
     auth: { keyId: row!.id, tenantId: row!.tenantId!, scopes: ["query"], kbIds: null, platform: false },
   };
   const kbIds = [opts.kbId];
-  const vectorQuery = async (q: string, limit: number) => {
+  const vectorQuery = async (q: string, limit: number, withText = true) => {
     const e = await embedder.embedQuery(q);
     return deps.vectors!.query(ctx.auth.tenantId, {
       scope: { kbIds },
@@ -45,12 +45,21 @@ export async function latencyBreakdown(
       dense: e.dense,
       sparse: e.sparse,
       limit,
+      withText,
       ...(embedder.fusion ? { fusion: embedder.fusion } : {}),
     });
   };
   const steps: [string, (q: string) => Promise<unknown>][] = [
     [
-      `POST /v1/search (top_k ${opts.topK})`,
+      `POST /v1/search (top_k ${opts.topK}, with_text false: what the eval runs)`,
+      (q) =>
+        api.call("POST", "/v1/search", {
+          key: opts.key,
+          body: { query: q, knowledge_base_ids: kbIds, top_k: opts.topK, with_text: false },
+        }),
+    ],
+    [
+      `POST /v1/search (top_k ${opts.topK}, with text)`,
       (q) =>
         api.call("POST", "/v1/search", {
           key: opts.key,
@@ -73,6 +82,7 @@ export async function latencyBreakdown(
     ["knowledge-base visibility", () => loadVisibleKbs(ctx, kbIds)],
     ["hidden document versions", () => hiddenVersionIds(db, ctx.auth.tenantId, kbIds)],
     ["query embedding", (q) => embedder.embedQuery(q)],
+    [`vector query, HTTP + engine (limit ${opts.topK}, no text)`, (q) => vectorQuery(q, opts.topK, false)],
     [`vector query, HTTP + engine (limit ${opts.topK})`, (q) => vectorQuery(q, opts.topK)],
     ["vector query, HTTP + engine (limit 8)", (q) => vectorQuery(q, 8)],
   ];

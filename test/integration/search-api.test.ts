@@ -41,6 +41,26 @@ describe("POST /v1/search", () => {
     expect(r.body.data[0].score).toBeGreaterThanOrEqual(r.body.data[1].score);
   });
 
+  it("with_text false returns the same ranking as references, without chunk text", async () => {
+    const body = { query: "capital city", knowledge_base_ids: [geo.kbId], top_k: 3 };
+    const full = await a.t.call("POST", "/v1/search", { key: geo.adminKey, body });
+    const refs = await a.t.call("POST", "/v1/search", {
+      key: geo.adminKey,
+      body: { ...body, with_text: false },
+    });
+    expect(refs.status).toBe(200);
+    expect(refs.body.data.length).toBeGreaterThan(1);
+    expect(refs.body.data.map((c: any) => [c.id, c.score])).toEqual(
+      full.body.data.map((c: any) => [c.id, c.score]),
+    );
+    for (const [i, c] of refs.body.data.entries()) {
+      expect(c).not.toHaveProperty("text");
+      const { text, ...rest } = full.body.data[i];
+      expect(text.length).toBeGreaterThan(0);
+      expect(c).toEqual(rest);
+    }
+  });
+
   it("supports dense and sparse modes and metadata filters", async () => {
     for (const mode of ["dense", "sparse"]) {
       const r = await a.t.call("POST", "/v1/search", {

@@ -36,6 +36,10 @@ export const SearchBody = z
     mode: z.enum(["hybrid", "dense", "sparse"]).default("hybrid").openapi({
       description: "hybrid (default) fuses dense and keyword (sparse) retrieval; dense or sparse use one.",
     }),
+    with_text: z.boolean().default(true).openapi({
+      description:
+        "false: return chunk references without their text (ids, document, pages, offsets, score), for evaluation or related-document lookups; a 100-chunk response is ~20x smaller.",
+    }),
   })
   .openapi("SearchRequest");
 
@@ -43,7 +47,7 @@ export const ChunkSchema = z
   .object({
     id: z.string(),
     score: z.number(),
-    text: z.string(),
+    text: z.string().optional().openapi({ description: "The chunk text; omitted when with_text is false." }),
     knowledge_base_id: z.string(),
     document_id: z.string(),
     document_version_id: z.string(),
@@ -67,7 +71,7 @@ export function toChunk(c: SearchChunk): z.infer<typeof ChunkSchema> {
   return {
     id: c.id,
     score: c.score,
-    text: c.text,
+    ...(c.text !== undefined ? { text: c.text } : {}),
     knowledge_base_id: c.kbId,
     document_id: c.documentId,
     document_version_id: c.documentVersionId,

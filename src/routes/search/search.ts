@@ -26,7 +26,14 @@ export function register(app: OpenAPIHono<AppEnv>) {
     const b = c.req.valid("json");
     const result = await searchChunks({
       ctx: serviceCtx(c, "query"),
-      input: { query: b.query, kbIds: b.knowledge_base_ids, filter: b.filter, topK: b.top_k, mode: b.mode },
+      input: {
+        query: b.query,
+        kbIds: b.knowledge_base_ids,
+        filter: b.filter,
+        topK: b.top_k,
+        mode: b.mode,
+        withText: b.with_text,
+      },
       signal: c.req.raw.signal,
     });
     return c.json({ data: result.chunks.map(toChunk) }, 200);

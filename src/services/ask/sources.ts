@@ -1,9 +1,9 @@
 import type { PromptSource } from "../../../prompts/index.js";
-import type { SearchChunk } from "../search/search.js";
+import type { SearchChunkWithText } from "../search/search.js";
 import type { AskSource } from "./events.js";
 
 /** Numbers retrieved chunks [1]..[n] in rank order: the numbers the prompt shows and answers cite. */
-export function numberSources(chunks: SearchChunk[]): AskSource[] {
+export function numberSources(chunks: SearchChunkWithText[]): AskSource[] {
   return chunks.map((c, i) => ({
     n: i + 1,
     chunk_id: c.id,

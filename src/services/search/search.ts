@@ -11,13 +11,16 @@ export interface SearchInput {
   filter?: MetaFilter;
   topK: number;
   mode: QueryMode;
+  /** false: chunks come without their text (references only). Default true. */
+  withText?: boolean;
 }
 
 export interface SearchChunk {
   /** The vector point id: stable for a chunk of one document version. */
   id: string;
   score: number;
-  text: string;
+  /** Absent only when the search asked for no text (SearchInput.withText false). */
+  text?: string;
   kbId: string;
   documentId: string;
   documentVersionId: string;
@@ -31,8 +34,11 @@ export interface SearchChunk {
   metadata: Record<string, string | number | boolean>;
 }
 
-export interface SearchResult {
-  chunks: SearchChunk[];
+/** A chunk of a search that asked for text (the default), so `text` is present. */
+export type SearchChunkWithText = SearchChunk & { text: string };
+
+export interface SearchResult<C extends SearchChunk = SearchChunk> {
+  chunks: C[];
   kbs: KbRow[];
   embedding: { model: string; tokens: number; costMicros: number };
 }
@@ -42,7 +48,7 @@ function toChunk(hit: Hit): SearchChunk {
   return {
     id: hit.id,
     score: hit.score,
-    text: p.text,
+    ...(p.text !== undefined ? { text: p.text } : {}),
     kbId: p.kb_id,
     documentId: p.doc_id,
     documentVersionId: p.doc_version,
@@ -63,6 +69,16 @@ function toChunk(hit: Hit): SearchChunk {
  * from what the key may read. A billed query embedding is written to the ledger; the offline embedder
  * costs nothing and writes no row.
  */
+export function searchChunks(args: {
+  ctx: ServiceCtx;
+  input: SearchInput & { withText?: true };
+  signal?: AbortSignal;
+}): Promise<SearchResult<SearchChunkWithText>>;
+export function searchChunks(args: {
+  ctx: ServiceCtx;
+  input: SearchInput;
+  signal?: AbortSignal;
+}): Promise<SearchResult>;
 export async function searchChunks({
   ctx,
   input,
@@ -110,6 +126,7 @@ export async function searchChunks({
     dense: embedding.dense,
     sparse: embedding.sparse,
     limit: input.topK,
+    ...(input.withText === false ? { withText: false } : {}),
     // Fusion tuned for this embedder's vectors (test/eval/tune); equal-weight RRF hurts the offline one.
     ...(embedder.fusion ? { fusion: embedder.fusion } : {}),
   });

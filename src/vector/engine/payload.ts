@@ -36,8 +36,10 @@ export function selectPayload(payload: Payload, selector: unknown): Payload | nu
   const sel = selector as { include?: string[]; exclude?: string[] };
   if (Array.isArray(sel.include)) return pick(payload, sel.include);
   if (Array.isArray(sel.exclude)) {
-    const out: Payload = { ...payload };
-    for (const key of sel.exclude) delete out[key.split(".")[0]!];
+    // Copy what stays rather than delete from a copy: deleting turns an object into a slow dictionary.
+    const drop = new Set(sel.exclude.map((key) => key.split(".")[0]!));
+    const out: Payload = {};
+    for (const key in payload) if (!drop.has(key)) out[key] = payload[key];
     return out;
   }
   return payload;

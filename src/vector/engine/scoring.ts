@@ -115,7 +115,12 @@ export class TopK<T> {
   }
 
   private swap(a: number, b: number): void {
-    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
-    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
+    // Plain temporaries: destructuring swaps allocate on a path taken thousands of times per query.
+    const score = this.scores[a]!;
+    this.scores[a] = this.scores[b]!;
+    this.scores[b] = score;
+    const item = this.items[a]!;
+    this.items[a] = this.items[b]!;
+    this.items[b] = item;
   }
 }
