@@ -147,9 +147,7 @@ export class QdrantIndex implements VectorIndex {
       const wanted = q.limit + (q.offset ?? 0);
       // Tuned fusion names its own depth (FusionParams.prefetchLimit, at least limit + offset), the depth
       // it was measured at; plain RRF gets a deeper margin since equal weights pull from further down.
-      const prefetchLimit = q.fusion
-        ? Math.max(q.fusion.prefetchLimit, wanted)
-        : Math.max(50, wanted * 4);
+      const prefetchLimit = q.fusion ? Math.max(q.fusion.prefetchLimit, wanted) : Math.max(50, wanted * 4);
       body = {
         prefetch: [
           { query: this.denseVector(q), using: DENSE, filter, limit: prefetchLimit },
