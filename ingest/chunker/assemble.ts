@@ -32,8 +32,6 @@ export class SectionAssembler {
   private readonly opts: ChunkingOptions;
   private readonly emit: EmitChunk;
 
-  // Plain fields, no parameter properties: the PDF worker thread loads this file with Node's type
-  // stripping, which only accepts erasable TypeScript.
   constructor(opts: ChunkingOptions, emit: EmitChunk) {
     this.opts = opts;
     this.emit = emit;

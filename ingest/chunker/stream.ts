@@ -23,7 +23,6 @@ export class ChunkStream {
   private text = "";
   private readonly opts: ChunkingOptions;
 
-  /** Runs on the PDF worker thread too (see pdf-worker.ts): erasable TypeScript only. */
   constructor(opts: ChunkingOptions) {
     checkChunkingOptions(opts);
     this.opts = opts;

@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
-import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
+import type { ParsedDocument } from "../types.js";
 import type { PdfJob, PdfMessage } from "./pdf-worker.js";
 
-/** An idle extraction thread is stopped after this long, giving its memory back. */
+/** An idle extraction thread nobody holds is stopped after this long, giving its memory back. */
 const IDLE_MS = 15_000;
 /**
  * Heap cap of the thread: the 352-page book needs well under 100 MB. A PDF that needs
@@ -15,7 +15,8 @@ const YOUNG_HEAP_MB = 16;
 export interface PdfListener {
   onInfo(info: { total: number; title: string | null }): void;
   onPage(num: number): void;
-  onChunks(chunks: Chunk[]): void;
+  /** With streamText: more text (appended to what came before) and every page so far. */
+  onText(append: string, pages: ParsedDocument["pages"]): void;
 }
 
 export interface PdfExtraction {
@@ -47,23 +48,44 @@ let worker: Worker | null = null;
 let idleTimer: NodeJS.Timeout | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+/** Holders that want the thread kept running while idle (see holdPdfThread). */
+let holders = 0;
+
+/**
+ * Starts the extraction thread now and keeps it running, idle or not, until every holder released
+ * it. Processes that run the ingestion pipeline hold it: a PDF then starts extracting at once instead
+ * of first waiting ~130 ms for the thread to start and load pdf.js, which would otherwise happen
+ * again after every quiet spell. The price is the idle thread's memory (~50 MB resident, measured).
+ */
+export function holdPdfThread(): () => void {
+  holders++;
+  ensureWorker();
+  scheduleIdleStop();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holders--;
+    scheduleIdleStop();
+  };
+}
 
 /**
  * Extracts and normalizes the text of a PDF on a shared worker thread, page by page, and with
- * `chunking` also chunks it there, handing chunks to the listener as soon as they are final. Nothing
- * arrives after the promise settles. The caller's bytes are copied, never detached.
+ * `streamText` hands the text to the listener as it grows. Nothing arrives after the promise
+ * settles. The caller's bytes are copied, never detached.
  */
 export function extractPdfText(
   bytes: Uint8Array,
   listener: PdfListener,
-  opts: { maxPages?: number; chunking?: ChunkingOptions } = {},
+  opts: { maxPages?: number; streamText?: boolean } = {},
 ): Promise<PdfExtraction> {
   const thread = ensureWorker();
   const id = nextId++;
   const data = bytes.slice();
   return new Promise((resolve, reject) => {
     pending.set(id, { listener, resolve, reject });
-    const job: PdfJob = { id, data, maxPages: opts.maxPages, chunking: opts.chunking };
+    const job: PdfJob = { id, data, maxPages: opts.maxPages, streamText: opts.streamText };
     thread.postMessage(job, [data.buffer]);
   });
 }
@@ -93,7 +115,7 @@ function onMessage(m: PdfMessage): void {
   try {
     if (m.type === "info") job.listener.onInfo(m);
     else if (m.type === "page") job.listener.onPage(m.num);
-    else if (m.type === "chunks") job.listener.onChunks(m.chunks);
+    else if (m.type === "text") job.listener.onText(m.append, m.pages);
     else {
       pending.delete(m.id);
       if (m.type === "done") job.resolve({ doc: m.doc, letters: m.letters, hasImages: m.hasImages });
@@ -119,6 +141,7 @@ function scheduleIdleStop(): void {
   if (pending.size > 0 || !worker) return;
   // Unreferenced while idle: a thread with no work must not keep the process alive.
   worker.unref();
+  if (holders > 0) return;
   const thread = worker;
   idleTimer = setTimeout(() => {
     if (worker !== thread || pending.size > 0) return;

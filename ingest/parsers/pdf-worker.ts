@@ -1,30 +1,33 @@
 /**
- * PDF ingestion work on a worker thread (see pdf-thread.ts): text extraction with pdf-parse, page
- * text normalization and, when asked, chunking as pages arrive. Node runs this file with its own
+ * PDF ingestion work on a worker thread (see pdf-thread.ts): text extraction with pdf-parse and page
+ * text normalization, posting the text as pages arrive when asked. Node runs this file with its own
  * type stripping and without the tsx loader, so everything it loads must be erasable TypeScript.
  *
  * Why a thread without tsx: under tsx, pdf.js's two 1-2 MB modules are transformed and their source
  * maps parsed and kept, which costs ~350 MB of resident memory before a single page is read; plain
- * Node loads them in ~50 MB. The thread also takes extraction and chunking off the main thread, which
- * embeds and indexes the chunks meanwhile.
+ * Node loads them in ~50 MB. Extraction is the longest step of a PDF's ingestion, so the thread does
+ * nothing else: the calling thread chunks the text it posts, and embeds and indexes meanwhile.
  */
 import { registerHooks } from "node:module";
 import { parentPort } from "node:worker_threads";
-import type { ChunkStream } from "../chunker/stream.js";
-import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
+import type { ParsedDocument } from "../types.js";
 
 export interface PdfJob {
   id: number;
   data: Uint8Array;
   maxPages?: number;
-  /** Chunk while extracting, and post the chunks as they become final. */
-  chunking?: ChunkingOptions;
+  /** Post the text while extracting (every TEXT_EVERY_PAGES pages), not only when done. */
+  streamText?: boolean;
 }
 
 export type PdfMessage =
   | { id: number; type: "info"; total: number; title: string | null }
   | { id: number; type: "page"; num: number }
-  | { id: number; type: "chunks"; chunks: Chunk[] }
+  /**
+   * The text so far is the earlier `append`s joined; `pages` are all pages so far, the last one
+   * possibly still open (its end grows).
+   */
+  | { id: number; type: "text"; append: string; pages: ParsedDocument["pages"] }
   | {
       id: number;
       type: "done";
@@ -34,8 +37,8 @@ export type PdfMessage =
     }
   | { id: number; type: "error"; kind: "password" | "corrupt"; message: string };
 
-/** Pages between two chunking passes (each pass copies the text so far once). */
-const PAGES_PER_PASS = 8;
+/** Pages between two text posts (each post copies the text so far once, here and in the receiver). */
+const TEXT_EVERY_PAGES = 8;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 
 // The project's modules import each other as "./x.js" (what tsc wants); the files are "./x.ts".
@@ -54,7 +57,6 @@ registerHooks({
 const { PasswordException, PDFParse, VerbosityLevel } = await import("pdf-parse");
 const { TextBuilder } = await import("./normalize.js");
 const { sensibleTitle } = await import("./title.js");
-const { ChunkStream: Stream } = await import("../chunker/stream.js");
 
 const port = parentPort;
 if (!port) throw new Error("pdf-worker.ts must run on a worker thread (see pdf-thread.ts)");
@@ -88,8 +90,7 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
     if (info.total === 0 || (job.maxPages !== undefined && info.total > job.maxPages)) return;
 
     const builder = new TextBuilder();
-    const stream: ChunkStream | null = job.chunking ? new Stream(job.chunking) : null;
-    const postChunks = (chunks: Chunk[]) => chunks.length > 0 && post({ id, type: "chunks", chunks });
+    let posted = 0;
     let letters = 0;
     // One page per call: each page's pdf.js objects are released before the next.
     for (let num = 1; num <= info.total; num++) {
@@ -99,11 +100,13 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
       builder.block(joinHyphenated(text));
       letters += text.replace(NOT_LETTER_OR_DIGIT, "").length;
       post({ id, type: "page", num });
-      if (stream && num % PAGES_PER_PASS === 0 && num < info.total)
-        postChunks(stream.advance(builder.snapshot()));
+      if (job.streamText && num % TEXT_EVERY_PAGES === 0 && num < info.total) {
+        const { text, pages } = builder.snapshot();
+        post({ id, type: "text", append: text.slice(posted), pages });
+        posted = text.length;
+      }
     }
     const doc = builder.finish();
-    if (stream) postChunks(stream.finish({ format: "pdf", title, ...doc }));
     // Only a document without a single letter needs to know: blank ("empty") or scanned ("no_text").
     const hasImages = letters === 0 && (rawBytesMentionImages(data) || (await firstPageHasImages(parser)));
     post({ id, type: "done", doc: { text: doc.text, pages: doc.pages }, letters, hasImages });

@@ -1,3 +1,4 @@
+import { ChunkStream } from "../chunker/stream.js";
 import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
 import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
 import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
@@ -22,12 +23,19 @@ export interface PdfParseOptions {
 }
 
 /**
- * Text per page with pdf-parse (pdf.js). Extraction, normalization and (optionally) chunking run on
- * a worker thread (see pdf-thread.ts); this function checks limits and classifies failures.
+ * Text per page with pdf-parse (pdf.js). Extraction and normalization run on a worker thread (see
+ * pdf-thread.ts); with onChunks, the text is chunked here as it arrives, so chunking overlaps
+ * extraction rather than adding to the extraction thread's time. This function also checks limits
+ * and classifies failures.
  */
 export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): Promise<ParsedDocument> {
   let total = 0;
   let title: string | null = null;
+  const stream = opts.onChunks && opts.chunking ? new ChunkStream(opts.chunking) : null;
+  let text = "";
+  const emit = (chunks: Chunk[]) => {
+    if (chunks.length > 0) opts.onChunks?.(chunks, title);
+  };
   const result = await extractPdfText(
     bytes,
     {
@@ -43,9 +51,12 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
         }
       },
       onPage: (num) => opts.onPage?.(num, total),
-      onChunks: (chunks) => opts.onChunks?.(chunks, title),
+      onText(append, pages) {
+        text += append;
+        if (stream) emit(stream.advance({ text, pages }));
+      },
     },
-    { maxPages: opts.maxPages, chunking: opts.onChunks ? opts.chunking : undefined },
+    { maxPages: opts.maxPages, streamText: stream !== null },
   ).catch((error: unknown) => {
     throw classify(error);
   });
@@ -57,7 +68,9 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
         "upload a PDF with a text layer (for example, export it again or run it through OCR first).",
     );
   }
-  return { format: "pdf", title, headings: [], ...result.doc };
+  const doc: ParsedDocument = { format: "pdf", title, headings: [], ...result.doc };
+  if (stream) emit(stream.finish(doc));
+  return doc;
 }
 
 function classify(error: unknown): unknown {

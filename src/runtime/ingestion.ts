@@ -1,3 +1,5 @@
+import { warmTokenCounter } from "../../ingest/chunker/tokens.js";
+import { holdPdfThread } from "../../ingest/parsers/pdf-thread.js";
 import type { PipelineDeps } from "../../ingest/pipeline/deps.js";
 import { createIngestProcessor } from "../../ingest/pipeline/process.js";
 import { recoverUnfinished } from "../../ingest/pipeline/recover.js";
@@ -80,7 +82,11 @@ export async function composeIngestion(opts: {
   }
 
   let timer: NodeJS.Timeout | null = null;
+  let releasePdfThread: (() => void) | null = null;
   if (runner) {
+    // Warm what the first document would otherwise wait for: the PDF thread and the token counter.
+    releasePdfThread = holdPdfThread();
+    warmTokenCounter();
     // Other API replicas sharing the database may be between storing an upload and queueing it;
     // only an in-memory queue cannot tell, so it leaves young versions alone.
     const cutoff = () =>
@@ -103,6 +109,7 @@ export async function composeIngestion(opts: {
       if (timer) clearInterval(timer);
       if (runner && runner !== queue) await runner.close();
       await queue.close();
+      releasePdfThread?.();
     },
   };
 }
