@@ -11,7 +11,7 @@ import { BpeCounter } from "./bpe.js";
 // The ranks file is about 1 MB of JS: load it on first use, synchronously so chunking stays a plain
 // function (the CommonJS build of the package exists for exactly this).
 const require = createRequire(import.meta.url);
-let encoder: { bpe: BpeCounter; pieces: RegExp } | null = null;
+let encoder: { bpe: BpeCounter; pieces: RegExp; piece: RegExp } | null = null;
 const cache = new Map<string, number>();
 const MAX_CACHE = 200_000;
 /**
@@ -21,10 +21,14 @@ const MAX_CACHE = 200_000;
  */
 const MAX_PIECE = 48;
 
-function ready(): { bpe: BpeCounter; pieces: RegExp } {
+function ready(): { bpe: BpeCounter; pieces: RegExp; piece: RegExp } {
   if (!encoder) {
     const ranks: TiktokenBPE = require("js-tiktoken/ranks/cl100k_base");
-    encoder = { bpe: new BpeCounter(ranks.bpe_ranks), pieces: new RegExp(ranks.pat_str, "gu") };
+    encoder = {
+      bpe: new BpeCounter(ranks.bpe_ranks),
+      pieces: new RegExp(ranks.pat_str, "gu"),
+      piece: new RegExp(ranks.pat_str, "uy"),
+    };
   }
   return encoder;
 }
@@ -38,11 +42,22 @@ export function warmTokenCounter(): void {
 }
 
 export function countTokens(text: string): number {
-  const { bpe, pieces } = ready();
+  const { bpe, pieces, piece: sticky } = ready();
   let total = 0;
-  pieces.lastIndex = 0;
-  for (let m = pieces.exec(text); m !== null; m = pieces.exec(text)) {
-    const piece = m[0];
+  // The pattern's pieces tile any text, so a sticky test() at each piece's end finds the next piece
+  // without allocating a match array per piece (this runs for every piece of every document).
+  let at = 0;
+  while (at < text.length) {
+    sticky.lastIndex = at;
+    if (!sticky.test(text)) {
+      pieces.lastIndex = at;
+      const m = pieces.exec(text);
+      if (m === null) break;
+      at = m.index;
+      continue;
+    }
+    const piece = text.slice(at, sticky.lastIndex);
+    at = sticky.lastIndex;
     if (piece.length <= MAX_PIECE) {
       total += pieceTokens(bpe, piece);
       continue;
