@@ -7,7 +7,7 @@ import type { Chunk } from "../../ingest/types.js";
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../fixtures/pdf/${name}`, import.meta.url)));
 
-describe("PDF parsed and chunked page by page on the extraction thread", () => {
+describe("PDF extracted page by page on its thread, chunked as the text arrives", () => {
   it("reports every page in order and streams exactly chunkDocument's chunks, most before the last page", async () => {
     const pagesSeen: number[] = [];
     const chunks: Chunk[] = [];
