@@ -13,7 +13,7 @@ export type DenseEncoder = (units: Unit[]) => number[];
 interface TermSlots {
   slots: Int32Array;
   weights: Float64Array;
-  /** FNV state after hashing "p" + term, continued with " " + next term for the word-pair feature. */
+  /** FNV state after hashing "p" + term + " ": continued with the next term, the word-pair feature. */
   pairSeed: number;
 }
 
@@ -46,21 +46,32 @@ export function createDenseEncoder(cfg: OfflineConfig): DenseEncoder {
       const w = d.charGram / Math.sqrt(count);
       for (let i = 0; i < count; i++) push(fnv1a32("g" + marked.slice(i, i + d.charGramSize)), w);
     }
-    t = { slots: Int32Array.from(slots), weights: Float64Array.from(weights), pairSeed: fnv1a32("p" + term) };
+    t = {
+      slots: Int32Array.from(slots),
+      weights: Float64Array.from(weights),
+      pairSeed: fnv1a32(" ", fnv1a32("p" + term)),
+    };
     if (cache.size >= TERM_CACHE_MAX) cache.clear();
     cache.set(term, t);
     return t;
   };
 
+  // Runs for every chunk ingested, so it allocates little: no per-feature objects or strings (garbage
+  // collection here slows the PDF extraction thread running beside it).
   return (units) => {
     const vec = new Float64Array(dim);
     const terms = new Map<string, number>();
-    const hashed = new Map<number, { tf: number; weight: number }>();
+    /** Hashed features (pairs, CJK n-grams) -> tf, in first-seen order; their weight alongside. */
+    const hashedTf = new Map<number, number>();
+    const hashedWeight = new Map<number, number>();
     const addHashed = (h: number, weight: number) => {
       if (weight <= 0) return;
-      const f = hashed.get(h);
-      if (f) f.tf++;
-      else hashed.set(h, { tf: 1, weight });
+      const tf = hashedTf.get(h);
+      if (tf !== undefined) hashedTf.set(h, tf + 1);
+      else {
+        hashedTf.set(h, 1);
+        hashedWeight.set(h, weight);
+      }
     };
     let prev: TermSlots | null = null;
     for (const u of units) {
@@ -74,18 +85,20 @@ export function createDenseEncoder(cfg: OfflineConfig): DenseEncoder {
       }
       terms.set(u.term, (terms.get(u.term) ?? 0) + 1);
       const cur = termSlots(u.term);
-      if (prev !== null) addHashed(fnv1a32(" " + u.term, prev.pairSeed), d.wordBigram);
+      if (prev !== null) addHashed(fnv1a32(u.term, prev.pairSeed), d.wordBigram);
       prev = cur;
     }
     // Sublinear tf: a word said five times is not five times as relevant.
-    for (const [term, tf] of terms) {
+    terms.forEach((tf, term) => {
       const t = termSlots(term);
       const scale = 1 + Math.log(tf);
       for (let i = 0; i < t.slots.length; i++) vec[t.slots[i]!]! += t.weights[i]! * scale;
-    }
-    for (const [h, { tf, weight }] of hashed) vec[slotOf(h)]! += signOf(h) * weight * (1 + Math.log(tf));
+    });
+    hashedTf.forEach((tf, h) => {
+      vec[slotOf(h)]! += signOf(h) * hashedWeight.get(h)! * (1 + Math.log(tf));
+    });
     let norm = 0;
-    for (const v of vec) norm += v * v;
+    for (let i = 0; i < dim; i++) norm += vec[i]! * vec[i]!;
     norm = Math.sqrt(norm);
     // An empty text (only punctuation or stop words) stays the zero vector rather than NaN.
     return Array.from(vec, (v) => (norm > 0 ? v / norm : 0));
