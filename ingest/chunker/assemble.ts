@@ -41,6 +41,24 @@ export class SectionAssembler {
     for (const atom of atoms) this.atoms.push(atom);
   }
 
+  /** The earliest text offset a chunk still to come can start at (null: none pending). */
+  firstNeeded(): number | null {
+    const pending = this.atoms[this.next]?.start;
+    if (this.carried === null) return pending ?? null;
+    return pending === undefined ? this.carried : Math.min(this.carried, pending);
+  }
+
+  /** The text now starts `delta` characters later (see ChunkStream): shift what is pending, drop the rest. */
+  rebase(delta: number): void {
+    this.atoms.splice(0, this.next);
+    this.next = 0;
+    for (const atom of this.atoms) {
+      atom.start -= delta;
+      atom.end -= delta;
+    }
+    if (this.carried !== null) this.carried -= delta;
+  }
+
   drain(text: string, complete: boolean): void {
     const { chunkSize, chunkOverlap } = this.opts;
     const atoms = this.atoms;

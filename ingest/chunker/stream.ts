@@ -14,25 +14,37 @@ const SETTLED_PARAGRAPH = /\n[ \t]*\n\s*(?=\S)/g;
  * Text is cut into atoms up to the last settled paragraph break seen so far (a paragraph break
  * always ends an atom, and no atom before it depends on what follows), and the assembler emits
  * chunks as soon as later atoms can no longer change them.
+ *
+ * Only the text a coming chunk can still reach is kept (the window: the pending atoms and the
+ * overlap carried into the next chunk), so each instalment costs what it adds rather than a pass over
+ * the whole document so far, and a long document is never held twice.
  */
 export class ChunkStream {
-  private readonly chunks: Chunk[] = [];
   private readonly assembler: SectionAssembler;
-  private atomized = 0;
-  private pages: ParsedDocument["pages"] = [];
-  private text = "";
   private readonly opts: ChunkingOptions;
+  private fresh: Chunk[] = [];
+  private emitted = 0;
+  private pages: ParsedDocument["pages"] = [];
+  /** Offset in the document of window[0]; the assembler works in window offsets. */
+  private base = 0;
+  private window = "";
+  /** Length of the document text received so far. */
+  private received = 0;
+  /** Document offset up to which the text has been cut into atoms. */
+  private atomized = 0;
 
   constructor(opts: ChunkingOptions) {
     checkChunkingOptions(opts);
     this.opts = opts;
     this.assembler = new SectionAssembler(opts, (start, end, tokens) => {
-      const [pageStart, pageEnd] = pageRange(this.pages, start, end);
-      this.chunks.push({
-        ordinal: this.chunks.length,
-        text: this.text.slice(start, end),
-        charStart: start,
-        charEnd: end,
+      const from = this.base + start;
+      const to = this.base + end;
+      const [pageStart, pageEnd] = pageRange(this.pages, from, to);
+      this.fresh.push({
+        ordinal: this.emitted++,
+        text: this.window.slice(start, end),
+        charStart: from,
+        charEnd: to,
         pageStart,
         pageEnd,
         headingPath: [],
@@ -46,12 +58,18 @@ export class ChunkStream {
    * final extent (a page's end never moves once later text exists). Returns the chunks now final.
    */
   advance(partial: Pick<ParsedDocument, "text" | "pages">): Chunk[] {
-    this.text = partial.text;
-    this.pages = searchablePages(partial.pages);
+    return this.append(partial.text.slice(this.received), partial.pages);
+  }
+
+  /** Like advance, given only the text added since the last call. */
+  append(more: string, pages: ParsedDocument["pages"]): Chunk[] {
+    this.window += more;
+    this.received += more.length;
+    this.pages = searchablePages(pages);
     let settled = -1;
-    SETTLED_PARAGRAPH.lastIndex = this.atomized;
-    for (let m = SETTLED_PARAGRAPH.exec(this.text); m !== null; m = SETTLED_PARAGRAPH.exec(this.text)) {
-      settled = m.index + m[0].length;
+    SETTLED_PARAGRAPH.lastIndex = this.atomized - this.base;
+    for (let m = SETTLED_PARAGRAPH.exec(this.window); m !== null; m = SETTLED_PARAGRAPH.exec(this.window)) {
+      settled = this.base + m.index + m[0].length;
     }
     if (settled <= this.atomized) return [];
     return this.take(settled, false);
@@ -60,23 +78,36 @@ export class ChunkStream {
   /** The finished document: the remaining chunks. */
   finish(doc: ParsedDocument): Chunk[] {
     if (doc.headings.length > 0) throw new Error("ChunkStream is only for documents without headings");
-    this.text = doc.text;
+    this.window += doc.text.slice(this.received);
+    this.received = doc.text.length;
     this.pages = searchablePages(doc.pages);
-    return this.take(doc.text.length, true);
+    return this.take(this.received, true);
   }
 
   /** How many chunks have been produced so far. */
   get count(): number {
-    return this.chunks.length;
+    return this.emitted;
   }
 
   private take(upTo: number, complete: boolean): Chunk[] {
-    const before = this.chunks.length;
     if (upTo > this.atomized) {
-      this.assembler.add(atomize(this.text, this.atomized, upTo, this.opts.chunkSize));
+      const atoms = atomize(this.window, this.atomized - this.base, upTo - this.base, this.opts.chunkSize);
+      this.assembler.add(atoms);
       this.atomized = upTo;
     }
-    this.assembler.drain(this.text, complete);
-    return this.chunks.slice(before);
+    this.assembler.drain(this.window, complete);
+    // Text before what the assembler still needs is never read again.
+    const keep = Math.min(
+      this.assembler.firstNeeded() ?? Number.POSITIVE_INFINITY,
+      this.atomized - this.base,
+    );
+    if (keep > 0) {
+      this.assembler.rebase(keep);
+      this.window = this.window.slice(keep);
+      this.base += keep;
+    }
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
   }
 }

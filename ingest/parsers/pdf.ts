@@ -32,7 +32,6 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
   let total = 0;
   let title: string | null = null;
   const stream = opts.onChunks && opts.chunking ? new ChunkStream(opts.chunking) : null;
-  let text = "";
   const emit = (chunks: Chunk[]) => {
     if (chunks.length > 0) opts.onChunks?.(chunks, title);
   };
@@ -52,8 +51,7 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
       },
       onPage: (num) => opts.onPage?.(num, total),
       onText(append, pages) {
-        text += append;
-        if (stream) emit(stream.advance({ text, pages }));
+        if (stream) emit(stream.append(append, pages));
       },
     },
     { maxPages: opts.maxPages, streamText: stream !== null },

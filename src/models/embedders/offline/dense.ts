@@ -101,7 +101,10 @@ export function createDenseEncoder(cfg: OfflineConfig): DenseEncoder {
     for (let i = 0; i < dim; i++) norm += vec[i]! * vec[i]!;
     norm = Math.sqrt(norm);
     // An empty text (only punctuation or stop words) stays the zero vector rather than NaN.
-    return Array.from(vec, (v) => (norm > 0 ? v / norm : 0));
+    // A plain loop: Array.from over a typed array goes through the iterator, one result object per value.
+    const out = new Array<number>(dim);
+    for (let i = 0; i < dim; i++) out[i] = norm > 0 ? vec[i]! / norm : 0;
+    return out;
   };
 }
 
