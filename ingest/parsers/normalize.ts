@@ -38,6 +38,8 @@ export class TextBuilder {
   private readonly headings: ParsedDocument["headings"] = [];
   private readonly pages: ParsedDocument["pages"] = [];
   private openPage: { number: number; start: number } | null = null;
+  /** Parts already handed out by takeAppended(). */
+  private taken = 0;
 
   /** Appends a block; returns false when it normalized to nothing. */
   block(raw: string, options: NormalizeOptions & { join?: BlockJoin; heading?: number } = {}): boolean {
@@ -74,12 +76,28 @@ export class TextBuilder {
   /** The text and pages so far (the open page ends at the current end), for streaming consumers. */
   snapshot(): Pick<ParsedDocument, "text" | "pages"> {
     // Keeping the joined text as the only part makes repeated snapshots cost one copy each.
-    if (this.parts.length > 1) this.parts = [this.parts.join("")];
+    if (this.parts.length > 1) {
+      this.parts = [this.parts.join("")];
+      this.taken = Math.min(this.taken, 1);
+    }
+    return { text: this.parts[0] ?? "", pages: this.pagesSoFar() };
+  }
+
+  private pagesSoFar(): ParsedDocument["pages"] {
     const open = this.openPage;
-    const pages = open
+    return open
       ? [...this.pages, { number: open.number, start: Math.min(open.start, this.length), end: this.length }]
       : [...this.pages];
-    return { text: this.parts[0] ?? "", pages };
+  }
+
+  /**
+   * The text appended since the last call and all pages so far (the open page ends at the current
+   * end), for streaming consumers: each call costs what was added, not the whole text again.
+   */
+  takeAppended(): { append: string; pages: ParsedDocument["pages"] } {
+    const append = this.parts.slice(this.taken).join("");
+    this.taken = this.parts.length;
+    return { append, pages: this.pagesSoFar() };
   }
 
   finish(): Pick<ParsedDocument, "text" | "headings" | "pages"> {

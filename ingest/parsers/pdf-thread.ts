@@ -21,7 +21,7 @@ export interface PdfListener {
 
 export interface PdfExtraction {
   doc: Pick<ParsedDocument, "text" | "pages">;
-  /** Letters and digits in the whole text. */
+  /** Letters and digits in the text, counted only up to `lettersPerPage` per page when that is set. */
   letters: number;
   /** Only determined for a PDF without a single letter. */
   hasImages: boolean;
@@ -78,14 +78,14 @@ export function holdPdfThread(): () => void {
 export function extractPdfText(
   bytes: Uint8Array,
   listener: PdfListener,
-  opts: { maxPages?: number; streamText?: boolean } = {},
+  opts: { maxPages?: number; streamText?: boolean; lettersPerPage?: number } = {},
 ): Promise<PdfExtraction> {
   const thread = ensureWorker();
   const id = nextId++;
   const data = bytes.slice();
   return new Promise((resolve, reject) => {
     pending.set(id, { listener, resolve, reject });
-    const job: PdfJob = { id, data, maxPages: opts.maxPages, streamText: opts.streamText };
+    const job: PdfJob = { id, data, ...opts };
     thread.postMessage(job, [data.buffer]);
   });
 }

@@ -18,6 +18,8 @@ export interface PdfJob {
   maxPages?: number;
   /** Post the text while extracting (every TEXT_EVERY_PAGES pages), not only when done. */
   streamText?: boolean;
+  /** Letters are counted only until there are this many per page (callers compare with it). */
+  lettersPerPage?: number;
 }
 
 export type PdfMessage =
@@ -90,20 +92,18 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
     if (info.total === 0 || (job.maxPages !== undefined && info.total > job.maxPages)) return;
 
     const builder = new TextBuilder();
-    let posted = 0;
     let letters = 0;
+    const enoughLetters = (job.lettersPerPage ?? Number.POSITIVE_INFINITY) * info.total;
     // One page per call: each page's pdf.js objects are released before the next.
     for (let num = 1; num <= info.total; num++) {
       const result = await parser.getText({ first: num, last: num, pageJoiner: "" });
       const text = result.pages[0]?.text ?? "";
       builder.startPage(num);
       builder.block(joinHyphenated(text));
-      letters += text.replace(NOT_LETTER_OR_DIGIT, "").length;
+      if (letters < enoughLetters) letters += text.replace(NOT_LETTER_OR_DIGIT, "").length;
       post({ id, type: "page", num });
       if (job.streamText && num % TEXT_EVERY_PAGES === 0 && num < info.total) {
-        const { text, pages } = builder.snapshot();
-        post({ id, type: "text", append: text.slice(posted), pages });
-        posted = text.length;
+        post({ id, type: "text", ...builder.takeAppended() });
       }
     }
     const doc = builder.finish();

@@ -54,7 +54,7 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
         if (stream) emit(stream.append(append, pages));
       },
     },
-    { maxPages: opts.maxPages, streamText: stream !== null },
+    { maxPages: opts.maxPages, streamText: stream !== null, lettersPerPage: MIN_CHARS_PER_PAGE },
   ).catch((error: unknown) => {
     throw classify(error);
   });

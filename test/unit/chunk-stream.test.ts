@@ -9,15 +9,22 @@ import type { Chunk, ChunkingOptions, ParsedDocument } from "../../ingest/types.
 
 const fixture = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), "utf8");
 
-/** Feeds `pages` to a ChunkStream one page at a time, as the PDF pipeline does. */
-function streamPages(pages: string[], opts: ChunkingOptions, every = 1) {
+/**
+ * Feeds `pages` to a ChunkStream one page at a time: as whole snapshots (advance), or as the PDF
+ * pipeline does, only the text added since the last instalment (takeAppended + append).
+ */
+function streamPages(pages: string[], opts: ChunkingOptions, every = 1, increments = false) {
   const builder = new TextBuilder();
   const stream = new ChunkStream(opts);
   const chunks: Chunk[] = [];
   pages.forEach((page, i) => {
     builder.startPage(i + 1);
     builder.block(page);
-    if ((i + 1) % every === 0) chunks.push(...stream.advance(builder.snapshot()));
+    if ((i + 1) % every !== 0) return;
+    if (increments) {
+      const { append, pages: sofar } = builder.takeAppended();
+      chunks.push(...stream.append(append, sofar));
+    } else chunks.push(...stream.advance(builder.snapshot()));
   });
   const earlyChunks = chunks.length;
   const doc: ParsedDocument = { format: "pdf", title: null, ...builder.finish() };
@@ -43,11 +50,13 @@ describe("ChunkStream", () => {
     ["Chinese", chinese, DEFAULT_CHUNKING],
     ["Chinese, small chunks", chinese, { chunkSize: 64, chunkOverlap: 20 }],
   ])("produces exactly chunkDocument's chunks for %s, most of them before the end", (_, text, opts) => {
-    for (const [size, every] of [
-      [1500, 1],
-      [700, 3],
+    for (const [size, every, increments] of [
+      [1500, 1, false],
+      [700, 3, false],
+      [1500, 1, true],
+      [700, 3, true],
     ] as const) {
-      const { doc, chunks, earlyChunks } = streamPages(pagesOf(text, size), opts, every);
+      const { doc, chunks, earlyChunks } = streamPages(pagesOf(text, size), opts, every, increments);
       const whole = chunkDocument(doc, opts);
       expect(chunks).toEqual(whole);
       expect(whole.length).toBeGreaterThan(3);
