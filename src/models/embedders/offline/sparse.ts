@@ -60,7 +60,9 @@ export function documentSparse(units: Unit[], cfg: OfflineConfig): SparseVector 
   const ratio = Math.max(length / cfg.avgdl, cfg.minLengthRatio);
   const norm = cfg.k1 * (1 - cfg.b + cfg.b * ratio);
   const weights = new Map<number, number>();
-  counts.forEach((tf, idx) => weights.set(idx, (tf * (cfg.k1 + 1)) / (tf + norm)));
+  counts.forEach((tf, idx) => {
+    weights.set(idx, (tf * (cfg.k1 + 1)) / (tf + norm));
+  });
   return toVector(weights);
 }
 
