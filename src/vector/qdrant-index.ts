@@ -139,7 +139,7 @@ export class QdrantIndex implements VectorIndex {
       limit: q.limit,
       offset: q.offset ?? 0,
       score_threshold: q.scoreThreshold,
-      // Chunk text is most of a response's bytes; leaving it out makes a 100-hit answer ~20x smaller.
+      // Chunk text is most of a response's bytes: leaving it out cuts 100 hits of 400-token chunks ~5x.
       with_payload: q.withText === false ? { exclude: ["text"] } : true,
     };
     let body: AnyBody;

@@ -38,7 +38,7 @@ export const SearchBody = z
     }),
     with_text: z.boolean().default(true).openapi({
       description:
-        "false: return chunk references without their text (ids, document, pages, offsets, score), for evaluation or related-document lookups; a 100-chunk response is ~20x smaller.",
+        "false: return chunk references without their text (ids, document, pages, offsets, score), for evaluation or related-document lookups; with 400-token chunks a response is about 5x smaller.",
     }),
   })
   .openapi("SearchRequest");
