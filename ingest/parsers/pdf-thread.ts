@@ -1,5 +1,4 @@
 import { Worker } from "node:worker_threads";
-import type { ParsedDocument } from "../types.js";
 import type { PdfJob, PdfMessage } from "./pdf-worker.js";
 
 /** An idle extraction thread nobody holds is stopped after this long, giving its memory back. */
@@ -14,13 +13,11 @@ const YOUNG_HEAP_MB = 16;
 
 export interface PdfListener {
   onInfo(info: { total: number; title: string | null }): void;
-  onPage(num: number): void;
-  /** With streamText: more text (appended to what came before) and every page so far. */
-  onText(append: string, pages: ParsedDocument["pages"]): void;
+  /** Each page's text as extracted, in page order. */
+  onPage(num: number, text: string): void;
 }
 
 export interface PdfExtraction {
-  doc: Pick<ParsedDocument, "text" | "pages">;
   /** Letters and digits in the text, counted only up to `lettersPerPage` per page when that is set. */
   letters: number;
   /** Only determined for a PDF without a single letter. */
@@ -71,14 +68,14 @@ export function holdPdfThread(): () => void {
 }
 
 /**
- * Extracts and normalizes the text of a PDF on a shared worker thread, page by page, and with
- * `streamText` hands the text to the listener as it grows. Nothing arrives after the promise
- * settles. The caller's bytes are copied, never detached.
+ * Extracts the text of a PDF on a shared worker thread, handing each page's text to the listener as
+ * soon as it is read. Nothing arrives after the promise settles. The caller's bytes are copied, never
+ * detached.
  */
 export function extractPdfText(
   bytes: Uint8Array,
   listener: PdfListener,
-  opts: { maxPages?: number; streamText?: boolean; lettersPerPage?: number } = {},
+  opts: { maxPages?: number; lettersPerPage?: number } = {},
 ): Promise<PdfExtraction> {
   const thread = ensureWorker();
   const id = nextId++;
@@ -114,11 +111,10 @@ function onMessage(m: PdfMessage): void {
   if (!job) return;
   try {
     if (m.type === "info") job.listener.onInfo(m);
-    else if (m.type === "page") job.listener.onPage(m.num);
-    else if (m.type === "text") job.listener.onText(m.append, m.pages);
+    else if (m.type === "page") job.listener.onPage(m.num, m.text);
     else {
       pending.delete(m.id);
-      if (m.type === "done") job.resolve({ doc: m.doc, letters: m.letters, hasImages: m.hasImages });
+      if (m.type === "done") job.resolve({ letters: m.letters, hasImages: m.hasImages });
       else job.reject(new PdfExtractionError(m.kind, m.message));
       scheduleIdleStop();
     }

@@ -1,46 +1,31 @@
 /**
- * PDF ingestion work on a worker thread (see pdf-thread.ts): text extraction with pdf-parse and page
- * text normalization, posting the text as pages arrive when asked. Node runs this file with its own
- * type stripping and without the tsx loader, so everything it loads must be erasable TypeScript.
+ * PDF text extraction on a worker thread (see pdf-thread.ts): pdf-parse, page by page, each page's raw
+ * text posted as soon as it is read. Node runs this file with its own type stripping and without the
+ * tsx loader, so everything it loads must be erasable TypeScript.
  *
  * Why a thread without tsx: under tsx, pdf.js's two 1-2 MB modules are transformed and their source
  * maps parsed and kept, which costs ~350 MB of resident memory before a single page is read; plain
  * Node loads them in ~50 MB. Extraction is the longest step of a PDF's ingestion, so the thread does
- * nothing else: the calling thread chunks the text it posts, and embeds and indexes meanwhile.
+ * nothing else: the calling thread normalizes and chunks the text, and embeds and indexes meanwhile.
  */
 import { registerHooks } from "node:module";
 import { parentPort } from "node:worker_threads";
-import type { ParsedDocument } from "../types.js";
 
 export interface PdfJob {
   id: number;
   data: Uint8Array;
   maxPages?: number;
-  /** Post the text while extracting (every TEXT_EVERY_PAGES pages), not only when done. */
-  streamText?: boolean;
   /** Letters are counted only until there are this many per page (callers compare with it). */
   lettersPerPage?: number;
 }
 
 export type PdfMessage =
   | { id: number; type: "info"; total: number; title: string | null }
-  | { id: number; type: "page"; num: number }
-  /**
-   * The text so far is the earlier `append`s joined; `pages` are all pages so far, the last one
-   * possibly still open (its end grows).
-   */
-  | { id: number; type: "text"; append: string; pages: ParsedDocument["pages"] }
-  | {
-      id: number;
-      type: "done";
-      doc: Pick<ParsedDocument, "text" | "pages">;
-      letters: number;
-      hasImages: boolean;
-    }
+  /** One page's text as pdf-parse extracted it, pages in order. */
+  | { id: number; type: "page"; num: number; text: string }
+  | { id: number; type: "done"; letters: number; hasImages: boolean }
   | { id: number; type: "error"; kind: "password" | "corrupt"; message: string };
 
-/** Pages between two text posts (each post copies the text so far once, here and in the receiver). */
-const TEXT_EVERY_PAGES = 8;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 
 // The project's modules import each other as "./x.js" (what tsc wants); the files are "./x.ts".
@@ -57,7 +42,6 @@ registerHooks({
   },
 });
 const { PasswordException, PDFParse, VerbosityLevel } = await import("pdf-parse");
-const { TextBuilder } = await import("./normalize.js");
 const { sensibleTitle } = await import("./title.js");
 
 const port = parentPort;
@@ -91,33 +75,21 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
     post({ id, type: "info", total: info.total, title });
     if (info.total === 0 || (job.maxPages !== undefined && info.total > job.maxPages)) return;
 
-    const builder = new TextBuilder();
     let letters = 0;
     const enoughLetters = (job.lettersPerPage ?? Number.POSITIVE_INFINITY) * info.total;
     // One page per call: each page's pdf.js objects are released before the next.
     for (let num = 1; num <= info.total; num++) {
       const result = await parser.getText({ first: num, last: num, pageJoiner: "" });
       const text = result.pages[0]?.text ?? "";
-      builder.startPage(num);
-      builder.block(joinHyphenated(text));
       if (letters < enoughLetters) letters += text.replace(NOT_LETTER_OR_DIGIT, "").length;
-      post({ id, type: "page", num });
-      if (job.streamText && num % TEXT_EVERY_PAGES === 0 && num < info.total) {
-        post({ id, type: "text", ...builder.takeAppended() });
-      }
+      post({ id, type: "page", num, text });
     }
-    const doc = builder.finish();
     // Only a document without a single letter needs to know: blank ("empty") or scanned ("no_text").
     const hasImages = letters === 0 && (rawBytesMentionImages(data) || (await firstPageHasImages(parser)));
-    post({ id, type: "done", doc: { text: doc.text, pages: doc.pages }, letters, hasImages });
+    post({ id, type: "done", letters, hasImages });
   } finally {
     await parser.destroy();
   }
-}
-
-/** "dyna-\nmic" -> "dynamic": words broken at line ends would otherwise be unsearchable halves. */
-function joinHyphenated(text: string): string {
-  return text.replace(/(\p{Ll})-\n(\p{Ll})/gu, "$1$2");
 }
 
 /** Image dictionaries are usually visible in the raw bytes, which is much cheaper than asking pdf.js. */

@@ -1,6 +1,7 @@
 import { ChunkStream } from "../chunker/stream.js";
 import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
 import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
+import { TextBuilder } from "./normalize.js";
 import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
 
 /**
@@ -8,6 +9,8 @@ import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
  * numbers and scanner stamps: the document is a scan and needs OCR.
  */
 const MIN_CHARS_PER_PAGE = 16;
+/** Pages between two chunking passes while a PDF streams in. */
+const CHUNK_EVERY_PAGES = 8;
 
 export interface PdfParseOptions {
   maxPages?: number;
@@ -23,10 +26,10 @@ export interface PdfParseOptions {
 }
 
 /**
- * Text per page with pdf-parse (pdf.js). Extraction and normalization run on a worker thread (see
- * pdf-thread.ts); with onChunks, the text is chunked here as it arrives, so chunking overlaps
- * extraction rather than adding to the extraction thread's time. This function also checks limits
- * and classifies failures.
+ * Text per page with pdf-parse (pdf.js). Extraction, the slowest step, runs alone on a worker thread
+ * (see pdf-thread.ts); each page's text is normalized here as it arrives and, with onChunks, chunked
+ * every few pages, so that work overlaps extraction instead of adding to it. This function also checks
+ * limits and classifies failures.
  */
 export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): Promise<ParsedDocument> {
   let total = 0;
@@ -35,6 +38,7 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
   const emit = (chunks: Chunk[]) => {
     if (chunks.length > 0) opts.onChunks?.(chunks, title);
   };
+  const builder = new TextBuilder();
   const result = await extractPdfText(
     bytes,
     {
@@ -49,12 +53,17 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
           );
         }
       },
-      onPage: (num) => opts.onPage?.(num, total),
-      onText(append, pages) {
-        if (stream) emit(stream.append(append, pages));
+      onPage(num, text) {
+        builder.startPage(num);
+        builder.block(joinHyphenated(text));
+        opts.onPage?.(num, total);
+        if (stream && num % CHUNK_EVERY_PAGES === 0 && num < total) {
+          const { append, pages } = builder.takeAppended();
+          emit(stream.append(append, pages));
+        }
       },
     },
-    { maxPages: opts.maxPages, streamText: stream !== null, lettersPerPage: MIN_CHARS_PER_PAGE },
+    { maxPages: opts.maxPages, lettersPerPage: MIN_CHARS_PER_PAGE },
   ).catch((error: unknown) => {
     throw classify(error);
   });
@@ -66,9 +75,15 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
         "upload a PDF with a text layer (for example, export it again or run it through OCR first).",
     );
   }
-  const doc: ParsedDocument = { format: "pdf", title, headings: [], ...result.doc };
+  const { text, pages } = builder.finish();
+  const doc: ParsedDocument = { format: "pdf", title, headings: [], text, pages };
   if (stream) emit(stream.finish(doc));
   return doc;
+}
+
+/** "dyna-\nmic" -> "dynamic": words broken at line ends would otherwise be unsearchable halves. */
+function joinHyphenated(text: string): string {
+  return text.replace(/(\p{Ll})-\n(\p{Ll})/gu, "$1$2");
 }
 
 function classify(error: unknown): unknown {
