@@ -93,3 +93,20 @@ describe("BpeCounter", () => {
     expect(countTokens(text)).toBeGreaterThanOrEqual(encodeTokens(text).length);
   });
 });
+
+describe("TextBuilder instalments", () => {
+  it("hands out every appended character exactly once, snapshots or not in between", () => {
+    const builder = new TextBuilder();
+    let handed = "";
+    for (let page = 1; page <= 9; page++) {
+      builder.startPage(page);
+      builder.block(`Page ${page} says something.\n\nAnd a second paragraph on page ${page}.`);
+      if (page % 2 === 0) handed += builder.takeAppended().append;
+      if (page % 3 === 0) expect(builder.snapshot().text.startsWith(handed)).toBe(true);
+    }
+    handed += builder.takeAppended().append;
+    const done = builder.finish();
+    expect(handed).toBe(done.text);
+    expect(done.pages).toHaveLength(9);
+  });
+});
