@@ -3,6 +3,7 @@ import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
 import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
 import { TextBuilder } from "./normalize.js";
 import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
+import { RunningLines } from "./running-lines.js";
 
 /**
  * Below this many letters/digits per page on average, the text layer is missing or is just page
@@ -27,7 +28,8 @@ export interface PdfParseOptions {
 
 /**
  * Text per page with pdf-parse (pdf.js). Extraction, the slowest step, runs alone on a worker thread
- * (see pdf-thread.ts); each page's text is normalized here as it arrives and, with onChunks, chunked
+ * (see pdf-thread.ts); each page's text is cleaned here as it arrives (running headers and footers
+ * out, see running-lines.ts; words split at line ends joined; normalized) and, with onChunks, chunked
  * every few pages, so that work overlaps extraction instead of adding to it. This function also checks
  * limits and classifies failures.
  */
@@ -39,6 +41,7 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
     if (chunks.length > 0) opts.onChunks?.(chunks, title);
   };
   const builder = new TextBuilder();
+  const running = new RunningLines();
   const result = await extractPdfText(
     bytes,
     {
@@ -55,7 +58,7 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
       },
       onPage(num, text) {
         builder.startPage(num);
-        builder.block(joinHyphenated(text));
+        builder.block(joinHyphenated(running.strip(text)));
         opts.onPage?.(num, total);
         if (stream && num % CHUNK_EVERY_PAGES === 0 && num < total) {
           const { append, pages } = builder.takeAppended();
