@@ -37,7 +37,8 @@ export class TextBuilder {
   private length = 0;
   private readonly headings: ParsedDocument["headings"] = [];
   private readonly pages: ParsedDocument["pages"] = [];
-  private openPage: { number: number; start: number } | null = null;
+  /** `start` is set by the page's first block, after its separator (which depends on the join). */
+  private openPage: { number: number; start: number | null } | null = null;
   /** Parts already handed out by takeAppended(). */
   private taken = 0;
 
@@ -47,6 +48,7 @@ export class TextBuilder {
     if (!text) return false;
     if (options.heading) text = text.replace(/\s*\n\s*/g, " ");
     if (this.length > 0) this.push(options.join === "line" ? "\n" : "\n\n");
+    if (this.openPage && this.openPage.start === null) this.openPage.start = this.length;
     if (options.heading) {
       this.headings.push({ level: options.heading, text, start: this.length });
       // Headings read as markdown ATX lines in every format, so chunks carry the same cue.
@@ -58,14 +60,13 @@ export class TextBuilder {
 
   startPage(number: number): void {
     this.endPage();
-    // A page starts where its first block will start, after the separator.
-    this.openPage = { number, start: this.length === 0 ? 0 : this.length + 2 };
+    this.openPage = { number, start: null };
   }
 
   endPage(): void {
     if (!this.openPage) return;
     const { number, start } = this.openPage;
-    this.pages.push({ number, start: Math.min(start, this.length), end: this.length });
+    this.pages.push({ number, start: start ?? this.length, end: this.length });
     this.openPage = null;
   }
 
@@ -89,7 +90,7 @@ export class TextBuilder {
   private pagesSoFar(): ParsedDocument["pages"] {
     const open = this.openPage;
     return open
-      ? [...this.pages, { number: open.number, start: Math.min(open.start, this.length), end: this.length }]
+      ? [...this.pages, { number: open.number, start: open.start ?? this.length, end: this.length }]
       : [...this.pages];
   }
 

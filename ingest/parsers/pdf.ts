@@ -42,6 +42,8 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
   };
   const builder = new TextBuilder();
   const running = new RunningLines();
+  /** Last visible character of the text so far: tells whether the next page continues a sentence. */
+  let lastChar: string | undefined;
   const result = await extractPdfText(
     bytes,
     {
@@ -58,7 +60,9 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
       },
       onPage(num, text) {
         builder.startPage(num);
-        builder.block(joinHyphenated(running.strip(text)));
+        const clean = joinHyphenated(running.strip(text));
+        const join = continuesSentence(lastChar, clean) ? "line" : "paragraph";
+        if (builder.block(clean, { join })) lastChar = clean.trimEnd().at(-1);
         opts.onPage?.(num, total);
         if (stream && num % CHUNK_EVERY_PAGES === 0 && num < total) {
           const { append, pages } = builder.takeAppended();
@@ -82,6 +86,16 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
   const doc: ParsedDocument = { format: "pdf", title, headings: [], text, pages };
   if (stream) emit(stream.finish(doc));
   return doc;
+}
+
+/**
+ * A page that starts in lower case after one that did not end a sentence is the same paragraph going
+ * on: joined as a line, not a paragraph break, so chunking does not take the page break for a good
+ * place to cut a sentence in two.
+ */
+function continuesSentence(lastChar: string | undefined, next: string): boolean {
+  if (lastChar === undefined || /[.!?:;"”’)\]»。！？；]/.test(lastChar)) return false;
+  return /^\s*\p{Ll}/u.test(next);
 }
 
 /** "dyna-\nmic" -> "dynamic": words broken at line ends would otherwise be unsearchable halves. */

@@ -31,6 +31,8 @@ describe("PDF extracted page by page on its thread, chunked as the text arrives"
     expect([...titles]).toEqual(["Free Culture"]);
     // Its running footer (166 times in the raw text) is recognised by its third page and dropped.
     expect(doc.text.split("<http://free-culture.org/get-it>").length - 1).toBeLessThanOrEqual(2);
+    // A sentence running over a page break stays one paragraph (page 219 ends mid-sentence).
+    expect(doc.text).toContain("In their brief\nbefore the Supreme Court");
   });
 
   it("chunks nothing when not asked to, and fails a bad PDF with its code", async () => {

@@ -110,3 +110,23 @@ describe("TextBuilder instalments", () => {
     expect(done.pages).toHaveLength(9);
   });
 });
+
+describe("TextBuilder pages", () => {
+  it("starts each page exactly at its text, whether joined as a paragraph or as a line", () => {
+    const builder = new TextBuilder();
+    const texts = ["The story begins here and goes", "on across the page break.", "A new paragraph."];
+    const joins = ["paragraph", "line", "paragraph"] as const;
+    texts.forEach((t, i) => {
+      builder.startPage(i + 1);
+      builder.block(t, { join: joins[i] });
+    });
+    builder.startPage(4); // an empty page: an empty range at the end
+    const doc = builder.finish();
+    expect(doc.text).toBe(`${texts[0]}\n${texts[1]}\n\n${texts[2]}`);
+    for (const [i, t] of texts.entries()) {
+      const page = doc.pages[i]!;
+      expect(doc.text.slice(page.start, page.end)).toBe(t);
+    }
+    expect(doc.pages[3]).toEqual({ number: 4, start: doc.text.length, end: doc.text.length });
+  });
+});
