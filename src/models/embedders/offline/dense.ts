@@ -1,5 +1,5 @@
 import { cjkGrams, type Unit } from "../text-analysis/analyze.js";
-import { fnv1a32 } from "../text-analysis/hash.js";
+import { fnv1a32, fnv1a32Range } from "../text-analysis/hash.js";
 import type { OfflineConfig } from "./config.js";
 
 /**
@@ -18,6 +18,8 @@ interface TermSlots {
 }
 
 const TERM_CACHE_MAX = 100_000;
+/** FNV state after "g": a character n-gram's hash is fnv1a32("g" + gram). */
+const GRAM_SEED = fnv1a32("g");
 
 export function createDenseEncoder(cfg: OfflineConfig): DenseEncoder {
   const d = cfg.dense;
@@ -44,7 +46,7 @@ export function createDenseEncoder(cfg: OfflineConfig): DenseEncoder {
     // short for two n-grams is already covered by its word feature.
     if (d.charGram > 0 && count > 1) {
       const w = d.charGram / Math.sqrt(count);
-      for (let i = 0; i < count; i++) push(fnv1a32("g" + marked.slice(i, i + d.charGramSize)), w);
+      for (let i = 0; i < count; i++) push(fnv1a32Range(marked, i, i + d.charGramSize, GRAM_SEED), w);
     }
     t = {
       slots: Int32Array.from(slots),

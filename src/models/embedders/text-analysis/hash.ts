@@ -10,3 +10,13 @@ export function fnv1a32(text: string, seed = 0x811c9dc5): number {
   }
   return h >>> 0;
 }
+
+/** fnv1a32(text.slice(start, end), seed) without making the slice. */
+export function fnv1a32Range(text: string, start: number, end: number, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = start; i < end; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
