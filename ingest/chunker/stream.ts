@@ -54,14 +54,10 @@ export class ChunkStream {
   }
 
   /**
-   * The document so far: its text (which only ever grows at the end) and its pages, each with its
-   * final extent (a page's end never moves once later text exists). Returns the chunks now final.
+   * More of the document: the text added since the last call (the text only ever grows at the end)
+   * and all its pages so far, each with its final extent (a page's end never moves once later text
+   * exists). Returns the chunks now final.
    */
-  advance(partial: Pick<ParsedDocument, "text" | "pages">): Chunk[] {
-    return this.append(partial.text.slice(this.received), partial.pages);
-  }
-
-  /** Like advance, given only the text added since the last call. */
   append(more: string, pages: ParsedDocument["pages"]): Chunk[] {
     this.window += more;
     this.received += more.length;
@@ -82,11 +78,6 @@ export class ChunkStream {
     this.received = doc.text.length;
     this.pages = searchablePages(doc.pages);
     return this.take(this.received, true);
-  }
-
-  /** How many chunks have been produced so far. */
-  get count(): number {
-    return this.emitted;
   }
 
   private take(upTo: number, complete: boolean): Chunk[] {

@@ -70,23 +70,6 @@ export class TextBuilder {
     this.openPage = null;
   }
 
-  get textLength(): number {
-    return this.length;
-  }
-
-  /** The text and pages so far (the open page ends at the current end), for streaming consumers. */
-  snapshot(): Pick<ParsedDocument, "text" | "pages"> {
-    // Keeping the joined text as the only part makes repeated snapshots cost one copy each; what
-    // takeAppended() has not handed out yet stays a part of its own.
-    if (this.parts.length > 1) {
-      const taken = this.parts.slice(0, this.taken).join("");
-      const rest = this.parts.slice(this.taken).join("");
-      this.parts = this.taken > 0 ? [taken, rest] : [rest];
-      this.taken = Math.min(this.taken, 1);
-    }
-    return { text: this.parts.join(""), pages: this.pagesSoFar() };
-  }
-
   private pagesSoFar(): ParsedDocument["pages"] {
     const open = this.openPage;
     return open
