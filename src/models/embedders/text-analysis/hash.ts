@@ -3,12 +3,7 @@
  * the hash is the term's identity in every stored sparse vector, so changing it changes the embedder id.
  */
 export function fnv1a32(text: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv1a32Range(text, 0, text.length, seed);
 }
 
 /** fnv1a32(text.slice(start, end), seed) without making the slice. */
