@@ -3,7 +3,7 @@ import { type CorpusIngest, ingestCorpus } from "./ingest-run.js";
 import { latencyBreakdown, type StepLatency } from "./latency-breakdown.js";
 import { startProduct } from "./product.js";
 import { percentile, runQueries, type SearchMode } from "./queries.js";
-import type { EvalDataset } from "./tune/datasets.js";
+import { type EvalDataset, isCjkDataset } from "./tune/datasets.js";
 import { evaluateRankings, type Metrics } from "./tune/metrics.js";
 import { miniSearchRankings } from "./tune/minisearch-baseline.js";
 
@@ -51,16 +51,6 @@ export function firstQueries(ds: EvalDataset, n?: number): EvalDataset {
   const queries = ds.queries.slice(0, n);
   const qrels = new Map(queries.map((q) => [q.id, ds.qrels.get(q.id)!]));
   return { ...ds, queries, qrels };
-}
-
-/** Chinese/Japanese text gets MiniSearch's bigram tokenizer in the baseline, as a user would set up. */
-export function isCjkDataset(ds: EvalDataset): boolean {
-  const sample = ds.docs
-    .slice(0, 50)
-    .map((d) => d.text)
-    .join("");
-  const cjk = sample.match(/\p{sc=Han}|\p{sc=Hiragana}|\p{sc=Katakana}/gu)?.length ?? 0;
-  return cjk > sample.length * 0.3;
 }
 
 function summarize(mode: ModeResult["mode"], metrics: Metrics, latencies: number[]): ModeResult {

@@ -6,6 +6,7 @@ import { parseConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { composeRuntime, type Runtime } from "../../src/runtime/compose.js";
 import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
+import { responseBody } from "../helpers/app.js";
 
 export interface ApiResponse {
   status: number;
@@ -61,12 +62,7 @@ export async function startProduct(opts: { workerConcurrency?: number } = {}): P
       headers["content-type"] = "application/json";
     }
     const res = await app.request(path, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {}
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: await responseBody(res) };
   };
 
   return {

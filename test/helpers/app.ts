@@ -57,12 +57,7 @@ export async function createTestApp(
       headers["content-type"] ??= "application/json";
     }
     const res = await app.request(path, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {}
-    return { status: res.status, body: parsed, headers: res.headers };
+    return { status: res.status, body: await responseBody(res), headers: res.headers };
   };
   return {
     app,
@@ -82,4 +77,14 @@ export async function createTestApp(
       return { id: r.body.id, key: r.body.key };
     },
   };
+}
+
+/** A response body as JSON when it parses, else as text (SSE streams, CSV, plain errors). */
+export async function responseBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -75,3 +75,13 @@ export function squadToDataset(file: SquadFile, name: string): EvalDataset {
   });
   return { name, docs, queries, qrels };
 }
+
+/** Chinese/Japanese text gets MiniSearch's bigram tokenizer in the baseline, as a user would set up. */
+export function isCjkDataset(ds: EvalDataset): boolean {
+  const sample = ds.docs
+    .slice(0, 50)
+    .map((d) => d.text)
+    .join("");
+  const cjk = sample.match(/\p{sc=Han}|\p{sc=Hiragana}|\p{sc=Katakana}/gu)?.length ?? 0;
+  return cjk > sample.length * 0.3;
+}

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createOfflineEmbedder, OFFLINE_FUSION } from "../../../src/models/embedders/offline/index.js";
-import { type EvalDataset, loadBeir, loadSquad } from "./datasets.js";
+import { type EvalDataset, isCjkDataset, loadBeir, loadSquad } from "./datasets.js";
 import { fuse, retrieve, score } from "./harness.js";
 import type { Metrics } from "./metrics.js";
 import { miniSearchRankings } from "./minisearch-baseline.js";
@@ -26,15 +26,6 @@ function load(name: string): EvalDataset {
     throw new Error(`unknown dataset "${name}": use ${Object.keys(KNOWN).join("|")}|all or a path`);
   }
   return statSync(name).isDirectory() ? loadBeir(name, "train", name) : loadSquad(name, name);
-}
-
-function isCjk(ds: EvalDataset): boolean {
-  const sample = ds.docs
-    .slice(0, 50)
-    .map((d) => d.text)
-    .join("");
-  const cjk = sample.match(/\p{sc=Han}|\p{sc=Hiragana}|\p{sc=Katakana}/gu)?.length ?? 0;
-  return cjk > sample.length * 0.3;
 }
 
 export function row(label: string, m: Metrics): string {
@@ -77,7 +68,7 @@ async function main() {
 }
 
 function minisearchMetrics(ds: EvalDataset, withTitle: boolean): Metrics {
-  const rankings = miniSearchRankings(ds, isCjk(ds), withTitle);
+  const rankings = miniSearchRankings(ds, isCjkDataset(ds), withTitle);
   const pos = new Map(ds.docs.map((d, i) => [d.id, i]));
   const lists = ds.queries.map((q) => (rankings.get(q.id) ?? []).map((id) => pos.get(id)!));
   return score(ds, lists);
