@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authenticate } from "./auth/middleware.js";
@@ -17,8 +16,9 @@ import { opsRoutes } from "./routes/ops/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
+import { API_VERSION } from "./version.js";
 
-export const API_VERSION = "0.1.0";
+export { API_VERSION };
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
 const UPLOAD_PATH = /^\/v1\/knowledge-bases\/[^/]+\/documents$/;
@@ -89,7 +89,6 @@ export function createApp(deps: AppDeps) {
         "Multi-tenant RAG document question answering: knowledge bases, ingestion, search and ask.",
     },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "AI Hub API reference" }));
 
   app.notFound((c) =>
     problemResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}. See /docs.`)),

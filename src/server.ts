@@ -1,3 +1,5 @@
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "./node-check.js";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { loadConfigOrExit, profileOf } from "./config.js";

@@ -35,6 +35,23 @@ export interface PdfParseOptions {
  */
 export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): Promise<ParsedDocument> {
   let total = 0;
+  try {
+    return await readPdf(bytes, opts, (n) => {
+      total = n;
+    });
+  } catch (error) {
+    // Failures of a document whose page count is known report it, whatever step they came from.
+    if (error instanceof ParseError && total > 0) error.pages ??= total;
+    throw error;
+  }
+}
+
+async function readPdf(
+  bytes: Uint8Array,
+  opts: PdfParseOptions,
+  setTotal: (total: number) => void,
+): Promise<ParsedDocument> {
+  let total = 0;
   let title: string | null = null;
   const stream = opts.onChunks && opts.chunking ? new ChunkStream(opts.chunking) : null;
   const emit = (chunks: Chunk[]) => {
@@ -49,6 +66,7 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
     {
       onInfo(info) {
         total = info.total;
+        setTotal(total);
         title = info.title;
         if (total === 0) throw emptyDocument("PDF");
         if (opts.maxPages !== undefined && total > opts.maxPages) {

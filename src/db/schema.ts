@@ -111,6 +111,8 @@ export const documentVersions = pgTable(
     createdAt: created(),
     startedAt: ts("started_at"),
     finishedAt: ts("finished_at"),
+    /** Moves with every progress or status write, so clients can tell a stalled document (issue 11). */
+    updatedAt: ts("updated_at"),
   },
   (t) => [
     index("versions_doc_idx").on(t.documentId),
@@ -242,3 +244,20 @@ export const evalRuns = pgTable(
 );
 
 /** Marks rows kept for compatibility checks; unused columns stay typed. */
+
+// ---- document text and endpoints (issue 11) ----
+
+/**
+ * The whole extracted text of a version, as the chunker saw it (chunk offsets point into it), with its
+ * page extents for paged formats. Written with the chunk count, so a ready version always has it.
+ */
+export const documentTexts = pgTable("document_texts", {
+  versionId: text("version_id")
+    .primaryKey()
+    .references(() => documentVersions.id, { onDelete: "cascade" }),
+  tenantId: text("tenant_id").notNull(),
+  text: text("text").notNull(),
+  /** Page n covers text[start, end); empty for unpaged formats. */
+  pages: jsonb("pages").$type<{ number: number; start: number; end: number }[]>().notNull().default([]),
+  createdAt: created(),
+});

@@ -5,6 +5,8 @@
  *                   [--latency-breakdown]
  * A BEIR directory (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a SQuAD-style JSON file.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
