@@ -13,8 +13,10 @@ const SCRIPT_PATH = "/docs/scalar.js";
  */
 async function readStandaloneBundle(): Promise<Uint8Array> {
   const { readFile } = await import("node:fs/promises");
-  const entry = import.meta.resolve("@scalar/api-reference");
-  return readFile(new URL("./browser/standalone.js", entry));
+  const { createRequire } = await import("node:module");
+  const { pathToFileURL } = await import("node:url");
+  const entry = createRequire(import.meta.url).resolve("@scalar/api-reference");
+  return readFile(new URL("./browser/standalone.js", pathToFileURL(entry)));
 }
 
 export function register(app: OpenAPIHono<AppEnv>) {
@@ -29,6 +31,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
       withDefaultFonts: false,
       telemetry: false,
       agent: { disabled: true },
+      // Some forty operations: listing them all at once is what people scan for.
+      defaultOpenAllTags: true,
     } as Parameters<typeof Scalar>[0]),
   );
   app.get(SCRIPT_PATH, compress(), async (c) => {
