@@ -59,10 +59,13 @@ describe("/docs and / in a browser without a network", () => {
     // Polled from here: a function sent to the page would carry the test transform's helpers along.
     let missing = summaries;
     for (const deadline = Date.now() + 45_000; missing.length > 0 && Date.now() < deadline; ) {
-      const text = await page.locator("body").innerText();
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
+    const text = await page.locator("body").innerText();
       missing = summaries.filter((s) => !text.includes(s));
       if (missing.length > 0) await page.waitForTimeout(250);
     }
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
     const text = await page.locator("body").innerText();
     expect(missing, `${summaries.length - missing.length} of ${summaries.length} listed`).toEqual([]);
     expect(text).toContain("Download a document's original file (any scope)");

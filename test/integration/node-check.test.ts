@@ -24,12 +24,7 @@ describe("Node version check", () => {
 
   // Every entry imports the check first; each is started under the system Node with tsx, as a user
   // running `npx tsx src/server.ts` there would.
-  const entries = [
-    "src/server.ts",
-    "ingest/worker.ts",
-    "src/vector/engine/main.ts",
-    "src/db/migrate-cli.ts",
-  ];
+  const entries = ["src/server.ts", "ingest/worker.ts", "src/vector/engine/main.ts", "src/db/migrate-cli.ts"];
   it.each(entries)("%s stops on an older Node with that message, before doing anything", (entry) => {
     expect(existsSync(SYSTEM_NODE), "Debian's nodejs package provides /usr/bin/node").toBe(true);
     const version = spawnSync(SYSTEM_NODE, ["--version"], { encoding: "utf8" }).stdout.trim();
