@@ -9,7 +9,7 @@ import type { ChunkIndexer } from "./index-chunks.js";
 import type { LoadedJob } from "./load.js";
 
 /** pages_parsed is written at most this often while a document is parsed. */
-const PROGRESS_EVERY_MS = 200;
+const PROGRESS_EVERY_MS = 150;
 
 /**
  * Parses and chunks the version, handing chunks to the indexer and the chunk-row writer as soon as
@@ -74,6 +74,7 @@ async function produceChunks(
   const streamed: Chunk[] = [];
   const parsed = await parseDocument(bytes, format, {
     onPage: progress.page,
+    contentType: job.version.contentType,
     chunking,
     onChunks(pieces, pdfTitle) {
       consumers.setTitle(pdfTitle?.trim() || job.document.title);

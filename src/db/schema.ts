@@ -111,6 +111,8 @@ export const documentVersions = pgTable(
     createdAt: created(),
     startedAt: ts("started_at"),
     finishedAt: ts("finished_at"),
+    /** The Content-Type given at upload: its charset outranks an HTML page's own <meta> (issue 11). */
+    contentType: text("content_type"),
     /** Moves with every progress or status write, so clients can tell a stalled document (issue 11). */
     updatedAt: ts("updated_at"),
   },
