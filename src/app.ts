@@ -7,6 +7,7 @@ import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
+import { chatRoutes } from "./routes/chat/index.js";
 import { newRouter } from "./routes/common.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", auditRoutes());
   app.route("/v1", searchRoutes());
   app.route("/v1", askRoutes());
+  app.route("/v1", chatRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());
