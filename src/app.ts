@@ -10,6 +10,7 @@ import { auditRoutes } from "./routes/audit/index.js";
 import { chatRoutes } from "./routes/chat/index.js";
 import { newRouter } from "./routes/common.js";
 import { documentRoutes } from "./routes/documents/index.js";
+import { embeddingRoutes } from "./routes/embeddings/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", searchRoutes());
   app.route("/v1", askRoutes());
   app.route("/v1", chatRoutes());
+  app.route("/v1", embeddingRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());

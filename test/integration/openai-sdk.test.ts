@@ -147,6 +147,47 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
+  it("lists models in OpenAI's shape, keeping prices", async () => {
+    const models = [];
+    for await (const m of client.models.list()) models.push(m);
+    const alpha = models.find((m) => m.id === "alpha") as OpenAI.Model & { price: { source: string } };
+    expect(alpha).toMatchObject({ object: "model", owned_by: "stub", price: { source: "config" } });
+    expect(typeof alpha.created).toBe("number");
+  });
+
+  it("embeds with the configured embedder (float and base64), billed on the ledger", async () => {
+    const { embedding_model } = (await (
+      await fetch(`${http.baseURL}/v1/models`, { headers: { authorization: `Bearer ${geo.adminKey}` } })
+    ).json()) as { embedding_model: string };
+    const floats = await client.embeddings.create({
+      model: embedding_model,
+      input: ["Paris is the capital of France", "Warsaw"],
+      encoding_format: "float",
+    });
+    expect(floats.data).toHaveLength(2);
+    expect(floats.data[0]!.embedding).toHaveLength(a.fx.embedder.dimension);
+    const direct = await a.fx.embedder.embedDocuments(["Paris is the capital of France"]);
+    expect(floats.data[0]!.embedding[0]).toBeCloseTo(direct.dense[0]![0]!, 6);
+    // The SDK asks for base64 by default and decodes it back to floats.
+    const decoded = await client.embeddings.create({
+      model: "default",
+      input: "Paris is the capital of France",
+    });
+    expect(decoded.data[0]!.embedding[5]).toBeCloseTo(floats.data[0]!.embedding[5]!, 6);
+    expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
+    const rows = await a.t.deps.database.db
+      .select()
+      .from(usageLedger)
+      .where(eq(usageLedger.kind, "embedding"));
+    expect(
+      rows.some((r) => r.embeddingTokens === floats.usage.prompt_tokens && r.model === embedding_model),
+    ).toBe(true);
+    const wrong = await client.embeddings
+      .create({ model: "text-embedding-3-small", input: "x" })
+      .catch((e) => e);
+    expect(wrong.status).toBe(400);
+  });
+
   it("surfaces a failing model as an error, streamed and not", async () => {
     const plain = await client.chat.completions
       .create({ model: "broken", messages: [{ role: "user", content: "hi" }] }, { maxRetries: 0 })
