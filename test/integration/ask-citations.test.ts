@@ -17,10 +17,15 @@ describe("the extractive default model and citations (no provider configured)", 
     const r = await a.t.call("GET", "/v1/models", { key: geo.adminKey });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
+      object: "list",
       default_model: "extractive",
+      embedding_model: a.fx.embedder.id,
       data: [
         {
           id: "extractive",
+          object: "model",
+          created: expect.any(Number),
+          owned_by: "offline",
           provider: "offline",
           context_window: null,
           max_output_tokens: null,

@@ -8,6 +8,9 @@ import { errorResponses, jsonResponse, security } from "../common.js";
 const ModelSchema = z
   .object({
     id: z.string().openapi({ example: "gpt-4o-mini" }),
+    object: z.literal("model"),
+    created: z.number().int().openapi({ description: "Unix seconds; when this server loaded its models." }),
+    owned_by: z.string().openapi({ description: "The provider id (OpenAI's field); same as `provider`." }),
     provider: z
       .string()
       .openapi({ description: "Provider id from configuration; `offline` for extractive." }),
@@ -23,24 +26,41 @@ const ModelSchema = z
   })
   .openapi("Model");
 
+// OpenAI's list shape (object, data[].id/object/created/owned_by), so its SDKs list models; the other
+// fields (prices, context window, default) are ours.
 const ListModelsResponse = z
-  .object({ data: z.array(ModelSchema), default_model: z.string() })
+  .object({
+    object: z.literal("list"),
+    data: z.array(ModelSchema),
+    default_model: z.string(),
+    embedding_model: z
+      .string()
+      .nullable()
+      .openapi({ description: "The embedder's id, the `model` of POST /v1/embeddings; null without one." }),
+  })
   .openapi("ModelList");
 
 export const route = createRoute({
   method: "get",
   path: "/models",
   tags: ["Search and ask"],
-  summary: "Models this key may use in /v1/ask, with prices (any tenant key)",
+  summary:
+    "Models this key may use in /v1/ask and /v1/chat/completions, in OpenAI's list shape with prices (any tenant key)",
   security,
   responses: { 200: jsonResponse(ListModelsResponse, "The models."), ...errorResponses(403) },
 });
 
 export type ListModelsResult = z.infer<typeof ListModelsResponse>;
 
+/** Models are loaded once per process, so their `created` is the time this module was loaded. */
+const LOADED_AT = Math.floor(Date.now() / 1000);
+
 function toModel(m: ModelInfo, defaultId: string): z.infer<typeof ModelSchema> {
   return {
     id: m.id,
+    object: "model",
+    created: LOADED_AT,
+    owned_by: m.provider,
     provider: m.provider,
     context_window: m.contextWindow,
     max_output_tokens: m.maxOutputTokens,
@@ -59,8 +79,10 @@ export function register(app: OpenAPIHono<AppEnv>) {
     const registry = modelsOf(tenantCtx(c).deps);
     return c.json(
       {
+        object: "list" as const,
         data: registry.list().map((m) => toModel(m, registry.defaultModelId)),
         default_model: registry.defaultModelId,
+        embedding_model: tenantCtx(c).deps.embedder?.id ?? null,
       },
       200,
     );
