@@ -7,7 +7,7 @@ import { mailerFor } from "../../mail/index.js";
 import { renderMail } from "../../mail/templates.js";
 import { recordAudit } from "../audit/record.js";
 import { consoleLink } from "./links.js";
-import { consumeToken, issueToken, TOKEN_TTL_MS } from "./one-time.js";
+import { consumeToken, issueToken, peekToken, TOKEN_TTL_MS } from "./one-time.js";
 import { rejectWeakPassword } from "./rules.js";
 import { revokeSessions } from "./sessions.js";
 import type { AccountCtx, PublicCtx } from "./types.js";
@@ -42,10 +42,12 @@ export async function resetPassword({
 }) {
   const { deps } = ctx;
   const { db } = deps.database;
-  const row = await consumeToken(db, "reset_password", input.token);
+  // A rejected password must not use the link up: check the rule first, consume after.
+  const row = await peekToken(db, "reset_password", input.token);
   const [user] = await db.select().from(users).where(eq(users.id, row.userId!)).limit(1);
   if (!user) throw new ApiError("gone", "This account no longer exists.");
   rejectWeakPassword(input.password, user.email);
+  await consumeToken(db, "reset_password", input.token);
   const passwordHash = await hashPassword(input.password, deps.config.PASSWORD_SCRYPT_LOG_N);
   // Opening the link proves control of the address, so it also counts as verifying it.
   await db
