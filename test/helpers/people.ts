@@ -47,8 +47,9 @@ export function browser(app: TestApp["app"]): Browser {
       else if (sendCsrf && b.csrf && !["GET", "HEAD"].includes(method)) headers["x-csrf-token"] = b.csrf;
       let body: string | undefined;
       if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers["content-type"] = "application/json";
+        const raw = typeof opts.body === "string" && headers["content-type"];
+        body = raw ? (opts.body as string) : JSON.stringify(opts.body);
+        headers["content-type"] ??= "application/json";
       }
       const res = await app.request(path, { method, headers, body });
       const setCookie = res.headers.get("set-cookie");

@@ -75,7 +75,9 @@ export function register(app: OpenAPIHono<AppEnv>) {
   });
   app.openapi(removeRoute, async (c) => {
     const p = c.req.valid("param");
-    const ctx = orgCtx(c, p.orgId, "members.read");
+    // Leaving needs only membership; removing someone else needs members.manage.
+    const self = p.userId === c.get("auth").userId;
+    const ctx = orgCtx(c, p.orgId, self ? "members.read" : "members.manage");
     const r = await removeMember({ ctx, input: { userId: p.userId } });
     return c.json({ removed: true as const, keys_revoked: r.keysRevoked }, 200);
   });
