@@ -183,6 +183,10 @@ export async function finishSso({ ctx, input }: { ctx: PublicCtx; input: { curre
       expectedNonce: String(pending.data.nonce),
     });
     claims = tokens.claims() as Record<string, unknown> | undefined;
+    // Providers that follow the spec strictly put scope claims only in userinfo, not the ID token.
+    if (claims && typeof claims.email !== "string") {
+      claims = { ...claims, ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))) };
+    }
   } catch (err) {
     throw new ApiError("unauthorized", `Single sign-on failed: ${(err as Error).message}`);
   }
