@@ -1,12 +1,14 @@
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authenticate } from "./auth/middleware.js";
+import { isPublicPath } from "./auth/public-paths.js";
 import type { AppDeps } from "./context.js";
 import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { chatRoutes } from "./routes/chat/index.js";
+import { authRoutes } from "./routes/auth/index.js";
 import { newRouter } from "./routes/common.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { embeddingRoutes } from "./routes/embeddings/index.js";
@@ -15,6 +17,8 @@ import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { modelRoutes } from "./routes/models/index.js";
 import { opsRoutes } from "./routes/ops/index.js";
+import { orgRoutes } from "./routes/orgs/index.js";
+import { platformRoutes } from "./routes/platform/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
@@ -63,7 +67,9 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
-  app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : authenticate(c, next)));
+  app.use("/v1/*", async (c, next) =>
+    c.req.method === "OPTIONS" || isPublicPath(c.req.path) ? next() : authenticate(c, next),
+  );
 
   app.route("/", opsRoutes());
   app.route("/v1", tenantRoutes());
@@ -78,11 +84,21 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());
+  app.route("/v1", authRoutes());
+  app.route("/v1", orgRoutes());
+  app.route("/v1", platformRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer aih_...`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "aih_session",
+    description:
+      "A browser session (POST /v1/auth/sign-in). Unsafe methods also need the `X-CSRF-Token` header.",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

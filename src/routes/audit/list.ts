@@ -11,6 +11,10 @@ const AuditEntry = z
     resource_type: z.string(),
     resource_id: z.string(),
     actor_key_id: z.string().nullable(),
+    actor_user_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The person acting (signed in, or whose key acted)." }),
     detail: z.record(z.string(), z.unknown()),
     request_id: z.string().nullable(),
     created_at: z.string(),
@@ -42,6 +46,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
           resource_type: r.resourceType,
           resource_id: r.resourceId,
           actor_key_id: r.actorKeyId,
+          actor_user_id: r.actorUserId,
           detail: r.detail,
           request_id: r.requestId,
           created_at: r.createdAt.toISOString(),

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
-import { serviceCtx } from "../../auth/middleware.js";
+import { actionCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { createKey } from "../../services/keys/create.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
@@ -23,7 +23,7 @@ export type CreateKeyResult = z.infer<typeof KeyCreatedSchema>;
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const ctx = serviceCtx(c, "admin");
+    const ctx = actionCtx(c, "keys.create");
     const b = c.req.valid("json");
     const row = await createKey({
       ctx,

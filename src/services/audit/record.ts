@@ -5,6 +5,8 @@ import { newId } from "../../ids.js";
 export interface AuditEntry {
   tenantId: string | null;
   actorKeyId: string | null;
+  /** The person acting (signed in, or the member whose key acted). */
+  actorUserId?: string | null;
   action: string;
   resourceType: string;
   resourceId: string;
@@ -18,6 +20,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     id: newId("aud"),
     tenantId: entry.tenantId,
     actorKeyId: entry.actorKeyId,
+    actorUserId: entry.actorUserId ?? null,
     action: entry.action,
     resourceType: entry.resourceType,
     resourceId: entry.resourceId,
