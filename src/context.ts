@@ -45,6 +45,19 @@ export interface TenantAuth extends AuthContext {
   tenantId: string;
 }
 
+/** One built file of the web console, held in memory with its gzip form. */
+export interface ConsoleAsset {
+  body: Uint8Array;
+  gzip: Uint8Array | null;
+  type: string;
+}
+
+/** The web console's built files (src/console, built by Vite); absent where there is no build. */
+export interface ConsoleAssets {
+  /** The file at a URL path ("/index.html", "/assets/index-3f2a.js"), or null. */
+  get(path: string): Promise<ConsoleAsset | null>;
+}
+
 /** Everything the app is built from; entries compose it, tests construct it directly. */
 export interface AppDeps {
   config: Config;
@@ -64,6 +77,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Ingestion's part of deleting a knowledge base (blobs, documents); returns what it removed. */
   onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
+  /** The web console served at `/` (Node entry only). */
+  consoleAssets?: ConsoleAssets;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }
