@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ComponentType } from "react";
+import { type ComponentType, lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 import { Shell } from "./layout/Shell";
 import { KnowledgeBasesPage } from "./pages/knowledge-bases/KnowledgeBasesPage";
@@ -20,8 +20,14 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Navigate to="/knowledge-bases" replace /> },
       { path: "knowledge-bases", element: <KnowledgeBasesPage /> },
-      { path: "knowledge-bases/:kbId", element: page(() => import("./pages/knowledge-bases/KbSettingsPage")) },
-      { path: "knowledge-bases/:kbId/documents", element: page(() => import("./pages/documents/DocumentsPage")) },
+      {
+        path: "knowledge-bases/:kbId",
+        element: page(() => import("./pages/knowledge-bases/KbSettingsPage")),
+      },
+      {
+        path: "knowledge-bases/:kbId/documents",
+        element: page(() => import("./pages/documents/DocumentsPage")),
+      },
       { path: "documents/:docId", element: page(() => import("./pages/documents/DocumentPage")) },
       { path: "retrieval", element: page(() => import("./pages/retrieval/RetrievalPage")) },
       { path: "playground", element: page(() => import("./pages/playground/PlaygroundPage")) },

@@ -38,7 +38,11 @@ export function consoleAssetsFromDir(dir: string): ConsoleAssets | undefined {
     if (!type) return null;
     try {
       const body = new Uint8Array(await readFile(file));
-      return { body, type, gzip: COMPRESSIBLE.has(ext) ? new Uint8Array(gzipSync(body, { level: 9 })) : null };
+      return {
+        body,
+        type,
+        gzip: COMPRESSIBLE.has(ext) ? new Uint8Array(gzipSync(body, { level: 9 })) : null,
+      };
     } catch {
       return null;
     }

@@ -52,7 +52,12 @@ export async function unwrap<T>(
   const { data, error, response } = await call;
   if (error !== undefined || !response.ok) {
     const p = (error ?? {}) as Partial<Problem>;
-    throw new ApiProblem(response.status, p.code ?? "internal_error", p.detail ?? response.statusText, p.errors);
+    throw new ApiProblem(
+      response.status,
+      p.code ?? "internal_error",
+      p.detail ?? response.statusText,
+      p.errors,
+    );
   }
   return data as T;
 }

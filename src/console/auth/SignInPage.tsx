@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiProblem, problemFrom } from "../api/client";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { signIn, sessions } from "./session";
+import { sessions, signIn } from "./session";
 
 /**
  * Sign in. Accounts (email and password, SSO) come with /v1/auth/...; their form goes in the
@@ -44,7 +44,7 @@ export function SignInPage({ onDone, onCancel }: { onDone: () => void; onCancel?
         <h2 id="signin-account">{t("auth.account_heading")}</h2>
         <p className="muted">{t("auth.account_soon")}</p>
       </section>
-      <form onSubmit={submit} aria-labelledby="signin-key">
+      <form onSubmit={submit}>
         <h2 id="signin-key">{t("auth.key_heading")}</h2>
         <p className="muted">{t("auth.key_help")}</p>
         <div className="field">

@@ -21,8 +21,10 @@ export function Chart({
   series,
   bars = false,
   summary,
+  xLabel,
   height = 240,
 }: {
+  xLabel: string;
   labels: string[];
   series: ChartSeries[];
   bars?: boolean;
@@ -44,18 +46,24 @@ export function Chart({
       axes: [
         {
           values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? (labels[i] ?? "") : "")),
-          incrs: [1],
+          // Whole steps only: one tick per point where it fits, else every 2nd, 7th, 30th...
+          incrs: [1, 2, 3, 5, 7, 10, 14, 30, 60, 90, 180, 365],
         },
-        { scale: "y0", values: (_u, splits) => splits.map((v) => series.find((s) => (s.axis ?? 0) === 0)?.format?.(v) ?? String(v)) },
+        {
+          scale: "y0",
+          values: (_u, splits) =>
+            splits.map((v) => series.find((s) => (s.axis ?? 0) === 0)?.format?.(v) ?? String(v)),
+        },
         {
           scale: "y1",
           side: rtl ? 3 : 1,
           grid: { show: false },
-          values: (_u, splits) => splits.map((v) => series.find((s) => s.axis === 1)?.format?.(v) ?? String(v)),
+          values: (_u, splits) =>
+            splits.map((v) => series.find((s) => s.axis === 1)?.format?.(v) ?? String(v)),
         },
       ],
       series: [
-        { label: "", value: (_u, i) => (i === null ? "" : (labels[i] ?? "")) },
+        { label: xLabel, value: (_u, i) => (i === null ? "" : (labels[i] ?? "")) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -75,6 +83,6 @@ export function Chart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [labels, series, bars, height]);
+  }, [labels, series, bars, height, xLabel]);
   return <div ref={box} className="chart" role="img" aria-label={summary} />;
 }

@@ -9,7 +9,9 @@ export function ErrorNotice({ error }: { error: unknown }) {
   const { t } = useTranslation();
   if (!error) return null;
   const problem =
-    error instanceof ApiProblem ? error : new ApiProblem(0, "network_error", String((error as Error)?.message));
+    error instanceof ApiProblem
+      ? error
+      : new ApiProblem(0, "network_error", String((error as Error)?.message));
   return (
     <div role="alert" className="notice notice-error">
       <strong>{t(`errors:${problem.code}`, { defaultValue: t("errors:internal_error") })}</strong>

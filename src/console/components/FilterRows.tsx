@@ -2,9 +2,13 @@ import { useId } from "react";
 import { useTranslation } from "react-i18next";
 
 export interface FilterRow {
+  /** Stable identity for React while rows are added and removed. */
+  id: number;
   key: string;
   value: string;
 }
+
+let nextRow = 0;
 
 /** Metadata filters as key = value rows; numbers and booleans are sent as such. */
 export function toFilter(rows: FilterRow[]) {
@@ -26,7 +30,7 @@ export function FilterRows({ rows, onChange }: { rows: FilterRow[]; onChange: (r
     <fieldset className="filters">
       <legend>{t("search.filters")}</legend>
       {rows.map((r, i) => (
-        <div className="filter-row" key={`${id}-${i}`}>
+        <div className="filter-row" key={r.id}>
           <label htmlFor={`${id}-k${i}`} className="sr-only">
             {t("search.filter_key")}
           </label>
@@ -51,7 +55,7 @@ export function FilterRows({ rows, onChange }: { rows: FilterRow[]; onChange: (r
           </button>
         </div>
       ))}
-      <button type="button" onClick={() => onChange([...rows, { key: "", value: "" }])}>
+      <button type="button" onClick={() => onChange([...rows, { id: ++nextRow, key: "", value: "" }])}>
         {t("search.add_filter")}
       </button>
     </fieldset>

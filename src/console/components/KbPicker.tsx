@@ -29,7 +29,7 @@ export function KbPicker({
       <select
         id={id}
         multiple={multiple}
-        value={multiple ? value : value[0] ?? ""}
+        value={multiple ? value : (value[0] ?? "")}
         size={multiple ? Math.min(4, Math.max(2, kbs.data?.data.length ?? 2)) : undefined}
         onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value).filter(Boolean))}
       >

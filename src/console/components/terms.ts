@@ -17,10 +17,17 @@ export function matchedTerms(terms: string[], text: string): string[] {
   return terms.filter((t) => lower.includes(t));
 }
 
-/** Splits text into plain and matched runs for <mark>. */
-export function highlight(text: string, terms: string[]): { text: string; hit: boolean }[] {
-  if (!terms.length) return [{ text, hit: false }];
-  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).sort((a, b) => b.length - a.length);
+/** Splits text into plain and matched runs for <mark>, each with its offset as identity. */
+export function highlight(text: string, terms: string[]): { at: number; text: string; hit: boolean }[] {
+  if (!terms.length) return [{ at: 0, text, hit: false }];
+  const escaped = terms
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .sort((a, b) => b.length - a.length);
   const re = new RegExp(`(${escaped.join("|")})`, "giu");
-  return text.split(re).map((part, i) => ({ text: part, hit: i % 2 === 1 }));
+  let at = 0;
+  return text.split(re).map((part, i) => {
+    const run = { at, text: part, hit: i % 2 === 1 };
+    at += part.length;
+    return run;
+  });
 }

@@ -16,8 +16,10 @@ export function formatDay(iso: string): string {
 
 export function formatNumber(n: number | null | undefined, digits?: number): string {
   if (n === null || n === undefined) return "—";
-  return new Intl.NumberFormat(currentLocale(), digits === undefined ? {} : { maximumFractionDigits: digits })
-    .format(n);
+  return new Intl.NumberFormat(
+    currentLocale(),
+    digits === undefined ? {} : { maximumFractionDigits: digits },
+  ).format(n);
 }
 
 export function formatPercent(ratio: number): string {

@@ -1,6 +1,6 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
-import { DEFAULT_LOCALE, type Locale, LOCALES, matchLocale, RTL_LOCALES } from "../../i18n/locales";
+import { DEFAULT_LOCALE, LOCALES, type Locale, matchLocale, RTL_LOCALES } from "../../i18n/locales";
 
 /**
  * The console's strings come from the one catalog (src/i18n/locales/<locale>/console.json and

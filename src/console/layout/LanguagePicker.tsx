@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import { type Locale, LOCALE_NAMES, LOCALES } from "../../i18n/locales";
+import { LOCALE_NAMES, LOCALES, type Locale } from "../../i18n/locales";
 import { changeLocale, currentLocale } from "../i18n/index";
 
 export function LanguagePicker() {

@@ -2,8 +2,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
-import { activeIndex, onSessionChange, sessions, signOut } from "../auth/session";
 import { SignInPage } from "../auth/SignInPage";
+import { activeIndex, onSessionChange, sessions, signOut } from "../auth/session";
 import { LanguagePicker } from "./LanguagePicker";
 import { OrgSwitcher } from "./OrgSwitcher";
 

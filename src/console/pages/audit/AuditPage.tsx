@@ -84,7 +84,9 @@ export default function AuditPage() {
                   <td>
                     <details>
                       <summary>{t("audit.show")}</summary>
-                      <pre className="small">{JSON.stringify({ ...e.detail, request_id: e.request_id }, null, 2)}</pre>
+                      <pre className="small">
+                        {JSON.stringify({ ...e.detail, request_id: e.request_id }, null, 2)}
+                      </pre>
                     </details>
                   </td>
                 </tr>
@@ -95,7 +97,12 @@ export default function AuditPage() {
           <p className="empty">{t("audit.empty")}</p>
         )
       ) : null}
-      <Pager page={pages.page} hasNext={Boolean(log.data?.next_cursor)} onPrev={pages.prev} onNext={() => pages.next(log.data?.next_cursor)} />
+      <Pager
+        page={pages.page}
+        hasNext={Boolean(log.data?.next_cursor)}
+        onPrev={pages.prev}
+        onNext={() => pages.next(log.data?.next_cursor)}
+      />
     </>
   );
 }

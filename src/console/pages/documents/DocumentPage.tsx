@@ -28,7 +28,8 @@ export default function DocumentPage() {
   const doc = useQuery({
     queryKey: ["document", docId],
     queryFn: () => unwrap(api.GET("/v1/documents/{id}", { params: { path: { id: docId } } })),
-    refetchInterval: (q) => (q.state.data && q.state.data.status !== "ready" && q.state.data.status !== "failed" ? 1_000 : false),
+    refetchInterval: (q) =>
+      q.state.data && q.state.data.status !== "ready" && q.state.data.status !== "failed" ? 1_000 : false,
   });
   const chunks = useQuery({
     queryKey: ["document-chunks", docId, chunkPages.cursor],
@@ -112,12 +113,22 @@ export default function DocumentPage() {
                   {chunks.data.data.map((c) => (
                     <li
                       key={c.id}
-                      className={wantedPage && c.page_start !== null && c.page_start <= wantedPage && wantedPage <= (c.page_end ?? c.page_start) ? "highlight" : ""}
+                      className={
+                        wantedPage &&
+                        c.page_start !== null &&
+                        c.page_start <= wantedPage &&
+                        wantedPage <= (c.page_end ?? c.page_start)
+                          ? "highlight"
+                          : ""
+                      }
                     >
                       <div className="muted small">
                         {c.ordinal !== null ? `#${formatNumber(c.ordinal)} · ` : ""}
                         {c.page_start !== null
-                          ? t("common.pages_range", { from: formatNumber(c.page_start), to: formatNumber(c.page_end ?? c.page_start) })
+                          ? t("common.pages_range", {
+                              from: formatNumber(c.page_start),
+                              to: formatNumber(c.page_end ?? c.page_start),
+                            })
                           : t("common.no_pages")}
                         {c.heading_path.length ? ` · ${c.heading_path.join(" › ")}` : ""}
                       </div>
@@ -145,14 +156,18 @@ export default function DocumentPage() {
               text.data.pages.length ? (
                 <ol className="pages">
                   {text.data.pages.slice(0, 50).map((p) => (
-                    <li key={p.page} id={`page-${p.page}`} className={wantedPage === p.page ? "highlight" : ""}>
+                    <li
+                      key={p.page}
+                      id={`page-${p.page}`}
+                      className={wantedPage === p.page ? "highlight" : ""}
+                    >
                       <h3>{t("doc.page_n", { n: formatNumber(p.page) })}</h3>
                       <p className="chunk-text">{p.text}</p>
                     </li>
                   ))}
                 </ol>
               ) : (
-                <pre className="chunk-text">{text.data.text.slice(0, 20_000)}</pre>
+                <pre className="chunk-text">{text.data.text.slice(0, 5_000)}</pre>
               )
             ) : (
               <p className="muted">{t("common.loading")}</p>

@@ -132,11 +132,16 @@ export default function DocumentsPage() {
                   <tr key={d.id}>
                     <td>
                       <Link to={`/documents/${d.id}`}>{d.title}</Link>
+                      {d.title !== d.filename ? <div className="muted small">{d.filename}</div> : null}
                     </td>
                     <td>
                       <StageLabel stage={stageOf(d)} />
                       {d.status === "processing" ? (
-                        <progress max={100} value={d.progress.percent} aria-label={t("docs.progress_of", { name: d.title })} />
+                        <progress
+                          max={100}
+                          value={d.progress.percent}
+                          aria-label={t("docs.progress_of", { name: d.title })}
+                        />
                       ) : null}
                       {d.error ? <FailureNotice failure={d.error} /> : null}
                     </td>
@@ -153,8 +158,10 @@ export default function DocumentsPage() {
                       <button
                         type="button"
                         className="danger"
-                        aria-label={t("docs.delete_named", { name: d.title })}
-                        onClick={() => window.confirm(t("docs.delete_confirm", { name: d.title })) && remove.mutate(d)}
+                        aria-label={t("docs.delete_named", { name: d.filename })}
+                        onClick={() =>
+                          window.confirm(t("docs.delete_confirm", { name: d.filename })) && remove.mutate(d)
+                        }
                       >
                         {t("common.delete")}
                       </button>

@@ -1,8 +1,8 @@
 import { useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import type { useUploads } from "./useUploads";
 import { FailureNotice, StageLabel } from "./StatusParts";
+import type { useUploads } from "./useUploads";
 
 /** Drop many files (or pick them with the keyboard); each gets a progress bar fed by its event stream. */
 export function UploadZone({ uploads }: { uploads: ReturnType<typeof useUploads> }) {
@@ -16,7 +16,7 @@ export function UploadZone({ uploads }: { uploads: ReturnType<typeof useUploads>
   return (
     <section className="card" aria-labelledby="upload-title">
       <h2 id="upload-title">{t("docs.upload_title")}</h2>
-      <div
+      <fieldset
         className={`dropzone${over ? " over" : ""}`}
         data-testid="dropzone"
         onDragOver={(e) => {
@@ -30,6 +30,7 @@ export function UploadZone({ uploads }: { uploads: ReturnType<typeof useUploads>
           addFiles(e.dataTransfer.files);
         }}
       >
+        <legend className="sr-only">{t("docs.upload_title")}</legend>
         <p>{t("docs.drop_here")}</p>
         <label htmlFor={inputId} className="button">
           {t("docs.choose_files")}
@@ -46,7 +47,7 @@ export function UploadZone({ uploads }: { uploads: ReturnType<typeof useUploads>
           }}
         />
         <p className="muted small">{t("docs.formats")}</p>
-      </div>
+      </fieldset>
       {uploads.items.length ? (
         <ul className="uploads" aria-label={t("docs.uploads")}>
           {uploads.items.map((it) => (

@@ -64,7 +64,9 @@ export interface PageText {
 }
 
 /** The extracted text, split into pages when the API says where pages start. */
-export async function fetchText(docId: string): Promise<{ text: string; pages: PageText[] } | typeof NOT_AVAILABLE> {
+export async function fetchText(
+  docId: string,
+): Promise<{ text: string; pages: PageText[] } | typeof NOT_AVAILABLE> {
   const res = await getOrUnavailable(`/v1/documents/${encodeURIComponent(docId)}/text`);
   if (res === NOT_AVAILABLE) return res;
   if (!(res.headers.get("content-type") ?? "").includes("json")) return { text: await res.text(), pages: [] };

@@ -1,5 +1,4 @@
-import { authHeaders, type Schemas } from "../../api/client";
-import { ApiProblem } from "../../api/client";
+import { ApiProblem, authHeaders, type Schemas } from "../../api/client";
 
 /**
  * Uploads one file as multipart with XMLHttpRequest, the one browser API that reports upload

@@ -25,25 +25,29 @@ export interface UploadItem {
 const PARALLEL = 3;
 let seq = 0;
 
+/** Uploads many files, three at a time, each followed through its event stream to ready or failed. */
 export function useUploads(kbId: string) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const queries = useQueryClient();
-  const aborts = useRef(new Map<string, AbortController>());
-  const running = useRef(0);
-  const waiting = useRef<string[]>([]);
-  const itemsRef = useRef(items);
-  itemsRef.current = items;
+  // The queue lives in refs: it outlives renders and must not restart when the list re-renders.
+  const state = useRef({
+    files: new Map<string, UploadItem>(),
+    waiting: [] as string[],
+    running: 0,
+    aborts: new Map<string, AbortController>(),
+  });
 
   const patch = useCallback((key: string, p: Partial<UploadItem>) => {
     setItems((list) => list.map((it) => (it.key === key ? { ...it, ...p } : it)));
   }, []);
 
-  const run = useCallback(
+  const runOne = useCallback(
     async (key: string) => {
-      const item = itemsRef.current.find((i) => i.key === key);
+      const s = state.current;
+      const item = s.files.get(key);
       if (!item) return;
       const abort = new AbortController();
-      aborts.current.set(key, abort);
+      s.aborts.set(key, abort);
       try {
         patch(key, { stage: "uploading", percent: 0, error: undefined, failure: undefined });
         const accepted = await uploadFile(
@@ -59,11 +63,7 @@ export function useUploads(kbId: string) {
         for await (const ev of events) {
           if (ev.event === "deleted") break;
           const doc = JSON.parse(ev.data) as Doc;
-          patch(key, {
-            stage: stageOf(doc),
-            percent: doc.progress.percent,
-            failure: doc.error ?? undefined,
-          });
+          patch(key, { stage: stageOf(doc), percent: doc.progress.percent, failure: doc.error ?? undefined });
         }
       } catch (err) {
         if ((err as Error).name !== "AbortError") {
@@ -73,24 +73,24 @@ export function useUploads(kbId: string) {
           });
         }
       } finally {
-        aborts.current.delete(key);
+        s.aborts.delete(key);
         void queries.invalidateQueries({ queryKey: ["documents", kbId] });
-        running.current--;
-        pump();
       }
     },
-    // pump is stable through refs; kbId changes reset the page.
-    // eslint-disable-next-line
     [kbId, patch, queries],
   );
 
   const pump = useCallback(() => {
-    while (running.current < PARALLEL && waiting.current.length) {
-      const key = waiting.current.shift()!;
-      running.current++;
-      void run(key);
+    const s = state.current;
+    while (s.running < PARALLEL && s.waiting.length) {
+      const key = s.waiting.shift()!;
+      s.running++;
+      void runOne(key).finally(() => {
+        s.running--;
+        pump();
+      });
     }
-  }, [run]);
+  }, [runOne]);
 
   const add = useCallback(
     (files: { file: Blob; name: string }[]) => {
@@ -101,9 +101,9 @@ export function useUploads(kbId: string) {
         stage: "queued" as Stage,
         percent: 0,
       }));
+      for (const f of fresh) state.current.files.set(f.key, f);
+      state.current.waiting.push(...fresh.map((f) => f.key));
       setItems((list) => [...fresh, ...list]);
-      itemsRef.current = [...fresh, ...itemsRef.current];
-      waiting.current.push(...fresh.map((f) => f.key));
       pump();
     },
     [pump],
@@ -111,18 +111,18 @@ export function useUploads(kbId: string) {
 
   const retry = useCallback(
     (key: string) => {
-      waiting.current.push(key);
+      state.current.waiting.push(key);
       pump();
     },
     [pump],
   );
 
-  useEffect(
-    () => () => {
-      for (const a of aborts.current.values()) a.abort();
-    },
-    [],
-  );
+  useEffect(() => {
+    const s = state.current;
+    return () => {
+      for (const a of s.aborts.values()) a.abort();
+    };
+  }, []);
 
   return { items, add, retry, clearDone: () => setItems((l) => l.filter((i) => i.stage !== "ready")) };
 }

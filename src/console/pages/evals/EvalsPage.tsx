@@ -25,18 +25,30 @@ export default function EvalsPage() {
 
   const questions = useQuery({
     queryKey: ["evals", kbId],
-    queryFn: () => unwrap(api.GET("/v1/knowledge-bases/{id}/evals", { params: { path: { id: kbId }, query: { limit: 100 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/knowledge-bases/{id}/evals", { params: { path: { id: kbId }, query: { limit: 100 } } }),
+      ),
     enabled: Boolean(kbId),
   });
   const runs = useQuery({
     queryKey: ["eval-runs", kbId],
-    queryFn: () => unwrap(api.GET("/v1/knowledge-bases/{id}/evals/runs", { params: { path: { id: kbId }, query: { limit: 100 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/knowledge-bases/{id}/evals/runs", {
+          params: { path: { id: kbId }, query: { limit: 100 } },
+        }),
+      ),
     enabled: Boolean(kbId),
   });
   const docs = useQuery({
     queryKey: ["documents", kbId, "ready", "eval-picker"],
     queryFn: () =>
-      unwrap(api.GET("/v1/knowledge-bases/{id}/documents", { params: { path: { id: kbId }, query: { limit: 100, status: "ready" } } })),
+      unwrap(
+        api.GET("/v1/knowledge-bases/{id}/documents", {
+          params: { path: { id: kbId }, query: { limit: 100, status: "ready" } },
+        }),
+      ),
     enabled: Boolean(kbId),
   });
   const add = useMutation({
@@ -48,7 +60,9 @@ export default function EvalsPage() {
       return unwrap(
         api.POST("/v1/knowledge-bases/{id}/evals", {
           ...path,
-          body: { questions: [{ question, expected: [{ document_id: docId, ...(pages.length ? { pages } : {}) }] }] },
+          body: {
+            questions: [{ question, expected: [{ document_id: docId, ...(pages.length ? { pages } : {}) }] }],
+          },
         }),
       );
     },
@@ -59,12 +73,17 @@ export default function EvalsPage() {
     },
   });
   const run = useMutation({
-    mutationFn: () => unwrap(api.POST("/v1/knowledge-bases/{id}/evals/run", { ...path, body: { mode, top_k: 10 } })),
+    mutationFn: () =>
+      unwrap(api.POST("/v1/knowledge-bases/{id}/evals/run", { ...path, body: { mode, top_k: 10 } })),
     onSuccess: () => queries.invalidateQueries({ queryKey: ["eval-runs", kbId] }),
   });
   const remove = useMutation({
     mutationFn: (questionId: string) =>
-      unwrap(api.DELETE("/v1/knowledge-bases/{id}/evals/{questionId}", { params: { path: { id: kbId, questionId } } })),
+      unwrap(
+        api.DELETE("/v1/knowledge-bases/{id}/evals/{questionId}", {
+          params: { path: { id: kbId, questionId } },
+        }),
+      ),
     onSuccess: () => queries.invalidateQueries({ queryKey: ["evals", kbId] }),
   });
   // Runs come newest first; the chart reads left to right in time.
@@ -100,9 +119,16 @@ export default function EvalsPage() {
                   <li key={q.id}>
                     {q.question}{" "}
                     <span className="muted small">
-                      → {q.expected.map((e) => `${docTitle(e.document_id)}${e.pages ? ` (${e.pages.join(", ")})` : ""}`).join("; ")}
+                      →{" "}
+                      {q.expected
+                        .map((e) => `${docTitle(e.document_id)}${e.pages ? ` (${e.pages.join(", ")})` : ""}`)
+                        .join("; ")}
                     </span>{" "}
-                    <button type="button" onClick={() => remove.mutate(q.id)} aria-label={t("evals.remove_named", { q: q.question })}>
+                    <button
+                      type="button"
+                      onClick={() => remove.mutate(q.id)}
+                      aria-label={t("evals.remove_named", { q: q.question })}
+                    >
                       {t("common.remove")}
                     </button>
                   </li>
@@ -120,7 +146,12 @@ export default function EvalsPage() {
               <div className="grid-form">
                 <div className="field wide">
                   <label htmlFor={`${id}-q`}>{t("evals.question")}</label>
-                  <input id={`${id}-q`} required value={question} onChange={(e) => setQuestion(e.target.value)} />
+                  <input
+                    id={`${id}-q`}
+                    required
+                    value={question}
+                    onChange={(e) => setQuestion(e.target.value)}
+                  />
                 </div>
                 <div className="field">
                   <label htmlFor={`${id}-doc`}>{t("evals.expected_doc")}</label>
@@ -135,7 +166,12 @@ export default function EvalsPage() {
                 </div>
                 <div className="field">
                   <label htmlFor={`${id}-pages`}>{t("evals.expected_pages")}</label>
-                  <input id={`${id}-pages`} value={pagesText} onChange={(e) => setPagesText(e.target.value)} placeholder="12, 13" />
+                  <input
+                    id={`${id}-pages`}
+                    value={pagesText}
+                    onChange={(e) => setPagesText(e.target.value)}
+                    placeholder="12, 13"
+                  />
                 </div>
               </div>
               <ErrorNotice error={add.error} />
@@ -149,7 +185,11 @@ export default function EvalsPage() {
             <div className="toolbar">
               <span className="inline-field">
                 <label htmlFor={`${id}-mode`}>{t("search.mode")}</label>
-                <select id={`${id}-mode`} value={mode} onChange={(e) => setMode(e.target.value as Schemas["RunEval"]["mode"])}>
+                <select
+                  id={`${id}-mode`}
+                  value={mode}
+                  onChange={(e) => setMode(e.target.value as Schemas["RunEval"]["mode"])}
+                >
                   {(["hybrid", "dense", "sparse"] as const).map((m) => (
                     <option key={m} value={m}>
                       {t(`search.mode_${m}`)}
@@ -157,12 +197,24 @@ export default function EvalsPage() {
                   ))}
                 </select>
               </span>
-              <button type="button" className="primary" disabled={run.isPending || !questions.data?.data.length} onClick={() => run.mutate()}>
+              <button
+                type="button"
+                className="primary"
+                disabled={run.isPending || !questions.data?.data.length}
+                onClick={() => run.mutate()}
+              >
                 {t("evals.run")}
               </button>
             </div>
             <ErrorNotice error={run.error ?? runs.error} />
-            {ordered.length ? <Chart labels={chart.labels} series={chart.series} summary={t("evals.chart_summary")} /> : null}
+            {ordered.length ? (
+              <Chart
+                xLabel={t("audit.when")}
+                labels={chart.labels}
+                series={chart.series}
+                summary={t("evals.chart_summary")}
+              />
+            ) : null}
             {runs.data?.data.length ? (
               <table data-testid="eval-runs">
                 <caption className="sr-only">{t("evals.runs")}</caption>

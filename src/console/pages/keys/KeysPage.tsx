@@ -106,7 +106,9 @@ export default function KeysPage() {
                 <input
                   type="checkbox"
                   checked={scopes.includes(s)}
-                  onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
+                  onChange={(e) =>
+                    setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))
+                  }
                 />
                 {t(`keys.scope_${s}`)}
               </label>
@@ -115,20 +117,42 @@ export default function KeysPage() {
           <KbPicker value={kbIds} onChange={setKbIds} />
           <div className="field">
             <label htmlFor={`${id}-exp`}>{t("keys.expires")}</label>
-            <input id={`${id}-exp`} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+            <input
+              id={`${id}-exp`}
+              type="date"
+              value={expires}
+              onChange={(e) => setExpires(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-budget`}>{t("keys.budget")}</label>
-            <input id={`${id}-budget`} type="number" min={0} step="0.01" value={budget} onChange={(e) => setBudget(e.target.value)} />
+            <input
+              id={`${id}-budget`}
+              type="number"
+              min={0}
+              step="0.01"
+              value={budget}
+              onChange={(e) => setBudget(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-rate`}>{t("keys.rate_limit")}</label>
-            <input id={`${id}-rate`} type="number" min={1} value={rate} onChange={(e) => setRate(e.target.value)} />
+            <input
+              id={`${id}-rate`}
+              type="number"
+              min={1}
+              value={rate}
+              onChange={(e) => setRate(e.target.value)}
+            />
           </div>
         </div>
         <p className="muted small">{t("keys.kb_hint")}</p>
         <ErrorNotice error={create.error} />
-        <button type="submit" className="primary" disabled={create.isPending || !name.trim() || !scopes.length}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={create.isPending || !name.trim() || !scopes.length}
+        >
           {t("keys.create_button")}
         </button>
       </form>
@@ -154,9 +178,19 @@ export default function KeysPage() {
                 <td className="mono">{k.prefix}…</td>
                 <td>{k.scopes.map((s) => t(`keys.scope_${s}`)).join(", ")}</td>
                 <td className="small">
-                  {k.monthly_budget_usd !== null ? <div>{t("keys.budget_value", { amount: formatMicros(Math.round(k.monthly_budget_usd * 1e6)) })}</div> : null}
-                  {k.rate_limit_per_minute !== null ? <div>{t("keys.rate_value", { n: formatNumber(k.rate_limit_per_minute) })}</div> : null}
-                  {k.knowledge_base_ids ? <div>{t("keys.kb_count", { n: formatNumber(k.knowledge_base_ids.length) })}</div> : null}
+                  {k.monthly_budget_usd !== null ? (
+                    <div>
+                      {t("keys.budget_value", {
+                        amount: formatMicros(Math.round(k.monthly_budget_usd * 1e6)),
+                      })}
+                    </div>
+                  ) : null}
+                  {k.rate_limit_per_minute !== null ? (
+                    <div>{t("keys.rate_value", { n: formatNumber(k.rate_limit_per_minute) })}</div>
+                  ) : null}
+                  {k.knowledge_base_ids ? (
+                    <div>{t("keys.kb_count", { n: formatNumber(k.knowledge_base_ids.length) })}</div>
+                  ) : null}
                 </td>
                 <td>{k.expires_at ? formatDateTime(k.expires_at) : t("keys.never")}</td>
                 <td>{formatDateTime(k.created_at)}</td>
@@ -168,7 +202,9 @@ export default function KeysPage() {
                       type="button"
                       className="danger"
                       aria-label={t("keys.revoke_named", { name: k.name })}
-                      onClick={() => window.confirm(t("keys.revoke_confirm", { name: k.name })) && revoke.mutate(k.id)}
+                      onClick={() =>
+                        window.confirm(t("keys.revoke_confirm", { name: k.name })) && revoke.mutate(k.id)
+                      }
                     >
                       {t("keys.revoke")}
                     </button>
@@ -179,7 +215,12 @@ export default function KeysPage() {
           </tbody>
         </table>
       ) : null}
-      <Pager page={pages.page} hasNext={Boolean(keys.data?.next_cursor)} onPrev={pages.prev} onNext={() => pages.next(keys.data?.next_cursor)} />
+      <Pager
+        page={pages.page}
+        hasNext={Boolean(keys.data?.next_cursor)}
+        onPrev={pages.prev}
+        onNext={() => pages.next(keys.data?.next_cursor)}
+      />
     </>
   );
 }

@@ -32,7 +32,11 @@ export function KbFieldset({ value, onChange }: { value: KbFields; onChange: (v:
       </div>
       <div className="field wide">
         <label htmlFor={`${id}-desc`}>{t("kb.description")}</label>
-        <input id={`${id}-desc`} value={value.description} onChange={(e) => set("description", e.target.value)} />
+        <input
+          id={`${id}-desc`}
+          value={value.description}
+          onChange={(e) => set("description", e.target.value)}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-lang`}>{t("kb.language")}</label>

@@ -5,7 +5,7 @@ import { Link, useParams } from "react-router";
 import { api, type Schemas, unwrap } from "../../api/client";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatBytes, formatNumber } from "../../i18n/format";
-import { KB_DEFAULTS, KbFieldset, type KbFields } from "./KbForm";
+import { KB_DEFAULTS, type KbFields, KbFieldset } from "./KbForm";
 
 export default function KbSettingsPage() {
   const { t } = useTranslation();
@@ -88,7 +88,9 @@ export default function KbSettingsPage() {
           type="button"
           className="danger"
           disabled={remove.isPending}
-          onClick={() => window.confirm(t("kb.delete_confirm", { name: kb.data?.name ?? "" })) && remove.mutate()}
+          onClick={() =>
+            window.confirm(t("kb.delete_confirm", { name: kb.data?.name ?? "" })) && remove.mutate()
+          }
         >
           {t("kb.delete_button")}
         </button>

@@ -6,7 +6,7 @@ import { api, unwrap } from "../../api/client";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useKnowledgeBases } from "../../components/KbPicker";
 import { formatDateTime, formatNumber } from "../../i18n/format";
-import { KB_DEFAULTS, KbFieldset, type KbFields } from "./KbForm";
+import { KB_DEFAULTS, type KbFields, KbFieldset } from "./KbForm";
 
 /** The first page after sign-in: kept in the main chunk so the first paint needs no second fetch. */
 export function KnowledgeBasesPage() {

@@ -11,9 +11,15 @@ import { type ModelColumn, useAsk } from "./useAsk";
 type Template = NonNullable<Schemas["AskRequest"]["template"]>;
 const MAX_MODELS = 5;
 
-/** Splits an answer into text and [n] citation markers. */
-function withCitations(text: string): (string | number)[] {
-  return text.split(/\[(\d+)\]/).map((part, i) => (i % 2 ? Number(part) : part));
+/** Splits an answer into text and [n] citation markers, each with its offset in the text as identity. */
+function withCitations(text: string): { at: number; part: string | number }[] {
+  const out: { at: number; part: string | number }[] = [];
+  let at = 0;
+  for (const [i, piece] of text.split(/\[(\d+)\]/).entries()) {
+    out.push({ at, part: i % 2 ? Number(piece) : piece });
+    at += i % 2 ? piece.length + 2 : piece.length;
+  }
+  return out;
 }
 
 function Column({
@@ -30,14 +36,20 @@ function Column({
     <section className="column card" aria-labelledby={`col-${col.model}`} data-testid="answer-column">
       <h2 id={`col-${col.model}`}>{col.model}</h2>
       <p className="answer" aria-live="polite" aria-busy={col.status !== "done"}>
-        {withCitations(col.text).map((part, i) =>
+        {withCitations(col.text).map(({ at, part }) =>
           typeof part === "number" ? (
             known.has(part) ? (
-              <button key={i} type="button" className="cite" onClick={() => onCite(part)} aria-label={t("ask.open_source", { n: part })}>
+              <button
+                key={at}
+                type="button"
+                className="cite"
+                onClick={() => onCite(part)}
+                aria-label={t("ask.open_source", { n: part })}
+              >
                 [{part}]
               </button>
             ) : (
-              <span key={i}>[{part}]</span>
+              <span key={at}>[{part}]</span>
             )
           ) : (
             part
@@ -117,7 +129,14 @@ export default function PlaygroundPage() {
       >
         <div className="field wide">
           <label htmlFor={`${id}-q`}>{t("ask.question")}</label>
-          <textarea id={`${id}-q`} required rows={2} maxLength={4000} value={question} onChange={(e) => setQuestion(e.target.value)} />
+          <textarea
+            id={`${id}-q`}
+            required
+            rows={2}
+            maxLength={4000}
+            value={question}
+            onChange={(e) => setQuestion(e.target.value)}
+          />
         </div>
         <div className="grid-form">
           <KbPicker value={kbIds} onChange={setKbIds} />
@@ -140,14 +159,22 @@ export default function PlaygroundPage() {
           </fieldset>
           <div className="field">
             <label htmlFor={`${id}-mode`}>{t("ask.mode")}</label>
-            <select id={`${id}-mode`} value={mode} onChange={(e) => setMode(e.target.value as "compare" | "fallback")}>
+            <select
+              id={`${id}-mode`}
+              value={mode}
+              onChange={(e) => setMode(e.target.value as "compare" | "fallback")}
+            >
               <option value="compare">{t("ask.mode_compare")}</option>
               <option value="fallback">{t("ask.mode_fallback")}</option>
             </select>
           </div>
           <div className="field">
             <label htmlFor={`${id}-tpl`}>{t("kb.prompt_template")}</label>
-            <select id={`${id}-tpl`} value={template} onChange={(e) => setTemplate(e.target.value as Template | "")}>
+            <select
+              id={`${id}-tpl`}
+              value={template}
+              onChange={(e) => setTemplate(e.target.value as Template | "")}
+            >
               <option value="">{t("ask.template_default")}</option>
               {(["qa", "strict", "support-bot"] as const).map((tpl) => (
                 <option key={tpl} value={tpl}>
@@ -159,7 +186,11 @@ export default function PlaygroundPage() {
         </div>
         <p className="muted small">{t("ask.follow_up_soon")}</p>
         <div className="actions">
-          <button type="submit" className="primary" disabled={state.running || !question.trim() || !kbIds.length || !chosen.length}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={state.running || !question.trim() || !kbIds.length || !chosen.length}
+          >
             {t("ask.ask")}
           </button>
           {state.running ? (
@@ -171,7 +202,10 @@ export default function PlaygroundPage() {
       </form>
       <ErrorNotice error={state.error} />
       {state.columns.length ? (
-        <div className="columns" style={{ gridTemplateColumns: `repeat(${Math.min(state.columns.length, 3)}, minmax(0, 1fr))` }}>
+        <div
+          className="columns"
+          style={{ gridTemplateColumns: `repeat(${Math.min(state.columns.length, 3)}, minmax(0, 1fr))` }}
+        >
           {state.columns.map((c) => (
             <Column key={c.model} col={c} known={known} onCite={setCited} />
           ))}
@@ -194,13 +228,18 @@ export default function PlaygroundPage() {
           </h2>
           <p className="muted small">
             {source.page_start !== null
-              ? t("common.pages_range", { from: formatNumber(source.page_start), to: formatNumber(source.page_end ?? source.page_start) })
+              ? t("common.pages_range", {
+                  from: formatNumber(source.page_start),
+                  to: formatNumber(source.page_end ?? source.page_start),
+                })
               : t("common.no_pages")}
             {source.heading_path.length ? ` · ${source.heading_path.join(" › ")}` : ""}
           </p>
           <p className="chunk-text">{source.text}</p>
           <div className="actions">
-            <Link to={`/documents/${source.document_id}${source.page_start ? `?page=${source.page_start}` : ""}`}>
+            <Link
+              to={`/documents/${source.document_id}${source.page_start ? `?page=${source.page_start}` : ""}`}
+            >
               {t("ask.open_page")}
             </Link>
             <button type="button" onClick={() => setCited(null)}>

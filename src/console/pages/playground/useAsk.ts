@@ -59,7 +59,11 @@ export function useAsk() {
           update(data.model, (c) => ({ ...c, status: "streaming", text: c.text + data.text }));
         else if (ev.event === "usage") update(data.model, (c) => ({ ...c, usage: data, status: "done" }));
         else if (ev.event === "error")
-          update(data.model, (c) => ({ ...c, error: { code: data.code, message: data.message }, status: "done" }));
+          update(data.model, (c) => ({
+            ...c,
+            error: { code: data.code, message: data.message },
+            status: "done",
+          }));
         else if (ev.event === "done") {
           const done = data as Schemas["AskDone"];
           setState((s) => ({

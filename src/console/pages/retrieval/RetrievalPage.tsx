@@ -48,7 +48,13 @@ export default function RetrievalPage() {
       >
         <div className="field wide">
           <label htmlFor={`${id}-q`}>{t("search.query")}</label>
-          <input id={`${id}-q`} required maxLength={4000} value={query} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            id={`${id}-q`}
+            required
+            maxLength={4000}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
         </div>
         <div className="grid-form">
           <KbPicker value={kbIds} onChange={setKbIds} />
@@ -75,7 +81,11 @@ export default function RetrievalPage() {
           </div>
         </div>
         <FilterRows rows={filters} onChange={setFilters} />
-        <button type="submit" className="primary" disabled={search.isPending || !query.trim() || !kbIds.length}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={search.isPending || !query.trim() || !kbIds.length}
+        >
           {t("search.run")}
         </button>
       </form>
@@ -89,19 +99,28 @@ export default function RetrievalPage() {
                 <li key={c.id} data-testid="search-result">
                   <div className="result-head">
                     <span className="rank">#{formatNumber(i + 1)}</span>
-                    <Link to={`/documents/${c.document_id}${c.page_start ? `?page=${c.page_start}` : ""}`}>{c.title}</Link>
+                    <Link to={`/documents/${c.document_id}${c.page_start ? `?page=${c.page_start}` : ""}`}>
+                      {c.title}
+                    </Link>
                     <span className="muted small">
                       {t("search.score")}: {formatNumber(c.score, 4)}
                     </span>
                     <span className="muted small">
                       {c.page_start !== null
-                        ? t("common.pages_range", { from: formatNumber(c.page_start), to: formatNumber(c.page_end ?? c.page_start) })
+                        ? t("common.pages_range", {
+                            from: formatNumber(c.page_start),
+                            to: formatNumber(c.page_end ?? c.page_start),
+                          })
                         : t("common.no_pages")}
                     </span>
                   </div>
-                  {c.heading_path.length ? <div className="muted small">{c.heading_path.join(" › ")}</div> : null}
+                  {c.heading_path.length ? (
+                    <div className="muted small">{c.heading_path.join(" › ")}</div>
+                  ) : null}
                   <p className="chunk-text">
-                    {highlight(c.text ?? "", terms).map((p, j) => (p.hit ? <mark key={j}>{p.text}</mark> : p.text))}
+                    {highlight(c.text ?? "", terms).map((p) =>
+                      p.hit ? <mark key={p.at}>{p.text}</mark> : <span key={p.at}>{p.text}</span>,
+                    )}
                   </p>
                   <div className="small">
                     {t("search.matched_terms")}: {terms.length ? terms.join(", ") : t("search.no_terms")}

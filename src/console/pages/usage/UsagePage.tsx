@@ -15,7 +15,11 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 function fillDays(report: Report): Report["data"] {
   const byDay = new Map(report.data.map((r) => [r.group.slice(0, 10), r]));
   const out: Report["data"] = [];
-  for (let d = new Date(`${report.from.slice(0, 10)}T00:00:00Z`); isoDay(d) <= report.to.slice(0, 10); d.setUTCDate(d.getUTCDate() + 1)) {
+  for (
+    let d = new Date(`${report.from.slice(0, 10)}T00:00:00Z`);
+    isoDay(d) <= report.to.slice(0, 10);
+    d.setUTCDate(d.getUTCDate() + 1)
+  ) {
     const key = isoDay(d);
     out.push(
       byDay.get(key) ?? {
@@ -77,6 +81,21 @@ function UsageTable({ report, group }: { report: Report; group: Group }) {
   );
 }
 
+/** One bar of cost per model or key. */
+function costBars(r: Report | undefined, label: string) {
+  return {
+    labels: r?.data.map((x) => x.group) ?? [],
+    series: [
+      {
+        label,
+        values: r?.data.map((x) => x.cost_micros / 1e6) ?? [],
+        color: "#7c3aed",
+        format: (v: number) => formatMicros(v * 1e6),
+      },
+    ],
+  };
+}
+
 /** Cost and tokens by day, model and key: exactly GET /v1/usage for the chosen range. */
 export default function UsagePage() {
   const { t } = useTranslation();
@@ -99,7 +118,12 @@ export default function UsagePage() {
   const days = useMemo(() => (byDay.data ? fillDays(byDay.data) : []), [byDay.data]);
   const daySeries = useMemo(
     () => [
-      { label: t("ask.cost"), values: days.map((d) => d.cost_micros / 1e6), color: "#2563eb", format: (v: number) => formatMicros(v * 1e6) },
+      {
+        label: t("ask.cost"),
+        values: days.map((d) => d.cost_micros / 1e6),
+        color: "#2563eb",
+        format: (v: number) => formatMicros(v * 1e6),
+      },
       {
         label: t("usage.tokens"),
         values: days.map((d) => d.input_tokens + d.output_tokens),
@@ -111,23 +135,14 @@ export default function UsagePage() {
     [days, t],
   );
   const dayLabels = useMemo(() => days.map((d) => formatDay(d.group)), [days]);
-  const bar = (r: Report | undefined) => ({
-    labels: r?.data.map((x) => x.group) ?? [],
-    series: [
-      {
-        label: t("ask.cost"),
-        values: r?.data.map((x) => x.cost_micros / 1e6) ?? [],
-        color: "#7c3aed",
-        format: (v: number) => formatMicros(v * 1e6),
-      },
-    ],
-  });
-  const modelBars = useMemo(() => bar(byModel.data), [byModel.data, t]);
-  const keyBars = useMemo(() => bar(byKey.data), [byKey.data, t]);
+  const modelBars = useMemo(() => costBars(byModel.data, t("ask.cost")), [byModel.data, t]);
+  const keyBars = useMemo(() => costBars(byKey.data, t("ask.cost")), [byKey.data, t]);
 
   async function exportCsv(group: Group) {
     setExportError(null);
-    const res = await rawFetch(`/v1/usage?${new URLSearchParams({ group_by: group, from, to, format: "csv" })}`);
+    const res = await rawFetch(
+      `/v1/usage?${new URLSearchParams({ group_by: group, from, to, format: "csv" })}`,
+    );
     if (!res.ok) return setExportError(await problemFrom(res));
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement("a");
@@ -143,11 +158,23 @@ export default function UsagePage() {
       <form className="toolbar card" onSubmit={(e) => e.preventDefault()}>
         <span className="inline-field">
           <label htmlFor={`${id}-from`}>{t("usage.from")}</label>
-          <input id={`${id}-from`} type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
+          <input
+            id={`${id}-from`}
+            type="date"
+            value={from}
+            max={to}
+            onChange={(e) => e.target.value && setFrom(e.target.value)}
+          />
         </span>
         <span className="inline-field">
           <label htmlFor={`${id}-to`}>{t("usage.to")}</label>
-          <input id={`${id}-to`} type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
+          <input
+            id={`${id}-to`}
+            type="date"
+            value={to}
+            min={from}
+            onChange={(e) => e.target.value && setTo(e.target.value)}
+          />
         </span>
         {(["day", "model", "key"] as const).map((g) => (
           <button key={g} type="button" onClick={() => void exportCsv(g)}>
@@ -161,9 +188,16 @@ export default function UsagePage() {
           <h2 id="usage-day">{t("usage.by_day")}</h2>
           <p className="big" data-testid="usage-total">
             {t("usage.total_cost", { cost: formatMicros(byDay.data.totals.cost_micros) })} ·{" "}
-            {t("usage.total_tokens", { n: formatNumber(byDay.data.totals.input_tokens + byDay.data.totals.output_tokens) })}
+            {t("usage.total_tokens", {
+              n: formatNumber(byDay.data.totals.input_tokens + byDay.data.totals.output_tokens),
+            })}
           </p>
-          <Chart labels={dayLabels} series={daySeries} summary={t("usage.chart_day_summary")} />
+          <Chart
+            xLabel={t("usage.group_day")}
+            labels={dayLabels}
+            series={daySeries}
+            summary={t("usage.chart_day_summary")}
+          />
           <UsageTable report={{ ...byDay.data, data: byDay.data.data }} group="day" />
         </section>
       ) : null}
@@ -171,14 +205,32 @@ export default function UsagePage() {
         {byModel.data ? (
           <section aria-labelledby="usage-model">
             <h2 id="usage-model">{t("usage.by_model")}</h2>
-            {byModel.data.data.length ? <Chart bars height={200} labels={modelBars.labels} series={modelBars.series} summary={t("usage.chart_model_summary")} /> : null}
+            {byModel.data.data.length ? (
+              <Chart
+                bars
+                height={200}
+                xLabel={t("usage.group_model")}
+                labels={modelBars.labels}
+                series={modelBars.series}
+                summary={t("usage.chart_model_summary")}
+              />
+            ) : null}
             <UsageTable report={byModel.data} group="model" />
           </section>
         ) : null}
         {byKey.data ? (
           <section aria-labelledby="usage-key">
             <h2 id="usage-key">{t("usage.by_key")}</h2>
-            {byKey.data.data.length ? <Chart bars height={200} labels={keyBars.labels} series={keyBars.series} summary={t("usage.chart_key_summary")} /> : null}
+            {byKey.data.data.length ? (
+              <Chart
+                bars
+                height={200}
+                xLabel={t("usage.group_key")}
+                labels={keyBars.labels}
+                series={keyBars.series}
+                summary={t("usage.chart_key_summary")}
+              />
+            ) : null}
             <UsageTable report={byKey.data} group="key" />
           </section>
         ) : null}
