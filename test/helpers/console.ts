@@ -55,7 +55,7 @@ export async function startConsoleServer(opts: { consoleDir?: string; env?: Reco
     RATE_LIMIT_PER_MINUTE: "0",
     ...opts.env,
   });
-  const [, base] = await server.waitFor(/listening on (http:\/\/localhost:\d+)/, 120_000);
+  const [, base] = await server.waitFor(/listening on (http:\/\/localhost:\d+)/, 300_000);
   const api: ConsoleServer["api"] = async (key, method, path, body) => {
     const res = await fetch(`${base}${path}`, {
       method,

@@ -42,7 +42,7 @@ describe("web console in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     [srv, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
