@@ -10,6 +10,7 @@ import { auditRoutes } from "./routes/audit/index.js";
 import { chatRoutes } from "./routes/chat/index.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { newRouter } from "./routes/common.js";
+import { consoleRoutes } from "./routes/console/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { embeddingRoutes } from "./routes/embeddings/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", authRoutes());
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
+  app.route("/", consoleRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -68,6 +68,8 @@ export const configSchema = z.object({
   /** JSON array of chat models: [{"id","provider","upstream","contextWindow","price":{...}}]. */
   MODELS_JSON: z.string().optional(),
   DEFAULT_MODEL: z.string().min(1).optional(),
+  /** Folder of the built web console served at `/` (default dist/console, written by `npm run build:console`). */
+  CONSOLE_DIR: z.string().min(1).optional(),
   /** Run the embedded engine / in-process ingestion even when shared services are configured. */
   INGEST_IN_PROCESS: bool.optional(),
   // ---- people: accounts, sessions, e-mail (issue 12) ----

@@ -63,6 +63,19 @@ export interface TenantAuth extends AuthContext {
   tenantId: string;
 }
 
+/** One built file of the web console, held in memory with its gzip form. */
+export interface ConsoleAsset {
+  body: Uint8Array;
+  gzip: Uint8Array | null;
+  type: string;
+}
+
+/** The web console's built files (src/console, built by Vite); absent where there is no build. */
+export interface ConsoleAssets {
+  /** The file at a URL path ("/index.html", "/assets/index-3f2a.js"), or null. */
+  get(path: string): Promise<ConsoleAsset | null>;
+}
+
 /** Everything the app is built from; entries compose it, tests construct it directly. */
 export interface AppDeps {
   config: Config;
@@ -84,6 +97,8 @@ export interface AppDeps {
   onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
   /** Sends e-mail (SMTP_URL via nodemailer); absent means the default from config (logs links without SMTP). */
   mailer?: Mailer;
+  /** The web console served at `/` (Node entry only). */
+  consoleAssets?: ConsoleAssets;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }
