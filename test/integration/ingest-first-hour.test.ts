@@ -17,7 +17,8 @@ describe("ingestion a new user meets first", () => {
   beforeAll(async () => {
     s = await startIngestStack("pglite");
     kb = await tenantWithKb(s.t);
-  });
+    // Ingesting fixtures on a shared 2-core machine can take longer than the default hook timeout.
+  }, 180_000);
   afterAll(async () => s?.close());
 
   it("reads a windows-1251 page whose meta follows 40 KB of script: Russian queries find it", async () => {
