@@ -134,7 +134,7 @@ describe("API consistency", () => {
     const audit = await s.t.call("GET", "/v1/audit?limit=100", { key: kb.adminKey });
     const camel: string[] = [];
     const walk = (v: unknown, path: string) => {
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      if (Array.isArray(v)) v.forEach((x, i) => void walk(x, `${path}[${i}]`));
       else if (v && typeof v === "object") {
         for (const [k, x] of Object.entries(v)) {
           if (/[A-Z]/.test(k)) camel.push(`${path}.${k}`);
