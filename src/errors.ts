@@ -5,7 +5,7 @@ import { VectorStoreUnavailableError } from "./vector/errors.js";
 
 /**
  * The one error type of the API. Every 4xx/5xx leaves the service through `problemResponse`
- * with the same body: { type, title, status, detail, code, requestId, errors? }.
+ * with the same body: { type, title, status, detail, code, request_id, errors? } (+ requestId, deprecated).
  */
 export const ERROR_CODES = {
   bad_request: 400,
@@ -91,6 +91,8 @@ export function problemBody(err: ApiError, requestId: string | undefined) {
     status: err.status,
     detail: err.message,
     code: err.code,
+    request_id: requestId ?? null,
+    // The camelCase spelling from before every payload was snake_case; kept for existing clients.
     requestId: requestId ?? null,
     ...(err.extra.errors ? { errors: err.extra.errors } : {}),
     ...(err.extra.data ?? {}),

@@ -2,6 +2,7 @@ import { ChunkStream } from "../chunker/stream.js";
 import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
 import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
 import { TextBuilder } from "./normalize.js";
+import { OutlinePaths } from "./pdf-outline.js";
 import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
 import { RunningLines } from "./running-lines.js";
 
@@ -54,7 +55,9 @@ async function readPdf(
   let total = 0;
   let title: string | null = null;
   const stream = opts.onChunks && opts.chunking ? new ChunkStream(opts.chunking) : null;
+  let outline = new OutlinePaths([]);
   const emit = (chunks: Chunk[]) => {
+    outline.apply(chunks);
     if (chunks.length > 0) opts.onChunks?.(chunks, title);
   };
   const builder = new TextBuilder();
@@ -68,6 +71,7 @@ async function readPdf(
         total = info.total;
         setTotal(total);
         title = info.title;
+        outline = new OutlinePaths(info.outline);
         if (total === 0) throw emptyDocument("PDF");
         if (opts.maxPages !== undefined && total > opts.maxPages) {
           throw new ParseError(
@@ -80,7 +84,10 @@ async function readPdf(
         builder.startPage(num);
         const clean = joinHyphenated(running.strip(text));
         const join = continuesSentence(lastChar, clean) ? "line" : "paragraph";
-        if (builder.block(clean, { join })) lastChar = clean.trimEnd().at(-1);
+        if (builder.block(clean, { join })) {
+          lastChar = clean.trimEnd().at(-1);
+          outline.page(num, clean, builder.size);
+        }
         opts.onPage?.(num, total);
         if (stream && num % CHUNK_EVERY_PAGES === 0 && num < total) {
           const { append, pages } = builder.takeAppended();

@@ -24,7 +24,8 @@ describe("/docs and / in a browser without a network", () => {
     await new Promise<void>((resolve) => server.once("listening", () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-  });
+    // Starting a database and a browser on a shared 2-core machine can take longer than the default.
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));

@@ -23,7 +23,8 @@ describe("reading a document's chunks, text and original file", () => {
     const doc = await waitForTerminal(s.t, a.ingestKey, up.body.id);
     expect(doc.status).toBe("ready");
     pdf = { id: up.body.id, version: up.body.version_id, chunks: doc.chunks };
-  });
+    // Ingesting fixtures on a shared 2-core machine can take longer than the default hook timeout.
+  }, 180_000);
   afterAll(async () => s?.close());
 
   it("pages through every chunk, each the slice of the text its offsets name", async () => {

@@ -17,7 +17,8 @@ describe("ingestion a new user meets first", () => {
   beforeAll(async () => {
     s = await startIngestStack("pglite");
     kb = await tenantWithKb(s.t);
-  });
+    // Ingesting fixtures on a shared 2-core machine can take longer than the default hook timeout.
+  }, 180_000);
   afterAll(async () => s?.close());
 
   it("reads a windows-1251 page whose meta follows 40 KB of script: Russian queries find it", async () => {
@@ -81,5 +82,25 @@ describe("ingestion a new user meets first", () => {
     const stamps = new Set(events.filter((e) => e.event === "progress").map((e) => e.data.updated_at));
     expect(stamps.size).toBeGreaterThanOrEqual(3);
     expect(events.at(-1)!.data.pages).toBe(352);
+
+    // The book's outline (bookmarks) becomes the chunks' heading paths, in reading order.
+    const chunks: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : "";
+      const r = await s.t.call("GET", `/v1/documents/${up.body.id}/chunks?limit=200${q}`, {
+        key: kb.ingestKey,
+      });
+      chunks.push(...r.body.data);
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    const tops = chunks.map((c) => c.heading_path[0] ?? "");
+    const runs = tops.filter((t, i) => i === 0 || t !== tops[i - 1]);
+    expect(new Set(runs).size, "each top-level entry covers one run of chunks").toBe(runs.length);
+    expect(runs).toEqual(expect.arrayContaining(["PREFACE", "INTRODUCTION"]));
+    expect(runs.length).toBeGreaterThanOrEqual(10);
+    const preface = chunks.find((c) => c.heading_path[0] === "PREFACE");
+    expect(preface.text).toMatch(/PREFACE/i);
+    expect(chunks.some((c) => c.heading_path.length >= 2)).toBe(true);
   });
 });

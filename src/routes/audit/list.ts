@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { listAudit } from "../../services/audit/list.js";
+import { snakeKeys } from "../../services/audit/record.js";
 import { errorResponses, jsonResponse, PageQuery, security } from "../common.js";
 
 const AuditEntry = z
@@ -47,7 +48,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
           resource_id: r.resourceId,
           actor_key_id: r.actorKeyId,
           actor_user_id: r.actorUserId,
-          detail: r.detail,
+          detail: snakeKeys(r.detail),
           request_id: r.requestId,
           created_at: r.createdAt.toISOString(),
         })),

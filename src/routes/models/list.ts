@@ -4,6 +4,7 @@ import type { AppEnv } from "../../context.js";
 import type { ModelInfo } from "../../models/registry.js";
 import { modelsOf } from "../../services/ask/registry.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
+import { UsdString, usd } from "../money.js";
 
 const ModelSchema = z
   .object({
@@ -17,9 +18,15 @@ const ModelSchema = z
     context_window: z.number().int().nullable(),
     max_output_tokens: z.number().int().nullable(),
     price: z.object({
-      input_per_million_usd: z.number(),
-      output_per_million_usd: z.number(),
-      cached_input_per_million_usd: z.number(),
+      input_per_million_micros: z
+        .number()
+        .int()
+        .openapi({ description: "Micro-dollars per million input tokens." }),
+      input_per_million_usd: UsdString,
+      output_per_million_micros: z.number().int(),
+      output_per_million_usd: UsdString,
+      cached_input_per_million_micros: z.number().int(),
+      cached_input_per_million_usd: UsdString,
       source: z.enum(["config", "catalog", "free"]),
     }),
     default: z.boolean(),
@@ -65,9 +72,12 @@ function toModel(m: ModelInfo, defaultId: string): z.infer<typeof ModelSchema> {
     context_window: m.contextWindow,
     max_output_tokens: m.maxOutputTokens,
     price: {
-      input_per_million_usd: m.price.inputMicrosPerMillion / 1e6,
-      output_per_million_usd: m.price.outputMicrosPerMillion / 1e6,
-      cached_input_per_million_usd: m.price.cachedInputMicrosPerMillion / 1e6,
+      input_per_million_micros: m.price.inputMicrosPerMillion,
+      input_per_million_usd: usd(m.price.inputMicrosPerMillion),
+      output_per_million_micros: m.price.outputMicrosPerMillion,
+      output_per_million_usd: usd(m.price.outputMicrosPerMillion),
+      cached_input_per_million_micros: m.price.cachedInputMicrosPerMillion,
+      cached_input_per_million_usd: usd(m.price.cachedInputMicrosPerMillion),
       source: m.priceSource,
     },
     default: m.id === defaultId,

@@ -23,6 +23,8 @@ export interface AskInput {
   mode: "compare" | "fallback";
   template?: string;
   filter?: MetaFilter;
+  documentIds?: string[];
+  documentVersionIds?: string[];
   topK: number;
   maxTokens?: number;
   temperature?: number;
@@ -151,7 +153,14 @@ export async function prepareAsk({
 }): Promise<{ prepared: PreparedAsk; sources: AskSource[] }> {
   const models = resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
-  const query = { query: input.question, kbIds: input.kbIds, filter: input.filter, topK: input.topK };
+  const query = {
+    query: input.question,
+    kbIds: input.kbIds,
+    filter: input.filter,
+    documentIds: input.documentIds,
+    documentVersionIds: input.documentVersionIds,
+    topK: input.topK,
+  };
   const [found, budgeted] = await Promise.all([
     searchChunks({ ctx, input: { ...query, mode: "hybrid" }, ...(signal ? { signal } : {}) }),
     budgetApplies(db, ctx.auth.tenantId, ctx.auth.keyId),

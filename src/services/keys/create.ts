@@ -81,7 +81,7 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
       action: "key.create",
       resourceType: "key",
       resourceId: id,
-      detail: { name: input.name, scopes: input.scopes, knowledgeBaseIds: kbIds },
+      detail: { name: input.name, scopes: input.scopes, knowledge_base_ids: kbIds },
       requestId: ctx.requestId,
     });
     return { ...row!, plaintext: key };
