@@ -12,6 +12,7 @@ import { newRouter } from "./routes/common.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { embeddingRoutes } from "./routes/embeddings/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
+import { fileRoutes } from "./routes/files/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { modelRoutes } from "./routes/models/index.js";
@@ -19,11 +20,12 @@ import { opsRoutes } from "./routes/ops/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
+import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
 
 export const API_VERSION = "0.1.0";
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
-const UPLOAD_PATH = /^\/v1\/knowledge-bases\/[^/]+\/documents$/;
+const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents|files)$/;
 
 /** Builds the whole HTTP API from its dependencies. No I/O happens here; entries compose and serve. */
 export function createApp(deps: AppDeps) {
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", askRoutes());
   app.route("/v1", chatRoutes());
   app.route("/v1", embeddingRoutes());
+  app.route("/v1", fileRoutes());
+  app.route("/v1", vectorStoreRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());
