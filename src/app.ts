@@ -14,6 +14,7 @@ import { consoleRoutes } from "./routes/console/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { embeddingRoutes } from "./routes/embeddings/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
+import { fileRoutes } from "./routes/files/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { modelRoutes } from "./routes/models/index.js";
@@ -24,11 +25,12 @@ import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { API_VERSION } from "./version.js";
+import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
 
 export { API_VERSION };
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
-const UPLOAD_PATH = /^\/v1\/knowledge-bases\/[^/]+\/documents$/;
+const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents|files)$/;
 
 /** Builds the whole HTTP API from its dependencies. No I/O happens here; entries compose and serve. */
 export function createApp(deps: AppDeps) {
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", askRoutes());
   app.route("/v1", chatRoutes());
   app.route("/v1", embeddingRoutes());
+  app.route("/v1", fileRoutes());
+  app.route("/v1", vectorStoreRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());

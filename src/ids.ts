@@ -20,7 +20,9 @@ export type IdPrefix =
   | "req"
   | "usr"
   | "ses"
-  | "inv";
+  | "inv"
+  | "file"
+  | "vsfb";
 
 function encodeTime(ms: number): string {
   let out = "";

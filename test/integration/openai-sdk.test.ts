@@ -18,7 +18,7 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     geo = await seedGeography(a);
     http = await serveOverHttp(a.t.app);
     client = new OpenAI({ baseURL: `${http.baseURL}/v1`, apiKey: geo.adminKey });
-  });
+  }, 180_000);
   afterAll(async () => {
     await http?.close();
     await a?.close();
