@@ -3,6 +3,7 @@
  * A template file has a "--- system ---" section and a "--- user ---" section; placeholders are
  * {{question}} and {{sources}}. Chinese variants are named "<template>.zh".
  */
+import { answerStrings } from "../src/i18n/answers.js";
 import type { ChatMessage } from "../src/models/types.js";
 import { formatQuestion, formatSources, type PromptSource } from "./sources.js";
 import { TEMPLATE_FILES } from "./templates.generated.js";
@@ -78,6 +79,8 @@ export function renderPrompt(input: {
   const values = {
     question: formatQuestion(input.question),
     sources: formatSources(input.sources, EMPTY_SOURCES[language]),
+    // The sentence every model opens an abstention with; the service recognises it (answerable: false).
+    not_found: answerStrings(language === "zh" ? "zh-CN" : "en").not_found,
   };
   return [
     { role: "system", content: fill(t.system, values, name) },

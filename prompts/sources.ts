@@ -33,6 +33,13 @@ function escapeAttribute(value: string): string {
     .replace(/[\r\n]+/g, " ");
 }
 
+function unescapeAttribute(value: string): string {
+  return value.replace(
+    /&(quot|lt|gt|amp);/g,
+    (_m, e: string) => ({ quot: '"', lt: "<", gt: ">", amp: "&" })[e]!,
+  );
+}
+
 export function formatSources(sources: PromptSource[], emptyText: string): string {
   if (sources.length === 0) return emptyText;
   return sources
@@ -52,11 +59,17 @@ export function formatQuestion(question: string): string {
 /** Reads back the sources and question from a user message built by renderPrompt. */
 export function parseRenderedPrompt(userMessage: string): {
   question: string;
-  sources: { n: number; text: string }[];
+  sources: { n: number; title: string; text: string }[];
 } {
-  const sources: { n: number; text: string }[] = [];
-  for (const m of userMessage.matchAll(/<source id="(\d+)"[^>]*>\n?([\s\S]*?)\n?<\/source>/g)) {
-    sources.push({ n: Number(m[1]), text: unescapeSourceText(m[2] ?? "") });
+  const sources: { n: number; title: string; text: string }[] = [];
+  for (const m of userMessage.matchAll(
+    /<source id="(\d+)"(?: title="([^"]*)")?[^>]*>\n?([\s\S]*?)\n?<\/source>/g,
+  )) {
+    sources.push({
+      n: Number(m[1]),
+      title: unescapeAttribute(m[2] ?? ""),
+      text: unescapeSourceText(m[3] ?? ""),
+    });
   }
   const q = /<question>\n?([\s\S]*?)\n?<\/question>/.exec(userMessage);
   return { question: unescapeSourceText(q?.[1] ?? "").trim(), sources };

@@ -4,50 +4,34 @@
  * words without stop words.
  */
 import { stemmer } from "stemmer";
+import { classifyLine, cleanInline, isBoilerplate } from "./clean.js";
 
-/**
- * Splits source text into quotable sentences. Extracted text (PDF especially) wraps lines mid-sentence,
- * so single line breaks are joined; blank lines and Markdown-style heading lines end a paragraph.
- * Sentences end at . ! ? followed by a space, and at Chinese 。！？；.
- * A chunk may start or end mid-sentence (chunk boundaries, overlap): such fragments, and heading-like
- * lines, are dropped when the text has complete sentences to offer.
- */
-export function splitSentences(text: string): string[] {
-  const pieces: { text: string; complete: boolean }[] = [];
-  for (const paragraph of paragraphs(text)) {
-    const parts = paragraph
-      .replace(/([。！？；])/g, "$1\n")
-      .replace(/([.!?]["')\]]?)\s+(?=\S)/g, "$1\n")
-      .split("\n")
-      .map((p) => p.trim())
-      .filter((p) => p.length > 1);
-    parts.forEach((p, i) => {
-      const starts = i > 0 || /^[\p{Lu}\p{N}"'(\p{Script=Han}]/u.test(p);
-      const ends = /[.!?。！？；]["')\]]?$/.test(p);
-      pieces.push({ text: p, complete: starts && ends && longEnough(p) });
-    });
-  }
-  const complete = pieces.filter((p) => p.complete).map((p) => p.text);
-  return complete.length > 0 ? complete : pieces.map((p) => p.text);
+export interface Sentence {
+  text: string;
+  /** A whole sentence or list item, not a chunk-edge fragment or a heading-like line. */
+  complete: boolean;
 }
 
-function paragraphs(text: string): string[] {
+// Periods after these do not end a sentence ("U.S. Army", "Dr. Smith", "e.g. this").
+const ABBREVIATION =
+  /(?:^|[\s(])(?:[A-Za-z]|[A-Za-z]\.[A-Za-z]|Mr|Mrs|Ms|Dr|St|Mt|Ft|Inc|Ltd|Co|Corp|Jr|Sr|vs|etc|e\.g|i\.e|No|Nos|Fig|Figs|Sec|Vol|al|Gen|Gov|Col|Lt|Sgt|Capt|Prof|Rev|Sen|Rep|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|approx|ca|cf|pp)\.$/;
+
+function splitProse(paragraph: string): string[] {
   const out: string[] = [];
-  let current: string[] = [];
-  const flush = () => {
-    if (current.length) out.push(current.join(" ").replace(/\s+/g, " ").trim());
-    current = [];
-  };
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === "" || /^#{1,6}\s/.test(trimmed)) {
-      flush();
-      continue;
+  let start = 0;
+  const ends = /[。！？；]|[.!?]["'”’)\]]?(?=\s+\S)/g;
+  for (let m = ends.exec(paragraph); m !== null; m = ends.exec(paragraph)) {
+    const end = m.index + m[0].length;
+    if (m[0][0] === ".") {
+      const before = paragraph.slice(Math.max(0, m.index - 12), m.index + 1);
+      const next = paragraph.slice(end).trimStart()[0] ?? "";
+      if (ABBREVIATION.test(before) || /[\p{Ll},;]/u.test(next)) continue;
     }
-    current.push(trimmed);
+    out.push(paragraph.slice(start, end));
+    start = end;
   }
-  flush();
-  return out.filter((p) => p.length > 0);
+  out.push(paragraph.slice(start));
+  return out.map((s) => s.trim()).filter((s) => s.length > 1);
 }
 
 function longEnough(sentence: string): boolean {
@@ -55,37 +39,88 @@ function longEnough(sentence: string): boolean {
   return cjk >= 6 || sentence.split(/\s+/).length >= 4;
 }
 
+/**
+ * Splits source text into quotable sentences. Extracted text (PDF especially) wraps lines mid-sentence,
+ * so single line breaks are joined; blank lines and headings end a paragraph, and each list item or
+ * table row is a unit of its own. Sentences end at . ! ? followed by a space (not after abbreviations),
+ * and at Chinese 。！？；. A chunk may start or end mid-sentence (chunk boundaries, overlap): such
+ * fragments, and heading-like lines, are marked incomplete.
+ */
+export function splitUnits(text: string): Sentence[] {
+  const units: Sentence[] = [];
+  let prose: string[] = [];
+  const flush = () => {
+    const paragraph = cleanInline(prose.join(" "));
+    prose = [];
+    if (!paragraph) return;
+    splitProse(paragraph).forEach((p, i, all) => {
+      const starts = i > 0 || /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(p);
+      const ends = /[.!?。！？；]["'”’)\]]?$/.test(p) || (i < all.length - 1 && /\p{Script=Han}/u.test(p));
+      units.push({ text: p, complete: starts && ends && longEnough(p) });
+    });
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const { kind, text: content } = classifyLine(line);
+    if (kind === "text") {
+      prose.push(content);
+      continue;
+    }
+    flush();
+    if (kind === "item") {
+      const item = cleanInline(content);
+      if (item) units.push({ text: item, complete: /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(item) });
+    }
+  }
+  flush();
+  return units.filter((u) => !isBoilerplate(u.text));
+}
+
+/** The quotable sentences of a text: complete ones when there are any, else every piece. */
+export function splitSentences(text: string): string[] {
+  const units = splitUnits(text);
+  const complete = units.filter((u) => u.complete).map((u) => u.text);
+  return complete.length > 0 ? complete : units.map((u) => u.text);
+}
+
 const EN_STOP = new Set(
   (
     "a an and are as at be by can could did do does for from has have how i if in into is it its may me my " +
     "of on or our should so than that the their them then there these this those to was we were what when " +
-    "where which who whom why will with would you your about tell please explain"
+    "where which who whom whose why will with would you your about tell please explain many much"
   ).split(" "),
 );
 
-// Question words and particles: bigrams made only of these characters carry no topic.
+// Particles and question words: a bigram containing one of these carries no topic.
+const ZH_QUESTION_CHARS = new Set(Array.from("吗呢吧啊么哪谁几何怎"));
 const ZH_STOP_CHARS = new Set(
-  Array.from("的了吗呢吧啊是在有和与或及就都也还请问什么怎样如何哪些为多少个么这那我你他她它们可以能否要"),
+  Array.from("的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由"),
 );
 
-export function terms(text: string): Set<string> {
-  const out = new Set<string>();
-  const lower = text.toLowerCase();
-  for (const word of lower.match(/[\p{L}\p{N}]+/gu) ?? []) {
-    if (/\p{Script=Han}/u.test(word)) continue;
-    if (word.length < 2 && !/\d/.test(word)) continue;
-    if (EN_STOP.has(word)) continue;
-    out.add(stemmer(word));
-  }
-  for (const run of lower.match(/\p{Script=Han}+/gu) ?? []) {
-    const chars = Array.from(run);
-    if (chars.length === 1 && !ZH_STOP_CHARS.has(chars[0]!)) out.add(chars[0]!);
-    for (let i = 0; i + 1 < chars.length; i++) {
-      const a = chars[i]!;
-      const b = chars[i + 1]!;
-      if (ZH_STOP_CHARS.has(a) && ZH_STOP_CHARS.has(b)) continue;
-      out.add(a + b);
+/** Terms in order of appearance (repeats kept), so adjacency can be checked. */
+export function termList(text: string): string[] {
+  const out: string[] = [];
+  const lower = text.normalize("NFKC").toLowerCase();
+  for (const token of lower.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []) {
+    if (/\p{Script=Han}/u.test(token)) {
+      const chars = Array.from(token);
+      if (chars.length === 1 && !ZH_STOP_CHARS.has(chars[0]!) && !ZH_QUESTION_CHARS.has(chars[0]!))
+        out.push(chars[0]!);
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const a = chars[i]!;
+        const b = chars[i + 1]!;
+        if (ZH_QUESTION_CHARS.has(a) || ZH_QUESTION_CHARS.has(b)) continue;
+        if (ZH_STOP_CHARS.has(a) && ZH_STOP_CHARS.has(b)) continue;
+        out.push(a + b);
+      }
+      continue;
     }
+    if (token.length < 2 && !/\d/.test(token)) continue;
+    if (EN_STOP.has(token)) continue;
+    out.push(stemmer(token));
   }
   return out;
+}
+
+export function terms(text: string): Set<string> {
+  return new Set(termList(text));
 }

@@ -88,6 +88,11 @@ const Usage = z
   })
   .openapi("AskUsage");
 
+const AnswerableField = z.boolean().openapi({
+  description:
+    'false when the answer is "not found in the knowledge base": the model said so, or the retrieved sources held too little evidence for the question.',
+});
+
 const ModelError = z.object({ model: z.string(), code: z.string(), message: z.string() }).openapi("AskError");
 
 const Done = z
@@ -98,8 +103,10 @@ const Done = z
         status: z.enum(["ok", "failed", "cut_off", "aborted", "skipped"]),
         citations: z.array(z.number().int()),
         unknown_citations: z.array(z.number().int()),
+        answerable: AnswerableField,
       }),
     ),
+    answerable: z.boolean().openapi({ description: "True when at least one model gave an answer." }),
     input_tokens: z.number().int(),
     output_tokens: z.number().int(),
     embedding_tokens: z.number().int(),
@@ -121,6 +128,7 @@ export const AskJsonResponse = z
         error: ModelError.nullable(),
         citations: z.array(z.number().int()),
         unknown_citations: z.array(z.number().int()),
+        answerable: AnswerableField,
       }),
     ),
     done: Done,

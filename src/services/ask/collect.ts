@@ -8,6 +8,7 @@ export interface CollectedAnswer {
   error: ErrorData | null;
   citations: number[];
   unknown_citations: number[];
+  answerable: boolean;
 }
 
 export interface CollectedAsk {
@@ -39,6 +40,7 @@ export async function collectAsk(events: AsyncIterable<AskEvent>): Promise<Colle
     error: errors.get(m.model) ?? null,
     citations: m.citations,
     unknown_citations: m.unknown_citations,
+    answerable: m.answerable,
   }));
   return { sources, answers, done };
 }

@@ -49,10 +49,17 @@ export interface ModelSummary {
   citations: number[];
   /** Numbers the model wrote that match no source (it invented them); never shown as links. */
   unknown_citations: number[];
+  /**
+   * False when this answer says the knowledge base does not cover the question: the model opened with
+   * the "not found" sentence, or retrieval found too little evidence (see answerability.ts).
+   */
+  answerable: boolean;
 }
 
 export interface DoneData {
   models: ModelSummary[];
+  /** True when at least one model gave an answer (not "not found" and not failed). */
+  answerable: boolean;
   input_tokens: number;
   output_tokens: number;
   embedding_tokens: number;

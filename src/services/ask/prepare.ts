@@ -9,6 +9,7 @@ import type { MetaFilter } from "../../vector/types.js";
 import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
 import { searchChunks } from "../search/search.js";
+import { retrievalAnswerable } from "./answerability.js";
 import type { AskSource } from "./events.js";
 import { modelsOf } from "./registry.js";
 import { numberSources, toPromptSources } from "./sources.js";
@@ -52,6 +53,8 @@ export interface PreparedAsk {
   kbIds: string[];
   /** How many sources the prompt numbered: citations above it are unknown. */
   sourceCount: number;
+  /** Whether the sources hold enough evidence for an answer; language-model answers inherit it. */
+  retrievalAnswerable: boolean;
   /** The rendered prompt, kept to estimate usage if a provider reports none (or the call is cut). */
   messages: ChatMessage[];
   calls: PlannedCall[];
@@ -180,6 +183,7 @@ export async function prepareAsk({
     mode: input.mode,
     kbIds: found.kbs.map((k) => k.id),
     sourceCount: sources.length,
+    retrievalAnswerable: retrievalAnswerable(input.question, sources),
     messages,
     calls,
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),

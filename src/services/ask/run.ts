@@ -1,4 +1,5 @@
 import { releaseReservations } from "../budgets/reserve.js";
+import { answerableAnswer } from "./answerability.js";
 import { EventQueue } from "./event-queue.js";
 import { type AskEvent, type AskSource, type DoneData, type ModelSummary, microsToUsd } from "./events.js";
 import { type CallOutcome, runModelCall } from "./model-call.js";
@@ -41,9 +42,11 @@ function summarize(p: PreparedAsk, outcomes: CallOutcome[], startedAt: number): 
   const byModel = new Map(outcomes.map((o) => [o.model, o]));
   const models: ModelSummary[] = p.calls.map((c) => {
     const o = byModel.get(c.info.id);
-    if (!o) return { model: c.info.id, status: "skipped", citations: [], unknown_citations: [] };
+    if (!o)
+      return { model: c.info.id, status: "skipped", citations: [], unknown_citations: [], answerable: false };
     const { citations, unknown } = splitCitations(o.text, p.sourceCount);
-    return { model: o.model, status: o.status, citations, unknown_citations: unknown };
+    const answerable = answerableAnswer(o, c.info.provider, p.retrievalAnswerable);
+    return { model: o.model, status: o.status, citations, unknown_citations: unknown, answerable };
   });
   let input = 0;
   let output = 0;
@@ -55,6 +58,7 @@ function summarize(p: PreparedAsk, outcomes: CallOutcome[], startedAt: number): 
   }
   return {
     models,
+    answerable: models.some((m) => m.answerable),
     input_tokens: input,
     output_tokens: output,
     embedding_tokens: p.embeddingTokens,

@@ -44,7 +44,16 @@ const own = read(values.cases!, `heldout${fold}-own`);
 const ood = read(values.cases!, `heldout${fold}-ood`);
 const foreign = read(values.cases!, "foreign");
 
-const open = (p: AnswerParams): AnswerParams => ({ ...p, minEvidence: { en: -1, zh: -1 } });
+const open = (p: AnswerParams): AnswerParams => ({
+  ...p,
+  minEvidence: { en: -1, zh: -1 },
+  minEvidenceMissingName: -1,
+});
+const abstains = (cases: RetrievedCase[], p: AnswerParams) =>
+  +(
+    cases.filter((c) => !extractiveDecision(c.question, c.sources, p).answerable).length /
+    Math.max(1, cases.length)
+  ).toFixed(3);
 
 function answers(cases: RetrievedCase[], p: AnswerParams) {
   let hit = 0;
@@ -76,6 +85,11 @@ for (const g of grid) {
       theta2pct: +theta.toFixed(3),
       oodAbstained: share(oodEv),
       foreignAbstained: forEv.length ? share(forEv) : null,
+      asConfigured: {
+        answerableAbstained: abstains([...own, ...paragraph], p),
+        oodAbstained: abstains(ood, p),
+        foreignAbstained: foreign.length ? abstains(foreign, p) : null,
+      },
     }),
   );
 }
