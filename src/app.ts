@@ -8,6 +8,7 @@ import { newId } from "./ids.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { newRouter } from "./routes/common.js";
+import { conversationRoutes } from "./routes/conversations/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());
+  app.route("/v1", conversationRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

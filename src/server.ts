@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { loadConfigOrExit, profileOf } from "./config.js";
 import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
+import { purgeAllExpired } from "./services/conversations/retention.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
 
 /** Node entry: config -> runtime -> app -> serve, plus graceful shutdown. */
@@ -30,6 +31,12 @@ async function main() {
     }
     process.stdout.write(`${lines.join("\n")}\n`);
   });
+
+  // Conversations past their organization's retention are deleted hourly (and on POST /v1/conversations/purge).
+  const purge = () =>
+    purgeAllExpired(deps.database.db).catch((err) => logger.error({ err }, "conversation purge failed"));
+  void purge();
+  setInterval(purge, 3_600_000).unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

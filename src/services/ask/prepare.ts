@@ -10,6 +10,7 @@ import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
 import { searchChunks } from "../search/search.js";
 import type { AskSource } from "./events.js";
+import { withHistory } from "./history.js";
 import { modelsOf } from "./registry.js";
 import { numberSources, toPromptSources } from "./sources.js";
 
@@ -26,6 +27,10 @@ export interface AskInput {
   topK: number;
   maxTokens?: number;
   temperature?: number;
+  /** Retrieval query when it differs from the question (a conversation's standalone rewrite). */
+  retrievalQuery?: string;
+  /** Earlier conversation turns, oldest first; trimmed to the models' context windows. */
+  history?: ChatMessage[];
 }
 
 export interface PlannedCall {
@@ -90,23 +95,34 @@ export async function prepareAsk({
 }): Promise<{ prepared: PreparedAsk; sources: AskSource[] }> {
   const models = resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
-  const query = { query: input.question, kbIds: input.kbIds, filter: input.filter, topK: input.topK };
+  const query = {
+    query: input.retrievalQuery ?? input.question,
+    kbIds: input.kbIds,
+    filter: input.filter,
+    topK: input.topK,
+  };
   const [found, budgeted] = await Promise.all([
     searchChunks({ ctx, input: { ...query, mode: "hybrid" }, ...(signal ? { signal } : {}) }),
     budgetApplies(db, ctx.auth.tenantId, ctx.auth.keyId),
   ]);
   const kb = found.kbs[0]!;
   const sources = numberSources(found.chunks);
-  const messages = renderPrompt({
+  const rendered = renderPrompt({
     template: input.template ?? kb.promptTemplate,
     question: input.question,
     sources: toPromptSources(sources),
     ...(kb.language === "en" || kb.language === "zh" ? { language: kb.language } : {}),
   });
+  const capOf = (info: ModelInfo) =>
+    input.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
+  const { messages } = await withHistory(
+    rendered,
+    input.history,
+    models.map(({ info }) => ({ info, maxTokens: capOf(info) })),
+  );
   const calls: PlannedCall[] = [];
   for (const { info, chat } of models) {
-    const maxTokens =
-      input.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
+    const maxTokens = capOf(info);
     // Counting tokens costs milliseconds per call; only a reservation needs the number up front.
     const promptTokens = budgeted ? await countChatTokens(messages, encodingForModel(info.upstream)) : null;
     const reservedMicros = promptTokens === null ? 0 : maxCostMicros(promptTokens, maxTokens, info.price);
