@@ -10,11 +10,13 @@ import { auditRoutes } from "./routes/audit/index.js";
 import { newRouter } from "./routes/common.js";
 import { conversationRoutes } from "./routes/conversations/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
+import { embedRoutes } from "./routes/embeds/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { modelRoutes } from "./routes/models/index.js";
 import { opsRoutes } from "./routes/ops/index.js";
+import { publicRoutes } from "./routes/public/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
@@ -23,6 +25,8 @@ export const API_VERSION = "0.1.0";
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
 const UPLOAD_PATH = /^\/v1\/knowledge-bases\/[^/]+\/documents$/;
+/** The widget's endpoints: no API key, and CORS only for each embed's allowed origins (routes/public). */
+const PUBLIC_PATH = /^\/v1\/public\//;
 
 /** Builds the whole HTTP API from its dependencies. No I/O happens here; entries compose and serve. */
 export function createApp(deps: AppDeps) {
@@ -47,10 +51,12 @@ export function createApp(deps: AppDeps) {
   });
 
   // Support bots call the API from web pages; keys travel in headers, never cookies.
-  app.use(
-    "/v1/*",
-    cors({ origin: "*", allowHeaders: ["authorization", "content-type", "x-request-id"], maxAge: 600 }),
-  );
+  const apiCors = cors({
+    origin: "*",
+    allowHeaders: ["authorization", "content-type", "x-request-id"],
+    maxAge: 600,
+  });
+  app.use("/v1/*", async (c, next) => (PUBLIC_PATH.test(c.req.path) ? next() : apiCors(c, next)));
 
   const jsonLimit = bodyLimit({
     maxSize: deps.config.MAX_JSON_KB * 1024,
@@ -62,7 +68,9 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
-  app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : authenticate(c, next)));
+  app.use("/v1/*", async (c, next) =>
+    c.req.method === "OPTIONS" || PUBLIC_PATH.test(c.req.path) ? next() : authenticate(c, next),
+  );
 
   app.route("/", opsRoutes());
   app.route("/v1", tenantRoutes());
@@ -76,6 +84,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());
   app.route("/v1", conversationRoutes());
+  app.route("/v1", embedRoutes());
+  app.route("/v1", publicRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
