@@ -20,6 +20,7 @@ import { publicRoutes } from "./routes/public/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
+import { widgetRoutes } from "./routes/widget/index.js";
 
 export const API_VERSION = "0.1.0";
 
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route("/", opsRoutes());
+  app.route("/", widgetRoutes());
   app.route("/v1", tenantRoutes());
   app.route("/v1", keyRoutes());
   app.route("/v1", knowledgeBaseRoutes());

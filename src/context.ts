@@ -64,6 +64,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Ingestion's part of deleting a knowledge base (blobs, documents); returns what it removed. */
   onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
+  /** The chat widget's script (src/widget), built by the Node entry at start; served at /widget.js. */
+  widget?: { js: string };
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

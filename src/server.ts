@@ -5,6 +5,7 @@ import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
 import { purgeAllExpired } from "./services/conversations/retention.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
+import { buildWidget } from "./widget/build.js";
 
 /** Node entry: config -> runtime -> app -> serve, plus graceful shutdown. */
 async function main() {
@@ -13,6 +14,7 @@ async function main() {
   const runtime = await composeRuntime(config, logger);
   const { deps } = runtime;
   const { created } = await ensurePlatformKey(deps.database.db, config.ADMIN_API_KEY);
+  deps.widget = await buildWidget();
   const app = createApp(deps);
 
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
