@@ -17,6 +17,13 @@ export interface Source {
   text: string;
 }
 
+/** The fields of the ask events the widget reads (sources, delta, done). */
+export interface StreamData {
+  sources?: Source[];
+  text?: string;
+  models?: { status: string; citations: number[] }[];
+}
+
 /** A refusal the server explained (status, code, and the cap it names); anything else is a network error. */
 export class ApiRefusal extends Error {
   constructor(
@@ -64,7 +71,7 @@ export class Api {
   async ask(
     conv: { conversation_id: string; conversation_token: string },
     question: string,
-    on: (event: string, data: any) => void,
+    on: (event: string, data: StreamData) => void,
   ): Promise<string | null> {
     const res = await this.req(
       `/conversations/${conv.conversation_id}/messages`,

@@ -300,14 +300,15 @@ export class Chat {
       this.conv ??= await this.api.start(this.visitorId());
       const conv = this.conv;
       const messageId = await this.api.ask(conv, question, (ev, data) => {
-        if (ev === "sources") sources = data.sources;
+        if (ev === "sources") sources = data.sources ?? [];
         else if (ev === "delta") {
-          text += data.text;
-          pending += data.text;
+          text += data.text ?? "";
+          pending += data.text ?? "";
           announce(false);
           frame ||= requestAnimationFrame(paint);
         } else if (ev === "done") {
-          const answered = data.models.find((m: { status: string }) => m.status === "ok") ?? data.models[0];
+          const models = data.models ?? [];
+          const answered = models.find((m) => m.status === "ok") ?? models[0];
           cited = answered?.citations ?? [];
         }
       });

@@ -55,13 +55,19 @@ if (document.body) mountLauncher();
 else document.addEventListener("DOMContentLoaded", mountLauncher, { once: true });
 
 const api = {
-  open: () => chats.forEach((c) => c.open()),
-  close: () => chats.forEach((c) => c.close()),
+  open() {
+    for (const c of chats) c.open();
+  },
+  close() {
+    for (const c of chats) c.close();
+  },
   setVisitorToken(token: string | null) {
     visitorToken = token;
-    chats.forEach((c) => c.setVisitorToken(token));
+    for (const c of chats) c.setVisitorToken(token);
   },
-  setLanguage: (locale: string) => chats.forEach((c) => c.setLanguage(locale)),
+  setLanguage(locale: string) {
+    for (const c of chats) c.setLanguage(locale);
+  },
 };
 (window as unknown as { AIHubChat: typeof api }).AIHubChat = api;
 window.dispatchEvent(new CustomEvent(`${TAG}:ready`));
