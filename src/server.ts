@@ -11,10 +11,16 @@ import { buildWidget } from "./widget/build.js";
 async function main() {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config);
+  // The widget bundles while the runtime starts; a failed build leaves /widget.js answering 404, not the API down.
+  const widgetBuild = buildWidget().catch((err) => {
+    logger.error({ err }, "could not build the chat widget; /widget.js is unavailable");
+    return undefined;
+  });
   const runtime = await composeRuntime(config, logger);
   const { deps } = runtime;
   const { created } = await ensurePlatformKey(deps.database.db, config.ADMIN_API_KEY);
-  deps.widget = await buildWidget();
+  const widget = await widgetBuild;
+  if (widget) deps.widget = widget;
   const app = createApp(deps);
 
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {

@@ -35,7 +35,7 @@ describe("the chat widget in Chromium, on a customer page of another origin", ()
       starter_questions: ["How do I reset the router?"],
     });
     embedId = e.id;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await site?.close();
