@@ -13,6 +13,8 @@ import { newRouter } from "./routes/common.js";
 import { consoleRoutes } from "./routes/console/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { embeddingRoutes } from "./routes/embeddings/index.js";
+import { conversationRoutes } from "./routes/conversations/index.js";
+import { embedRoutes } from "./routes/embeds/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
 import { fileRoutes } from "./routes/files/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
@@ -26,11 +28,15 @@ import { tenantRoutes } from "./routes/tenants/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { API_VERSION } from "./version.js";
 import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
+import { publicRoutes } from "./routes/public/index.js";
+import { widgetRoutes } from "./routes/widget/index.js";
 
 export { API_VERSION };
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
 const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents|files)$/;
+/** The widget's endpoints: no API key, and CORS only for each embed's allowed origins (routes/public). */
+const PUBLIC_PATH = /^\/v1\/public\//;
 
 /** Builds the whole HTTP API from its dependencies. No I/O happens here; entries compose and serve. */
 export function createApp(deps: AppDeps) {
@@ -55,10 +61,12 @@ export function createApp(deps: AppDeps) {
   });
 
   // Support bots call the API from web pages; keys travel in headers, never cookies.
-  app.use(
-    "/v1/*",
-    cors({ origin: "*", allowHeaders: ["authorization", "content-type", "x-request-id"], maxAge: 600 }),
-  );
+  const apiCors = cors({
+    origin: "*",
+    allowHeaders: ["authorization", "content-type", "x-request-id"],
+    maxAge: 600,
+  });
+  app.use("/v1/*", async (c, next) => (PUBLIC_PATH.test(c.req.path) ? next() : apiCors(c, next)));
 
   const jsonLimit = bodyLimit({
     maxSize: deps.config.MAX_JSON_KB * 1024,
@@ -71,10 +79,13 @@ export function createApp(deps: AppDeps) {
   });
   app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
   app.use("/v1/*", async (c, next) =>
-    c.req.method === "OPTIONS" || isPublicPath(c.req.path) ? next() : authenticate(c, next),
+    c.req.method === "OPTIONS" || isPublicPath(c.req.path) || PUBLIC_PATH.test(c.req.path)
+      ? next()
+      : authenticate(c, next),
   );
 
   app.route("/", opsRoutes());
+  app.route("/", widgetRoutes());
   app.route("/v1", tenantRoutes());
   app.route("/v1", keyRoutes());
   app.route("/v1", knowledgeBaseRoutes());
@@ -92,6 +103,10 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", authRoutes());
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
+  app.route("/v1", conversationRoutes());
+  app.route("/v1", embedRoutes());
+  app.route("/v1", publicRoutes());
+  // Last: the console's SPA fallback answers paths no API route took.
   app.route("/", consoleRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -99,6 +99,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** The web console served at `/` (Node entry only). */
   consoleAssets?: ConsoleAssets;
+  /** The chat widget's script (src/widget), built by the Node entry at start; served at /widget.js. */
+  widget?: { js: string };
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   not_implemented: 501,
   upstream_error: 502,
   unavailable: 503,
+  // public embed endpoints (issue 14)
+  origin_not_allowed: 403,
+  visitor_token_invalid: 401,
+  cap_reached: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -60,6 +64,9 @@ const TITLES: Record<ErrorCode, string> = {
   not_implemented: "Not implemented",
   upstream_error: "Upstream error",
   unavailable: "Service unavailable",
+  origin_not_allowed: "Origin not allowed",
+  visitor_token_invalid: "Visitor token invalid",
+  cap_reached: "Limit reached",
 };
 
 export class ApiError extends Error {

@@ -22,7 +22,10 @@ export type IdPrefix =
   | "ses"
   | "inv"
   | "file"
-  | "vsfb";
+  | "vsfb"
+  | "cnv"
+  | "msg"
+  | "emb";
 
 function encodeTime(ms: number): string {
   let out = "";

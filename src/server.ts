@@ -5,15 +5,24 @@ import { createApp } from "./app.js";
 import { loadConfigOrExit, profileOf } from "./config.js";
 import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
+import { purgeAllExpired } from "./services/conversations/retention.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
+import { buildWidget } from "./widget/build.js";
 
 /** Node entry: config -> runtime -> app -> serve, plus graceful shutdown. */
 async function main() {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config);
+  // The widget bundles while the runtime starts; a failed build leaves /widget.js answering 404, not the API down.
+  const widgetBuild = buildWidget().catch((err) => {
+    logger.error({ err }, "could not build the chat widget; /widget.js is unavailable");
+    return undefined;
+  });
   const runtime = await composeRuntime(config, logger);
   const { deps } = runtime;
   const { created } = await ensurePlatformKey(deps.database.db, config.ADMIN_API_KEY);
+  const widget = await widgetBuild;
+  if (widget) deps.widget = widget;
   const app = createApp(deps);
 
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
@@ -36,6 +45,12 @@ async function main() {
     }
     process.stdout.write(`${lines.join("\n")}\n`);
   });
+
+  // Conversations past their organization's retention are deleted hourly (and on POST /v1/conversations/purge).
+  const purge = () =>
+    purgeAllExpired(deps.database.db).catch((err) => logger.error({ err }, "conversation purge failed"));
+  void purge();
+  setInterval(purge, 3_600_000).unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -9,7 +9,7 @@ import type { RateLimiter } from "./types.js";
 /** Deps built without a limiter (tests, the edge entry) still get an in-process one. */
 const fallbackLimiters = new WeakMap<AppDeps, RateLimiter>();
 
-function limiterFor(deps: AppDeps): RateLimiter {
+export function limiterFor(deps: AppDeps): RateLimiter {
   if (deps.rateLimiter) return deps.rateLimiter;
   let limiter = fallbackLimiters.get(deps);
   if (!limiter) {

@@ -11,6 +11,7 @@
  *   stub-500-midstream  `opts.midstreamDeltas` deltas, then the connection is destroyed
  *   stub-slow           first token after `opts.slowFirstTokenMs`, then like stub-ok
  *   stub-drip           one delta every `opts.dripMs` (up to 1,000): for aborting mid-stream
+ *   stub-paced          streams `opts.answer` like stub-ok, one delta every `opts.dripMs`: visible streaming
  * Embeddings (`/v1/embeddings`): any model; the first `opts.embed429Count` requests get a 429.
  *
  * Token counts are deterministic so tests can assert them: prompt_tokens = whitespace-separated words
@@ -213,7 +214,8 @@ export async function startOpenAIStub(opts: OpenAIStubOptions = {}): Promise<Ope
         const delta = i === 0 ? { role: "assistant", content: deltas[i] } : { content: deltas[i] };
         send({ ...base, choices: [{ index: 0, delta, finish_reason: null }] });
         i++;
-        timer = setTimeout(step, model === "stub-drip" ? (opts.dripMs ?? 10) : 0);
+        const paced = model === "stub-drip" || model === "stub-paced";
+        timer = setTimeout(step, paced ? (opts.dripMs ?? 10) : 0);
         return;
       }
       send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });

@@ -11,6 +11,7 @@ import { budgetApplies } from "../budgets/spend.js";
 import { searchChunks } from "../search/search.js";
 import { retrievalAnswerable } from "./answerability.js";
 import type { AskSource } from "./events.js";
+import { withHistory } from "./history.js";
 import { modelsOf } from "./registry.js";
 import { numberSources, toPromptSources } from "./sources.js";
 
@@ -31,6 +32,10 @@ export interface AskInput {
   temperature?: number;
   /** The caller's own instructions (a chat completion's system messages), after the template's. */
   instructions?: string;
+  /** Retrieval query when it differs from the question (a conversation's standalone rewrite). */
+  retrievalQuery?: string;
+  /** Earlier conversation turns, oldest first; trimmed to the models' context windows. */
+  history?: ChatMessage[];
 }
 
 export interface PlannedCall {
@@ -133,6 +138,8 @@ export async function prepareChat({
     mode: "compare",
     kbIds: [],
     sourceCount: 0,
+    // No retrieval, so no evidence threshold: the model alone decides what it can answer.
+    retrievalAnswerable: true,
     messages: input.messages,
     calls,
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
@@ -157,7 +164,7 @@ export async function prepareAsk({
   const models = resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
   const query = {
-    query: input.question,
+    query: input.retrievalQuery ?? input.question,
     kbIds: input.kbIds,
     filter: input.filter,
     documentIds: input.documentIds,
@@ -170,13 +177,20 @@ export async function prepareAsk({
   ]);
   const kb = found.kbs[0]!;
   const sources = numberSources(found.chunks);
-  const messages = renderPrompt({
+  const rendered = renderPrompt({
     template: input.template ?? kb.promptTemplate,
     question: input.question,
     sources: toPromptSources(sources),
     ...(kb.language === "en" || kb.language === "zh" ? { language: kb.language } : {}),
   });
-  if (input.instructions) messages[0]!.content += `\n\n${input.instructions}`;
+  if (input.instructions) rendered[0]!.content += `\n\n${input.instructions}`;
+  const capOf = (info: ModelInfo) =>
+    input.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
+  const { messages } = await withHistory(
+    rendered,
+    input.history,
+    models.map(({ info }) => ({ info, maxTokens: capOf(info) })),
+  );
   const calls = await planCalls(ctx, models, messages, input.maxTokens, budgeted);
   const prepared: PreparedAsk = {
     ctx,
