@@ -92,7 +92,7 @@ describe("reading a document's chunks, text and original file", () => {
     );
     expect(got.headers.get("content-security-policy")).toBe("sandbox");
     expect(await got.text()).toContain("按下电源键三秒钟即可开机");
-  });
+  }, 180_000);
 
   it("answers 404 across tenants, outside a key's knowledge bases and for another document's version", async () => {
     const b = await tenantWithKb(s.t);
