@@ -61,7 +61,6 @@ describe("/docs and / in a browser without a network", () => {
     let missing = summaries;
     for (const deadline = Date.now() + 45_000; missing.length > 0 && Date.now() < deadline; ) {
       // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
-      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
       const text = await page.locator("body").innerText();
       missing = summaries.filter((s) => !text.includes(s));
       if (missing.length > 0) await page.waitForTimeout(250);
