@@ -84,6 +84,9 @@ export function createApp(deps: AppDeps) {
       : authenticate(c, next),
   );
 
+  // First: the built console owns `/` and its own URLs; it passes API paths and anything it has no
+  // file for to the routes below, so without a build `/` is the small home page (routes/ops/home.ts).
+  app.route("/", consoleRoutes());
   app.route("/", opsRoutes());
   app.route("/", widgetRoutes());
   app.route("/v1", tenantRoutes());
@@ -106,8 +109,6 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", conversationRoutes());
   app.route("/v1", embedRoutes());
   app.route("/v1", publicRoutes());
-  // Last: the console's SPA fallback answers paths no API route took.
-  app.route("/", consoleRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
