@@ -30,7 +30,7 @@ export const route = createRoute({
     {
       lang: "TypeScript",
       source:
-        'import OpenAI from "openai";\nconst client = new OpenAI({ baseURL: BASE + \"/v1\", apiKey: KEY });\nconst r = await client.chat.completions.create({\n  model: "extractive@kb_...",\n  messages: [{ role: "user", content: "What is a trace tree?" }],\n});\nconsole.log(r.choices[0].message.content, (r.choices[0].message as any).citations);',
+        'import OpenAI from "openai";\nconst client = new OpenAI({ baseURL: BASE + "/v1", apiKey: KEY });\nconst r = await client.chat.completions.create({\n  model: "extractive@kb_...",\n  messages: [{ role: "user", content: "What is a trace tree?" }],\n});\nconsole.log(r.choices[0].message.content, (r.choices[0].message as any).citations);',
     },
     {
       lang: "Python",
