@@ -188,6 +188,16 @@ describe("POST /v1/chat/completions with the openai SDK", () => {
     expect(wrong.status).toBe(400);
   });
 
+  it("shows curl, TypeScript and Python samples for chat completions in /openapi.json", async () => {
+    const doc = (await (await fetch(`${http.baseURL}/openapi.json`)).json()) as any;
+    const samples = doc.paths["/v1/chat/completions"].post["x-codeSamples"] as {
+      lang: string;
+      source: string;
+    }[];
+    expect(samples.map((x) => x.lang)).toEqual(["curl", "TypeScript", "Python"]);
+    expect(samples[2]!.source).toContain("extra_body");
+  });
+
   it("surfaces a failing model as an error, streamed and not", async () => {
     const plain = await client.chat.completions
       .create({ model: "broken", messages: [{ role: "user", content: "hi" }] }, { maxRetries: 0 })

@@ -21,6 +21,23 @@ export const route = createRoute({
   description:
     "Drop-in for OpenAI's `POST /chat/completions`. Ground answers with `knowledge_base_ids` (Python SDK: `extra_body`) or the model alias `<model>@<kb_id>`; the content keeps its `[n]` markers and `citations` (on the message, and on the last streamed chunk) lists the sources with document, title, pages, chunk and score. Fields this door cannot honour (tools, n > 1, logprobs...) get a 400 naming them.",
   security,
+  "x-codeSamples": [
+    {
+      lang: "curl",
+      source:
+        'curl -s $BASE/v1/chat/completions -H "authorization: Bearer $KEY" -H "content-type: application/json" \\\n  -d \'{"model":"extractive","knowledge_base_ids":["kb_..."],"messages":[{"role":"user","content":"What is a trace tree?"}]}\'',
+    },
+    {
+      lang: "TypeScript",
+      source:
+        'import OpenAI from "openai";\nconst client = new OpenAI({ baseURL: BASE + "/v1", apiKey: KEY });\nconst r = await client.chat.completions.create({\n  model: "extractive@kb_...",\n  messages: [{ role: "user", content: "What is a trace tree?" }],\n});\nconsole.log(r.choices[0].message.content, (r.choices[0].message as any).citations);',
+    },
+    {
+      lang: "Python",
+      source:
+        'from openai import OpenAI\nclient = OpenAI(base_url=f"{BASE}/v1", api_key=KEY)\nr = client.chat.completions.create(\n    model="extractive",\n    messages=[{"role": "user", "content": "What is a trace tree?"}],\n    extra_body={"knowledge_base_ids": ["kb_..."]},\n)\nprint(r.choices[0].message.content, r.choices[0].message.citations)',
+    },
+  ],
   request: { body: jsonBody(ChatCompletionBody) },
   responses: {
     200: {

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
-import type { AttributeFilter } from "../../services/vector-stores/filters.js";
 import { searchVectorStore } from "../../services/vector-stores/search.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
 import { StoreIdParam } from "./schema.js";
@@ -12,16 +11,16 @@ const Comparison = z.strictObject({
   key: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
   value: z.union([Scalar, z.array(Scalar).max(100)]),
 });
-// Two levels are all the mapping can express; deeper input is refused by the service with the field named.
-const Compound: z.ZodType<AttributeFilter> = z.lazy(() =>
-  z.strictObject({
-    type: z.enum(["and", "or"]),
-    filters: z
-      .array(z.union([Comparison, Compound]))
-      .min(1)
-      .max(32),
-  }),
-);
+// Two levels are all the mapping can express (and a recursive schema cannot be documented): deeper
+// combinations are refused by the service with the field named.
+const Inner = z.strictObject({ type: z.enum(["and", "or"]), filters: z.array(Comparison).min(1).max(32) });
+const Compound = z.strictObject({
+  type: z.enum(["and", "or"]),
+  filters: z
+    .array(z.union([Comparison, Inner]))
+    .min(1)
+    .max(32),
+});
 export const Filters = z.union([Comparison, Compound]).openapi({
   description:
     "OpenAI attribute filters: comparisons eq, ne, gt, gte, lt, lte, in, nin on file attributes, combined with and/or (an `and` may hold one `or`); mapped to Qdrant must / should / must_not.",
