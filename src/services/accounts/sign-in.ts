@@ -45,9 +45,9 @@ export async function signIn({
   const lockedMs = await lockRemainingMs(db, keys);
   if (lockedMs > 0) throw throttled(lockedMs);
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  const ok = user?.passwordHash
-    ? await verifyPassword(input.password, user.passwordHash)
-    : (await burnPasswordCheck(input.password, deps.config.PASSWORD_SCRYPT_LOG_N), false);
+  let ok = false;
+  if (user?.passwordHash) ok = await verifyPassword(input.password, user.passwordHash);
+  else await burnPasswordCheck(input.password, deps.config.PASSWORD_SCRYPT_LOG_N);
   if (!user || !ok) {
     await recordFailure(db, deps.config, keys);
     await recordAudit(db, {
