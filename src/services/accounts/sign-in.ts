@@ -47,7 +47,6 @@ export async function signIn({
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   let ok = false;
   if (user?.passwordHash) ok = await verifyPassword(input.password, user.passwordHash);
-  // An unknown email costs the same hash as a known one, so timing never tells whether it exists.
   else await burnPasswordCheck(input.password, deps.config.PASSWORD_SCRYPT_LOG_N);
   if (!user || !ok) {
     await recordFailure(db, deps.config, keys);
