@@ -65,9 +65,12 @@ describe("console assets at /", () => {
     }
   });
 
-  it("is absent without a build (and on the edge): / keeps the JSON 404", async () => {
+  it("is absent without a build (and on the edge): / is the small home page instead", async () => {
     expect(consoleAssetsFromDir(join(dir, "nothing-here"))).toBeUndefined();
     const res = await createApp(deps(undefined)).request("/", { headers: html });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain("/docs");
+    expect(body).not.toContain('id="root"');
   });
 });

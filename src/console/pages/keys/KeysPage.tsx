@@ -178,10 +178,10 @@ export default function KeysPage() {
                 <td className="mono">{k.prefix}…</td>
                 <td>{k.scopes.map((s) => t(`keys.scope_${s}`)).join(", ")}</td>
                 <td className="small">
-                  {k.monthly_budget_usd !== null ? (
+                  {k.monthly_budget_micros !== null ? (
                     <div>
                       {t("keys.budget_value", {
-                        amount: formatMicros(Math.round(k.monthly_budget_usd * 1e6)),
+                        amount: formatMicros(k.monthly_budget_micros),
                       })}
                     </div>
                   ) : null}
