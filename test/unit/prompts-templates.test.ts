@@ -69,7 +69,7 @@ describe("prompt templates", () => {
     expect(content).toContain("q? {{sources}}"); // a question is never re-filled
     expect(content).toContain('<source id="3" title="x">');
     const parsed = parseRenderedPrompt(content);
-    expect(parsed.sources).toEqual([{ n: 3, text: evil.text }]);
+    expect(parsed.sources).toEqual([{ n: 3, title: "x", text: evil.text }]);
     expect(parsed.question).toBe("q? {{sources}}");
   });
 
