@@ -1,6 +1,7 @@
-import { DomUtils, parseDocument } from "htmlparser2";
+import { DomUtils } from "htmlparser2";
 import type { ParsedDocument } from "../types.js";
 import { decodeBytes } from "./decode.js";
+import { parseCappedDocument } from "./dom.js";
 import { emptyDocument } from "./errors.js";
 import { type HtmlElement, type HtmlNode, walkHtmlBlocks } from "./html-blocks.js";
 import { hasText, normalizeText, TextBuilder } from "./normalize.js";
@@ -61,7 +62,7 @@ export function parseHtml(bytes: Uint8Array): ParsedDocument {
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 4096));
   const declared = /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1];
   const { text: source } = decodeBytes(bytes, declared);
-  const dom = parseDocument(source, { lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const dom = parseCappedDocument(source, "web page", { lowerCaseTags: true, lowerCaseAttributeNames: true });
 
   const root = mainContent(dom.children);
   let result = extract(root, isFurniture);
