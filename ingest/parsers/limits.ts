@@ -17,7 +17,7 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxPages: 2_000, timeoutMs: 1
 /** Characters of extracted text per document (~10,000 pages of prose). */
 export const MAX_TEXT_CHARS = 20_000_000;
 /** Characters of text on one PDF page; a dense page of print holds about 5,000. */
-export const MAX_PAGE_CHARS = 100_000;
+export const MAX_PAGE_CHARS = 50_000;
 /** Element nesting depth of an HTML page (browsers stop nesting at 512 too). */
 export const MAX_HTML_DEPTH = 512;
 /** Elements in one HTML page or rendered DOCX. */

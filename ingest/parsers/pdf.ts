@@ -17,7 +17,7 @@ const CHUNK_EVERY_PAGES = 8;
  * ...or sooner, once this much text waits: each pass runs on the pipeline thread (in the API process,
  * the thread serving requests), so no pass may be long, whatever the pages hold.
  */
-const CHUNK_EVERY_CHARS = 32_000;
+const CHUNK_EVERY_CHARS = 16_000;
 
 export interface PdfParseOptions {
   maxPages?: number;

@@ -106,9 +106,10 @@ export async function composeIngestion(opts: {
         ? new Date(Date.now() - 15 * 60_000)
         : undefined;
     const recover = () =>
-      recoverUnfinished(deps, queue, { olderThan: cutoff() }).catch((err) =>
-        logger.error({ err }, "ingest recovery failed"),
-      );
+      recoverUnfinished(deps, queue, {
+        olderThan: cutoff(),
+        maxCrashRetries: config.WORKER_MAX_STALLED_COUNT,
+      }).catch((err) => logger.error({ err }, "ingest recovery failed"));
     await recover();
     timer = setInterval(recover, RECOVERY_INTERVAL_MS);
     timer.unref();
