@@ -1,8 +1,9 @@
 import { DomUtils } from "htmlparser2";
 import mammoth from "mammoth";
+import { isEncryptedOffice } from "../detect-type.js";
 import type { ParsedDocument } from "../types.js";
 import { parseCappedDocument } from "./dom.js";
-import { corruptDocument, emptyDocument, tooComplex, tooLarge } from "./errors.js";
+import { corruptDocument, emptyDocument, ParseError, tooComplex, tooLarge } from "./errors.js";
 import { type HtmlElement, isElement, walkHtmlBlocks } from "./html-blocks.js";
 import { hasText, TextBuilder } from "./normalize.js";
 import { sensibleTitle } from "./title.js";
@@ -18,6 +19,12 @@ const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
  * HTML block walker, so DOCX and web pages produce the same text shapes.
  */
 export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
+  if (isEncryptedOffice(bytes)) {
+    throw new ParseError(
+      "encrypted",
+      "This Word document is password-protected. Remove the password (open it and save an unprotected copy) and upload it again.",
+    );
+  }
   checkArchive(bytes);
   let html: string;
   try {

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Chunk, ChunkingOptions, DocFormat } from "../types.js";
+import type { Chunk, ChunkingOptions, DocFormat, ParsedDocument } from "../types.js";
 import { ParseError, resourceLimit } from "./errors.js";
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./limits.js";
 import type { ParseJob, ParseMessage } from "./parse-worker.js";
@@ -12,8 +12,13 @@ const YOUNG_HEAP_MB = 16;
 export interface IsolatedParseOptions {
   chunking: ChunkingOptions;
   limits?: ParseLimits;
-  /** Called once, before the first chunks, with the document's own title (if any) and page count. */
-  onParsed(info: { title: string | null; pages: number }): void;
+  /** The Content-Type given at upload; its charset decides how text formats are decoded (after a BOM). */
+  contentType?: string | null;
+  /**
+   * Called once, before the first chunks, with the document's own title (if any), its whole text
+   * (what chunk offsets point into) and its page extents (empty for unpaged formats).
+   */
+  onParsed(info: { title: string | null; text: string; pages: ParsedDocument["pages"] }): void;
   /** Chunks in order, in batches. */
   onChunks(chunks: Chunk[]): void;
 }
@@ -73,7 +78,7 @@ export function parseIsolated(
     const onMessage = (m: ParseMessage) => {
       if (m.id !== id) return;
       try {
-        if (m.type === "parsed") opts.onParsed({ title: m.title, pages: m.pages });
+        if (m.type === "parsed") opts.onParsed({ title: m.title, text: m.text, pages: m.pages });
         else if (m.type === "chunks") opts.onChunks(m.chunks);
         else if (m.type === "done") {
           release(slot);
@@ -111,7 +116,13 @@ export function parseIsolated(
     slot.worker.on("message", onMessage);
     slot.worker.on("error", onError);
     slot.worker.on("exit", onExit);
-    const job: ParseJob = { id, format, data, chunking: opts.chunking };
+    const job: ParseJob = {
+      id,
+      format,
+      data,
+      chunking: opts.chunking,
+      contentType: opts.contentType ?? null,
+    };
     slot.worker.postMessage(job, [data.buffer]);
   });
 }

@@ -6,7 +6,8 @@
  *
  * Chunking runs here too: it is linear, but on a 20-million-character text it still takes seconds,
  * which the event loop serving requests must not spend. Chunks go back in batches, so no single
- * message costs the receiving thread more than a few milliseconds to read.
+ * chunk message costs the receiving thread more than a few milliseconds to read. The text itself goes
+ * back once (it is stored whole), as a single string, which is cheap to copy.
  */
 import { registerHooks } from "node:module";
 import { parentPort } from "node:worker_threads";
@@ -17,10 +18,16 @@ export interface ParseJob {
   format: Exclude<DocFormat, "pdf">;
   data: Uint8Array;
   chunking: ChunkingOptions;
+  /** The Content-Type given at upload: its charset decides how HTML, Markdown and text are decoded. */
+  contentType?: string | null;
 }
 
 export type ParseMessage =
-  | { id: number; type: "parsed"; title: string | null; pages: number }
+  /**
+   * Once, before the first chunks: the document's own title, its whole text (what chunk offsets point
+   * into, stored for GET /v1/documents/{id}/text) and its page extents (empty for unpaged formats).
+   */
+  | { id: number; type: "parsed"; title: string | null; text: string; pages: ParsedDocument["pages"] }
   | { id: number; type: "chunks"; chunks: Chunk[] }
   | { id: number; type: "done"; chunks: number }
   /** The document broke a rule (ParseError): a stable code and the user's message. */
@@ -49,6 +56,7 @@ const { parseHtml } = await import("./html.js");
 const { parseMarkdown } = await import("./markdown.js");
 const { parseText } = await import("./text.js");
 const { ParseError, tooComplex, tooLarge } = await import("./errors.js");
+const { contentTypeCharset } = await import("./decode.js");
 const { MAX_TEXT_CHARS } = await import("./limits.js");
 const { chunkDocument } = await import("../chunker/index.js");
 const { warmTokenCounter } = await import("../chunker/tokens.js");
@@ -82,7 +90,7 @@ async function run(job: ParseJob, post: (m: ParseMessage) => void): Promise<void
       "Split it into smaller files and upload those.",
     );
   }
-  post({ id, type: "parsed", title: doc.title, pages: doc.pages.length });
+  post({ id, type: "parsed", title: doc.title, text: doc.text, pages: doc.pages });
   const chunks = chunkDocument(doc, job.chunking);
   for (let i = 0; i < chunks.length; i += CHUNKS_PER_MESSAGE) {
     post({ id, type: "chunks", chunks: chunks.slice(i, i + CHUNKS_PER_MESSAGE) });
@@ -95,11 +103,11 @@ function parse(job: ParseJob): Promise<ParsedDocument> | ParsedDocument {
     case "docx":
       return parseDocx(job.data);
     case "html":
-      return parseHtml(job.data);
+      return parseHtml(job.data, { contentType: job.contentType });
     case "markdown":
-      return parseMarkdown(job.data);
+      return parseMarkdown(job.data, contentTypeCharset(job.contentType));
     case "text":
-      return parseText(job.data);
+      return parseText(job.data, contentTypeCharset(job.contentType));
     default:
       throw new ParseError(
         "unsupported_type",

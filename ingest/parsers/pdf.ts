@@ -3,6 +3,7 @@ import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
 import { corruptDocument, emptyDocument, ParseError, resourceLimit, tooLarge } from "./errors.js";
 import { MAX_PAGE_CHARS, MAX_TEXT_CHARS } from "./limits.js";
 import { TextBuilder } from "./normalize.js";
+import { OutlinePaths } from "./pdf-outline.js";
 import { extractPdfText, PdfExtractionError, PdfTimeoutError } from "./pdf-thread.js";
 import { RunningLines } from "./running-lines.js";
 
@@ -43,9 +44,28 @@ export interface PdfParseOptions {
  */
 export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): Promise<ParsedDocument> {
   let total = 0;
+  try {
+    return await readPdf(bytes, opts, (n) => {
+      total = n;
+    });
+  } catch (error) {
+    // Failures of a document whose page count is known report it, whatever step they came from.
+    if (error instanceof ParseError && total > 0) error.pages ??= total;
+    throw error;
+  }
+}
+
+async function readPdf(
+  bytes: Uint8Array,
+  opts: PdfParseOptions,
+  setTotal: (total: number) => void,
+): Promise<ParsedDocument> {
+  let total = 0;
   let title: string | null = null;
   const stream = opts.onChunks && opts.chunking ? new ChunkStream(opts.chunking) : null;
+  let outline = new OutlinePaths([]);
   const emit = (chunks: Chunk[]) => {
+    outline.apply(chunks);
     if (chunks.length > 0) opts.onChunks?.(chunks, title);
   };
   const builder = new TextBuilder();
@@ -59,7 +79,9 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
     {
       onInfo(info) {
         total = info.total;
+        setTotal(total);
         title = info.title;
+        outline = new OutlinePaths(info.outline);
         if (total === 0) throw emptyDocument("PDF");
         if (opts.maxPages !== undefined && total > opts.maxPages) {
           throw tooLarge(
@@ -80,7 +102,10 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
         }
         const clean = joinHyphenated(running.strip(text));
         const join = continuesSentence(lastChar, clean) ? "line" : "paragraph";
-        if (builder.block(clean, { join })) lastChar = clean.trimEnd().at(-1);
+        if (builder.block(clean, { join })) {
+          lastChar = clean.trimEnd().at(-1);
+          outline.page(num, clean, builder.size);
+        }
         opts.onPage?.(num, total);
         if (stream && (num % CHUNK_EVERY_PAGES === 0 || waiting >= CHUNK_EVERY_CHARS) && num < total) {
           waiting = 0;

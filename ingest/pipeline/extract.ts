@@ -1,17 +1,17 @@
 import { asc, eq } from "drizzle-orm";
-import { chunks, documents, documentVersions } from "../../src/db/schema.js";
+import { chunks, documents, documentTexts, documentVersions } from "../../src/db/schema.js";
 import { ParseError } from "../parsers/index.js";
 import { DEFAULT_PARSE_LIMITS } from "../parsers/limits.js";
 import { parseIsolated } from "../parsers/parse-pool.js";
 import { parsePdf } from "../parsers/pdf.js";
-import type { Chunk, ChunkingOptions, DocFormat } from "../types.js";
+import type { Chunk, ChunkingOptions, DocFormat, ParsedDocument } from "../types.js";
 import { ChunkRowWriter } from "./chunk-rows.js";
 import type { PipelineDeps } from "./deps.js";
 import type { ChunkIndexer } from "./index-chunks.js";
 import type { LoadedJob } from "./load.js";
 
 /** pages_parsed is written at most this often while a document is parsed. */
-const PROGRESS_EVERY_MS = 500;
+const PROGRESS_EVERY_MS = 150;
 
 /**
  * Parses and chunks the version, handing chunks to the indexer and the chunk-row writer as soon as
@@ -78,6 +78,9 @@ async function produceChunks(
   let count = 0;
   let title = job.document.title;
   let pages: number | null = null;
+  // The whole text and its page extents, stored for GET /v1/documents/{id}/text.
+  let text = "";
+  let extents: ParsedDocument["pages"] = [];
   const take = (pieces: Chunk[]) => {
     count += pieces.length;
     consumers.push(pieces);
@@ -96,13 +99,18 @@ async function produceChunks(
     });
     title = parsed.title?.trim() || job.document.title;
     pages = parsed.pages.length || null;
+    text = parsed.text;
+    extents = parsed.pages;
   } else {
     await parseIsolated(bytes, format, {
       chunking,
       limits,
+      contentType: job.version.contentType,
       onParsed(info) {
         title = info.title?.trim() || job.document.title;
-        pages = info.pages || null;
+        pages = info.pages.length || null;
+        text = info.text;
+        extents = info.pages;
         consumers.setTitle(title);
       },
       onChunks: take,
@@ -112,7 +120,7 @@ async function produceChunks(
   timings.parse_ms = Math.round(performance.now() - started);
   await db
     .update(documentVersions)
-    .set({ pages, pagesParsed: pages ?? 1 })
+    .set({ pages, pagesParsed: pages ?? 1, updatedAt: new Date() })
     .where(eq(documentVersions.id, job.version.id));
 
   if (count === 0) {
@@ -125,10 +133,16 @@ async function produceChunks(
   await rows.settle();
   await db.transaction(async (t) => {
     await rows.flushInto(t);
+    // The text the chunk offsets point into, for GET /v1/documents/{id}/text.
+    const stored = { tenantId: job.version.tenantId, text, pages: extents };
+    await t
+      .insert(documentTexts)
+      .values({ versionId: job.version.id, ...stored })
+      .onConflictDoUpdate({ target: documentTexts.versionId, set: stored });
     // Embedding progress is left alone: the indexer may be done with many of these chunks already.
     await t
       .update(documentVersions)
-      .set({ chunks: count, timings })
+      .set({ chunks: count, timings, updatedAt: new Date() })
       .where(eq(documentVersions.id, job.version.id));
     // The newest version names the document (a retry resumes from chunk rows and reads it back here).
     const newest = job.document.latestVersionId === job.version.id;
@@ -151,7 +165,7 @@ function pageProgress(deps: PipelineDeps, versionId: string) {
       busy = true;
       writing = deps.database.db
         .update(documentVersions)
-        .set({ pages: total, pagesParsed: parsed })
+        .set({ pages: total, pagesParsed: parsed, updatedAt: new Date() })
         .where(eq(documentVersions.id, versionId))
         .catch((err: unknown) => deps.logger.warn({ err, versionId }, "page progress not saved"))
         .finally(() => {

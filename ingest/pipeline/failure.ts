@@ -7,6 +7,8 @@ import { JobTimeoutError } from "../queue/run-attempt.js";
 export interface FailureReason {
   code: string;
   message: string;
+  /** The page count when the document was read far enough to know it. */
+  pages?: number;
 }
 
 /** Thrown by the pipeline for failures that retrying cannot fix; carries the reason to store. */
@@ -31,7 +33,9 @@ const STALLED = /(stalled|started) more than allowable limit/;
 export function reasonFor(err: unknown): FailureReason {
   if (err instanceof PermanentIngestError) return err.reason;
   if (STALLED.test((err as Error | undefined)?.message ?? "")) return crashedWorker();
-  if (err instanceof ParseError) return { code: err.code, message: err.message };
+  if (err instanceof ParseError) {
+    return { code: err.code, message: err.message, ...(err.pages ? { pages: err.pages } : {}) };
+  }
   if (err instanceof BlobNotFoundError) return { code: "blob_missing", message: err.message };
   if (err instanceof JobTimeoutError) {
     return {

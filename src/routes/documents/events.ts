@@ -7,7 +7,7 @@ import { errorResponses, security } from "../common.js";
 import { DocIdParam, toDocument } from "./schema.js";
 
 /** The database is the source of truth (workers may run elsewhere), so the stream polls it. */
-const POLL_MS = 500;
+const POLL_MS = 200;
 /** A keep-alive comment every so often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;
 

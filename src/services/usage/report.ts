@@ -1,4 +1,5 @@
 import { type AnyColumn, and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import { actionsOf } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import { usageLedger } from "../../db/schema.js";
 import { ApiError, notFound } from "../../errors.js";
@@ -69,7 +70,7 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
       },
     );
   }
-  const isAdmin = ctx.auth.scopes.includes("admin");
+  const isAdmin = actionsOf(ctx.auth).has("usage.read");
   let keyId = input.keyId;
   if (!isAdmin) {
     if (keyId && keyId !== ctx.auth.keyId) throw notFound("API key", keyId);
