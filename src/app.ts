@@ -16,6 +16,7 @@ import { modelRoutes } from "./routes/models/index.js";
 import { opsRoutes } from "./routes/ops/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
+import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
 
 export const API_VERSION = "0.1.0";
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
   app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : authenticate(c, next)));
+  app.use("/v1/*", textGuard);
 
   app.route("/", opsRoutes());
   app.route("/v1", tenantRoutes());

@@ -35,6 +35,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     scopes: row.scopes as ApiScope[],
     kbIds: row.kbIds ?? null,
     platform: row.tenantId === null,
+    expiresAt: row.expiresAt,
+    rateLimitPerMinute: row.rateLimitPerMinute,
   };
   c.set("auth", auth);
   c.set("logger", c.get("logger").child({ keyId: row.id, tenantId: row.tenantId }));
@@ -70,10 +72,7 @@ export function serviceCtx(
   return { deps: c.get("deps"), auth: requireTenant(c.get("auth"), scope), requestId: c.get("requestId") };
 }
 
-/** Whether a (tenant-bound) key may see a knowledge base; invisible ones are reported as not found. */
-export function canSeeKb(auth: TenantAuth, kbId: string): boolean {
-  return auth.kbIds === null || auth.kbIds.includes(kbId);
-}
+export { canSeeKb } from "./rights.js";
 
 /** For reads any tenant key may do (listing and viewing knowledge bases): tenancy only, no scope. */
 export function tenantCtx(c: {

@@ -1,4 +1,5 @@
 import { and, desc, eq, lt } from "drizzle-orm";
+import { kbRowsVisibleSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
 import { auditLog } from "../../db/schema.js";
 
@@ -8,9 +9,12 @@ export interface ListAuditInput {
   action?: string;
 }
 
-/** Newest first; `nextCursor` is the id to pass as `cursor` for the next page. */
+/**
+ * Newest first; `nextCursor` is the id to pass as `cursor` for the next page. A key restricted to some
+ * knowledge bases sees only entries about those (never tenant-wide ones such as other keys' creation).
+ */
 export async function listAudit({ ctx, input }: { ctx: ServiceCtx; input: ListAuditInput }) {
-  const conds = [eq(auditLog.tenantId, ctx.auth.tenantId)];
+  const conds = [eq(auditLog.tenantId, ctx.auth.tenantId), kbRowsVisibleSql(ctx.auth, auditLog.kbIds)];
   if (input.cursor) conds.push(lt(auditLog.id, input.cursor));
   if (input.action) conds.push(eq(auditLog.action, input.action));
   const rows = await ctx.deps.database.db

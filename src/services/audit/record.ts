@@ -8,6 +8,8 @@ export interface AuditEntry {
   action: string;
   resourceType: string;
   resourceId: string;
+  /** The knowledge bases this entry is about (empty: tenant-wide, shown only to unrestricted keys). */
+  kbIds?: string[];
   detail?: Record<string, unknown>;
   requestId?: string | null;
 }
@@ -21,6 +23,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     action: entry.action,
     resourceType: entry.resourceType,
     resourceId: entry.resourceId,
+    kbIds: entry.kbIds ?? [],
     detail: entry.detail ?? {},
     requestId: entry.requestId ?? null,
   });

@@ -1,7 +1,9 @@
 import { and, asc, eq, gt } from "drizzle-orm";
+import { keysWithinSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys } from "../../db/schema.js";
 
+/** The tenant's keys whose rights are within the caller's: a restricted key never sees broader keys. */
 export async function listKeys({
   ctx,
   input,
@@ -9,7 +11,7 @@ export async function listKeys({
   ctx: ServiceCtx;
   input: { limit: number; cursor?: string };
 }) {
-  const conds = [eq(apiKeys.tenantId, ctx.auth.tenantId)];
+  const conds = [eq(apiKeys.tenantId, ctx.auth.tenantId), keysWithinSql(ctx.auth)];
   if (input.cursor) conds.push(gt(apiKeys.id, input.cursor));
   const rows = await ctx.deps.database.db
     .select()
