@@ -5,6 +5,7 @@ import { authenticate } from "./auth/middleware.js";
 import type { AppDeps } from "./context.js";
 import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
+import { rateLimit } from "./ratelimit/middleware.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { newRouter } from "./routes/common.js";
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
   app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : authenticate(c, next)));
   app.use("/v1/*", textGuard);
+  app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : rateLimit(c, next)));
 
   app.route("/", opsRoutes());
   app.route("/v1", tenantRoutes());

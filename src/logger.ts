@@ -35,6 +35,16 @@ export function serializeError(err: unknown, depth = 0): unknown {
   };
 }
 
+/** Scrubs every string of a logged object (a few levels deep: log objects are small and flat). */
+function scrubObject(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return scrubSecrets(value);
+  if (value === null || typeof value !== "object" || depth > 4 || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubObject(v, depth + 1);
+  return out;
+}
+
 /** JSON logs on stdout; secrets in headers, errors and quoted URLs are redacted. */
 export function createLogger(
   config: Pick<Config, "LOG_LEVEL">,
@@ -45,6 +55,7 @@ export function createLogger(
     base: { service: "ai-hub" },
     redact: ["req.headers.authorization", "headers.authorization", "*.headers.authorization"],
     serializers: { err: serializeError, error: serializeError },
+    formatters: { log: (obj) => scrubObject(obj) as Record<string, unknown> },
     hooks: {
       // Messages are written by us, but may quote a URL or a value: scrub them too.
       logMethod(args, method) {

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { ApiScope, AppEnv, AuthContext, ServiceCtx, TenantAuth } from "../context.js";
 import { apiKeys } from "../db/schema.js";
 import { ApiError } from "../errors.js";
+import { countAuthFailure, refuseThrottledAddress } from "../ratelimit/auth-failures.js";
 import { hashKey } from "./keys.js";
 
 /**
@@ -10,12 +11,19 @@ import { hashKey } from "./keys.js";
  * the one place tenancy is decided: services only ever see the tenant id this produces.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  await refuseThrottledAddress(c);
+  const fail = async (err: ApiError): Promise<never> => {
+    await countAuthFailure(c);
+    throw err;
+  };
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
-    throw new ApiError("unauthorized", "Missing API key. Send it as `Authorization: Bearer <key>`.", {
-      headers: { "www-authenticate": 'Bearer realm="ai-hub"' },
-    });
+    return fail(
+      new ApiError("unauthorized", "Missing API key. Send it as `Authorization: Bearer <key>`.", {
+        headers: { "www-authenticate": 'Bearer realm="ai-hub"' },
+      }),
+    );
   }
   const { database } = c.get("deps");
   const [row] = await database.db
@@ -23,11 +31,13 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     .from(apiKeys)
     .where(eq(apiKeys.hash, hashKey(match[1]!)))
     .limit(1);
-  if (!row) throw new ApiError("unauthorized", "Unknown API key. Check that it was copied whole.");
+  if (!row) return fail(new ApiError("unauthorized", "Unknown API key. Check that it was copied whole."));
   if (row.revokedAt)
-    throw new ApiError("unauthorized", `API key ${row.prefix}… was revoked. Use another key.`);
+    return fail(new ApiError("unauthorized", `API key ${row.prefix}… was revoked. Use another key.`));
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
-    throw new ApiError("unauthorized", `API key ${row.prefix}… expired at ${row.expiresAt.toISOString()}.`);
+    return fail(
+      new ApiError("unauthorized", `API key ${row.prefix}… expired at ${row.expiresAt.toISOString()}.`),
+    );
   }
   const auth: AuthContext = {
     keyId: row.id,

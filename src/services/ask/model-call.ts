@@ -83,7 +83,8 @@ export async function runModelCall(
   }
   const latencyMs = Math.round(performance.now() - started);
   const status = statusOf(error, text, signal);
-  const reported = error === undefined && usage ? usage : await consumedBy(error, call, prepared.messages, text);
+  const reported =
+    error === undefined && usage ? usage : await consumedBy(error, call, prepared.messages, text);
   // No call can produce more than max_tokens of output: a provider reporting more is billed at the cap,
   // and its number is kept in the ledger (reported_output_tokens) for a person to look into.
   const overReported = reported.outputTokens > call.maxTokens;
