@@ -9,8 +9,8 @@ import { errorResponses, security } from "../common.js";
 import { DocIdParam, toDocument } from "./schema.js";
 
 /**
- * A keep-alive comment this often keeps proxies from closing a quiet stream; the stream also re-reads
- * its document then, in case a notification was lost while the listening connection reconnected.
+ * A keep-alive comment this often keeps proxies from closing a quiet stream. Only where the database
+ * cannot push (no LISTEN) does the stream also re-read its document then.
  */
 const KEEPALIVE_MS = 15_000;
 
@@ -50,8 +50,9 @@ export function register(app: OpenAPIHono<AppEnv>) {
         release();
         wake?.();
       });
+      const bus = documentEventBus(ctx.deps);
       try {
-        unsubscribe = await documentEventBus(ctx.deps).subscribe(id, signal);
+        unsubscribe = await bus.subscribe(id, signal);
         // Anything that changed between the first read and subscribing is picked up by reading again.
         changed = true;
         let last = "";
@@ -88,7 +89,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
           wake = null;
           if (!woke && !stream.aborted) {
             await stream.write(": keep-alive\n\n");
-            changed = true;
+            changed = !bus.pushing;
           }
         }
       } finally {

@@ -1,9 +1,8 @@
 /**
  * How many prompt tokens a reservation holds for a prompt the local tokenizer (js-tiktoken) counted.
  * Providers count with their own tokenizers and chat templates, so the local count can be short; the
- * reservation adds a relative margin and a fixed one for template tokens. Measured against the real
- * Qwen3 and DeepSeek-V3 tokenizers with their chat templates (`npm run bench:token-margin`, results in
- * test/bench/results/token-margin.md, summarised in the README): chosen to cover the worst ratio seen.
+ * reservation adds a relative margin and a fixed one for chat-template framing. The numbers are a
+ * choice, not yet a measurement against live providers (see the README's budgets paragraph).
  * Whatever a provider still reports beyond the reservation is recorded per call
  * (usage_ledger.over_reservation_micros), so overshoot is visible, never silent.
  */

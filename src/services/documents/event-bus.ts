@@ -15,6 +15,8 @@ export class DocumentEventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private count = 0;
   private stop: Promise<(() => Promise<void>) | null> | null = null;
+  /** False when LISTEN is unavailable or failed: streams then re-read on their keep-alive timer. */
+  pushing = false;
 
   constructor(private readonly deps: Pick<AppDeps, "database" | "logger">) {}
 
@@ -48,7 +50,9 @@ export class DocumentEventBus {
     const listen = this.deps.database.listen;
     if (!listen) return null;
     try {
-      return await listen.call(this.deps.database, DOCUMENT_EVENTS_CHANNEL, (id) => this.publish(id));
+      const stop = await listen.call(this.deps.database, DOCUMENT_EVENTS_CHANNEL, (id) => this.publish(id));
+      this.pushing = true;
+      return stop;
     } catch (err) {
       this.deps.logger.warn({ err }, "could not LISTEN for document events; streams re-read on their timer");
       return null;
@@ -59,9 +63,11 @@ export class DocumentEventBus {
     const pending = this.stop;
     this.stop = null;
     const stop = await pending;
+    this.pushing = false;
     // A stream may have subscribed again while the listener was being set up: keep it then.
     if (this.count > 0) {
       this.stop = Promise.resolve(stop);
+      this.pushing = stop !== null;
       return;
     }
     await stop?.().catch(() => {});
