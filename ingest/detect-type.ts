@@ -20,6 +20,9 @@ export function detectType(bytes: Uint8Array, filename?: string, declaredMime?: 
   // Acrobat accepts the header anywhere in the first KiB, and so do we.
   if (head.includes("%PDF-")) return "pdf";
   if (isZip(bytes)) return isDocx(bytes) ? "docx" : null;
+  // A password-protected DOCX is not a zip: Office encrypts the package into an OLE compound file.
+  // Accepted as DOCX so that processing fails it as `encrypted`, saying what to do, as for PDFs.
+  if (isEncryptedOffice(bytes)) return "docx";
   if (!looksLikeText(bytes)) return null;
 
   const ext = extensionOf(filename);
@@ -88,4 +91,28 @@ function hasMarkdownSignals(text: string): boolean {
     /\*\*[^*\n]+\*\*/, // bold
   ];
   return signals.filter((s) => s.test(text)).length >= 2;
+}
+
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+/** "EncryptionInfo" as a compound-file directory entry name: UTF-16LE, NUL-terminated. */
+const ENCRYPTION_INFO = new Uint8Array([..."EncryptionInfo\0"].flatMap((ch) => [ch.charCodeAt(0), 0]));
+
+export function isOleCompoundFile(bytes: Uint8Array): boolean {
+  return bytes.length >= 512 && OLE_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * An OLE compound file (MS-CFB) with an `EncryptionInfo` stream: an Office Open XML document encrypted
+ * with a password (MS-OFFCRYPTO; the package itself is in `EncryptedPackage`). Directory entries are 128
+ * bytes and sectors are multiples of 128 bytes, so a real entry starts at a multiple of 128, with the
+ * name's byte length (30) at +64 and the stream type (2) at +66; that is checked rather than walking the
+ * sector chain, which a damaged file may not even have.
+ */
+export function isEncryptedOffice(bytes: Uint8Array): boolean {
+  if (!isOleCompoundFile(bytes)) return false;
+  for (let at = 512; at + 128 <= bytes.length; at += 128) {
+    if (bytes[at] !== 0x45 || bytes[at + 64] !== ENCRYPTION_INFO.length || bytes[at + 66] !== 2) continue;
+    if (ENCRYPTION_INFO.every((b, i) => bytes[at + i] === b)) return true;
+  }
+  return false;
 }

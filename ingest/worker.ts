@@ -1,3 +1,5 @@
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../src/node-check.js";
 import { loadConfigOrExit } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { composeRuntime } from "../src/runtime/compose.js";

@@ -1,29 +1,38 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authenticate } from "./auth/middleware.js";
+import { isPublicPath } from "./auth/public-paths.js";
 import type { AppDeps } from "./context.js";
 import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
 import { rateLimit } from "./ratelimit/middleware.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
+import { authRoutes } from "./routes/auth/index.js";
+import { chatRoutes } from "./routes/chat/index.js";
 import { newRouter } from "./routes/common.js";
+import { consoleRoutes } from "./routes/console/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
+import { embeddingRoutes } from "./routes/embeddings/index.js";
 import { evalRoutes } from "./routes/evals/index.js";
+import { fileRoutes } from "./routes/files/index.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { modelRoutes } from "./routes/models/index.js";
 import { opsRoutes } from "./routes/ops/index.js";
+import { orgRoutes } from "./routes/orgs/index.js";
+import { platformRoutes } from "./routes/platform/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
+import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
+import { API_VERSION } from "./version.js";
 
-export const API_VERSION = "0.1.0";
+export { API_VERSION };
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
-const UPLOAD_PATH = /^\/v1\/knowledge-bases\/[^/]+\/documents$/;
+const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents|files)$/;
 
 /** Builds the whole HTTP API from its dependencies. No I/O happens here; entries compose and serve. */
 export function createApp(deps: AppDeps) {
@@ -63,9 +72,14 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.use("/v1/*", async (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : jsonLimit(c, next)));
-  app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : authenticate(c, next)));
+  app.use("/v1/*", async (c, next) =>
+    c.req.method === "OPTIONS" || isPublicPath(c.req.path) ? next() : authenticate(c, next),
+  );
   app.use("/v1/*", textGuard);
-  app.use("/v1/*", async (c, next) => (c.req.method === "OPTIONS" ? next() : rateLimit(c, next)));
+  // Public paths (sign-in, sign-up, e-mailed links) have no caller yet; src/auth/throttle.ts limits them.
+  app.use("/v1/*", async (c, next) =>
+    c.req.method === "OPTIONS" || isPublicPath(c.req.path) ? next() : rateLimit(c, next),
+  );
 
   app.route("/", opsRoutes());
   app.route("/v1", tenantRoutes());
@@ -75,14 +89,29 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", auditRoutes());
   app.route("/v1", searchRoutes());
   app.route("/v1", askRoutes());
+  app.route("/v1", chatRoutes());
+  app.route("/v1", embeddingRoutes());
+  app.route("/v1", fileRoutes());
+  app.route("/v1", vectorStoreRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
   app.route("/v1", evalRoutes());
+  app.route("/v1", authRoutes());
+  app.route("/v1", orgRoutes());
+  app.route("/v1", platformRoutes());
+  app.route("/", consoleRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer aih_...`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "aih_session",
+    description:
+      "A browser session (POST /v1/auth/sign-in). Unsafe methods also need the `X-CSRF-Token` header.",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -93,7 +122,6 @@ export function createApp(deps: AppDeps) {
         "Multi-tenant RAG document question answering: knowledge bases, ingestion, search and ask.",
     },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "AI Hub API reference" }));
 
   app.notFound((c) =>
     problemResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}. See /docs.`)),

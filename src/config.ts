@@ -59,8 +59,6 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: intFrom(0, 1_000_000).default(600),
   /** Failed authentications per client address per minute before 429 (0 = off). */
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: intFrom(0, 1_000_000).default(60),
-  /** Take the client address from X-Forwarded-For (behind a proxy you run); else the socket's. */
-  TRUST_PROXY: bool.optional(),
   /** Open document /events streams per API key and per tenant (0 = no cap). */
   MAX_STREAMS_PER_KEY: intFrom(0, 1_000_000).default(100),
   MAX_STREAMS_PER_TENANT: intFrom(0, 1_000_000).default(1000),
@@ -75,8 +73,30 @@ export const configSchema = z.object({
   /** JSON array of chat models: [{"id","provider","upstream","contextWindow","price":{...}}]. */
   MODELS_JSON: z.string().optional(),
   DEFAULT_MODEL: z.string().min(1).optional(),
+  /** Folder of the built web console served at `/` (default dist/console, written by `npm run build:console`). */
+  CONSOLE_DIR: z.string().min(1).optional(),
   /** Run the embedded engine / in-process ingestion even when shared services are configured. */
   INGEST_IN_PROCESS: bool.optional(),
+  // ---- people: accounts, sessions, e-mail (issue 12) ----
+  /** open: anyone may sign up and gets an organization; invite: accounts only through invitations; closed: neither. */
+  SIGNUP: z.enum(["open", "invite", "closed"]).default("open"),
+  /** The person who becomes platform administrator on sign-up (else: the first account). */
+  ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
+  /** smtp[s]://user:pass@host:port; unset: e-mails are not sent and their links are logged. */
+  SMTP_URL: url(["smtp", "smtps"]).optional(),
+  MAIL_FROM: z.string().min(3).default("AI Hub <no-reply@localhost>"),
+  /** Base of the links in e-mails (the web console); defaults to PUBLIC_URL. */
+  CONSOLE_URL: url(["http", "https"]).optional(),
+  /** scrypt cost as log2(N) with r=8, p=1: 16 = 64 MiB and ~100-200 ms per hash on one core. */
+  PASSWORD_SCRYPT_LOG_N: intFrom(12, 20).default(16),
+  /** Absolute session lifetime, and how long an unused session stays valid. */
+  SESSION_TTL_HOURS: intFrom(1, 24 * 365).default(24 * 30),
+  SESSION_IDLE_HOURS: intFrom(1, 24 * 365).default(24 * 7),
+  /** Failed sign-ins allowed before back-off starts, and the first back-off (doubling per failure). */
+  LOGIN_FREE_FAILURES: intFrom(1, 100).default(5),
+  LOGIN_BACKOFF_BASE_MS: intFrom(100, 600_000).default(1000),
+  /** Use the first X-Forwarded-For address as the client address (only behind a proxy you trust). */
+  TRUST_PROXY: bool.optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -1,7 +1,9 @@
 import type { IngestQueue } from "../ingest/queue/types.js";
+import type { Action, Role } from "./auth/roles.js";
 import type { BlobStore } from "./blobs/types.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import type { Mailer } from "./mail/types.js";
 import type { ModelRegistry } from "./models/registry.js";
 import type { Embedder } from "./models/types.js";
 import type { RateLimiter } from "./ratelimit/types.js";
@@ -29,8 +31,12 @@ export interface HttpMetrics {
 
 export type ApiScope = "admin" | "ingest" | "query";
 
-/** Who is calling, resolved from the API key by the auth middleware and nowhere else. */
+/**
+ * Who is calling, resolved by the auth middleware and nowhere else: from an API key (Bearer) or from a
+ * browser session cookie. Both end up here, so every route works the same for keys and people.
+ */
 export interface AuthContext {
+  /** The API key's id; for a browser session, the session id (ledger, budgets and rate limits key on it). */
   keyId: string;
   /** Null for platform admin keys. */
   tenantId: string | null;
@@ -42,11 +48,36 @@ export interface AuthContext {
   expiresAt?: Date | null;
   /** The key's own requests-per-minute limit (null: RATE_LIMIT_PER_MINUTE), read with the key row. */
   rateLimitPerMinute?: number | null;
+  /** What the caller may do (src/auth/roles.ts); when absent it follows from `scopes`. */
+  actions?: ReadonlySet<Action>;
+  /** The signed-in person, or the member who created the key. */
+  userId?: string | null;
+  /** The person's role in `tenantId` (sessions only). */
+  role?: Role | null;
+  /** Set when authenticated by session cookie. */
+  sessionId?: string | null;
+  /** A person who is platform administrator (manages organizations and users). */
+  platformAdmin?: boolean;
+  /** Why a session has no organization to act in (removed, suspended, none chosen). */
+  noOrgReason?: string;
 }
 
 /** A tenant-bound caller: what every tenant-scoped service verb receives. */
 export interface TenantAuth extends AuthContext {
   tenantId: string;
+}
+
+/** One built file of the web console, held in memory with its gzip form. */
+export interface ConsoleAsset {
+  body: Uint8Array;
+  gzip: Uint8Array | null;
+  type: string;
+}
+
+/** The web console's built files (src/console, built by Vite); absent where there is no build. */
+export interface ConsoleAssets {
+  /** The file at a URL path ("/index.html", "/assets/index-3f2a.js"), or null. */
+  get(path: string): Promise<ConsoleAsset | null>;
 }
 
 /** Everything the app is built from; entries compose it, tests construct it directly. */
@@ -68,6 +99,10 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Ingestion's part of deleting a knowledge base (blobs, documents); returns what it removed. */
   onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
+  /** Sends e-mail (SMTP_URL via nodemailer); absent means the default from config (logs links without SMTP). */
+  mailer?: Mailer;
+  /** The web console served at `/` (Node entry only). */
+  consoleAssets?: ConsoleAssets;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

@@ -5,21 +5,26 @@ import { VectorStoreUnavailableError } from "./vector/errors.js";
 
 /**
  * The one error type of the API. Every 4xx/5xx leaves the service through `problemResponse`
- * with the same body: { type, title, status, detail, code, requestId, errors? }.
+ * with the same body: { type, title, status, detail, code, request_id, errors? } (+ requestId, deprecated).
  */
 export const ERROR_CODES = {
   bad_request: 400,
   validation_failed: 400,
   unauthorized: 401,
+  invalid_credentials: 401,
   payment_required: 402,
   budget_exceeded: 402,
   forbidden: 403,
+  csrf_failed: 403,
+  email_not_verified: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  too_many_attempts: 429,
   internal_error: 500,
   not_implemented: 501,
   upstream_error: 502,
@@ -37,15 +42,20 @@ const TITLES: Record<ErrorCode, string> = {
   bad_request: "Bad request",
   validation_failed: "Validation failed",
   unauthorized: "Unauthorized",
+  invalid_credentials: "Invalid credentials",
   payment_required: "Payment required",
   budget_exceeded: "Budget exceeded",
   forbidden: "Forbidden",
+  csrf_failed: "CSRF token missing or wrong",
+  email_not_verified: "Email not verified",
   not_found: "Not found",
   method_not_allowed: "Method not allowed",
   conflict: "Conflict",
+  gone: "Link expired or already used",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
   rate_limited: "Too many requests",
+  too_many_attempts: "Too many failed attempts",
   internal_error: "Internal server error",
   not_implemented: "Not implemented",
   upstream_error: "Upstream error",
@@ -81,6 +91,8 @@ export function problemBody(err: ApiError, requestId: string | undefined) {
     status: err.status,
     detail: err.message,
     code: err.code,
+    request_id: requestId ?? null,
+    // The camelCase spelling from before every payload was snake_case; kept for existing clients.
     requestId: requestId ?? null,
     ...(err.extra.errors ? { errors: err.extra.errors } : {}),
     ...(err.extra.data ?? {}),

@@ -6,7 +6,23 @@ import { randomBytes } from "node:crypto";
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "ten" | "key" | "kb" | "doc" | "ver" | "use" | "res" | "aud" | "evq" | "evr" | "req";
+export type IdPrefix =
+  | "ten"
+  | "key"
+  | "kb"
+  | "doc"
+  | "ver"
+  | "use"
+  | "res"
+  | "aud"
+  | "evq"
+  | "evr"
+  | "req"
+  | "usr"
+  | "ses"
+  | "inv"
+  | "file"
+  | "vsfb";
 
 function encodeTime(ms: number): string {
   let out = "";

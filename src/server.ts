@@ -1,3 +1,5 @@
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "./node-check.js";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { loadConfigOrExit, profileOf } from "./config.js";
@@ -19,6 +21,10 @@ async function main() {
     const lines = [
       `AI Hub listening on ${base} (${profileOf(config)} profile, data in ${config.DATA_DIR})`,
       `API reference: ${base}/docs   OpenAPI: ${base}/openapi.json`,
+      config.SMTP_URL
+        ? `E-mail: sent through SMTP (${new URL(config.SMTP_URL).host})`
+        : "E-mail: SMTP_URL is not set, so e-mails are NOT sent; each link (verification, reset, invitation) is written to this log instead",
+      `Sign-up: ${config.SIGNUP} (SIGNUP); ${config.ADMIN_EMAIL ? `${config.ADMIN_EMAIL} becomes platform administrator` : "the first account becomes platform administrator"}. curl -X POST ${base}/v1/auth/sign-up -H 'content-type: application/json' -d '{"email":"you@example.com","password":"..."}'`,
     ];
     if (created) {
       lines.push(

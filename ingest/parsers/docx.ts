@@ -1,7 +1,8 @@
 import { DomUtils, parseDocument } from "htmlparser2";
 import mammoth from "mammoth";
+import { isEncryptedOffice } from "../detect-type.js";
 import type { ParsedDocument } from "../types.js";
-import { corruptDocument, emptyDocument } from "./errors.js";
+import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
 import { type HtmlElement, isElement, walkHtmlBlocks } from "./html-blocks.js";
 import { hasText, TextBuilder } from "./normalize.js";
 import { sensibleTitle } from "./title.js";
@@ -17,6 +18,12 @@ const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
  * HTML block walker, so DOCX and web pages produce the same text shapes.
  */
 export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
+  if (isEncryptedOffice(bytes)) {
+    throw new ParseError(
+      "encrypted",
+      "This Word document is password-protected. Remove the password (open it and save an unprotected copy) and upload it again.",
+    );
+  }
   let html: string;
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -7,6 +7,8 @@ import type { ParseErrorCode } from "../types.js";
 export class ParseError extends Error {
   readonly code: ParseErrorCode;
   readonly permanent = true as const;
+  /** The page count, when the document was read far enough to know it (PDF): kept on the failed version. */
+  pages?: number;
 
   constructor(code: ParseErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,6 +1,6 @@
 import { DomUtils, parseDocument } from "htmlparser2";
 import type { ParsedDocument } from "../types.js";
-import { decodeBytes } from "./decode.js";
+import { declaredHtmlCharset, decodeBytes } from "./decode.js";
 import { emptyDocument } from "./errors.js";
 import { type HtmlElement, type HtmlNode, walkHtmlBlocks } from "./html-blocks.js";
 import { hasText, normalizeText, TextBuilder } from "./normalize.js";
@@ -57,10 +57,12 @@ const FURNITURE_WORDS = new Set([
 /** Never dropped for a class name: a <body class="has-sidebar"> is still the page. */
 const CONTAINERS = new Set(["html", "body", "main", "article"]);
 
-export function parseHtml(bytes: Uint8Array): ParsedDocument {
-  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 4096));
-  const declared = /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1];
-  const { text: source } = decodeBytes(bytes, declared);
+/**
+ * `contentType` is the type given at upload (`text/html; charset=...`), which outranks the page's own
+ * <meta> as an HTTP header would (WHATWG encoding sniffing: BOM, transport, meta prescan, then detection).
+ */
+export function parseHtml(bytes: Uint8Array, opts: { contentType?: string | null } = {}): ParsedDocument {
+  const { text: source } = decodeBytes(bytes, declaredHtmlCharset(bytes, opts.contentType));
   const dom = parseDocument(source, { lowerCaseTags: true, lowerCaseAttributeNames: true });
 
   const root = mainContent(dom.children);

@@ -1,4 +1,5 @@
 import type { DocFormat, ParsedDocument } from "../types.js";
+import { contentTypeCharset } from "./decode.js";
 import { parseDocx } from "./docx.js";
 import { ParseError } from "./errors.js";
 import { parseHtml } from "./html.js";
@@ -16,6 +17,8 @@ export interface ParseOptions {
   /** PDF only: chunk while extracting (see PdfParseOptions); other formats ignore these. */
   chunking?: PdfParseOptions["chunking"];
   onChunks?: PdfParseOptions["onChunks"];
+  /** The Content-Type given at upload; its charset decides how text formats are decoded (after a BOM). */
+  contentType?: string | null;
 }
 
 /**
@@ -34,11 +37,11 @@ export async function parseDocument(
     case "docx":
       return parseDocx(bytes);
     case "html":
-      return parseHtml(bytes);
+      return parseHtml(bytes, { contentType: opts.contentType });
     case "markdown":
-      return parseMarkdown(bytes);
+      return parseMarkdown(bytes, contentTypeCharset(opts.contentType));
     case "text":
-      return parseText(bytes);
+      return parseText(bytes, contentTypeCharset(opts.contentType));
     default:
       throw new ParseError("unsupported_type", `Documents of type "${String(format)}" cannot be ingested.`);
   }

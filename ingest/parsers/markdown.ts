@@ -9,8 +9,8 @@ import { sensibleTitle } from "./title.js";
  * which embeds and reads fine. Two things change: HTML tags used for layout in READMEs (<p align>,
  * <img>, badges) are removed outside code blocks, and ATX/setext headings are recorded in headings[].
  */
-export function parseMarkdown(bytes: Uint8Array): ParsedDocument {
-  const decoded = decodeBytes(bytes).text.replace(/\r\n?/g, "\n");
+export function parseMarkdown(bytes: Uint8Array, charset?: string | null): ParsedDocument {
+  const decoded = decodeBytes(bytes, charset).text.replace(/\r\n?/g, "\n");
   const text = normalizeText(mapOutsideCode(decoded, stripLayoutHtml), { preserveIndent: true });
   if (!hasText(text)) throw emptyDocument("Markdown file");
   const { headings, frontMatterTitle } = scanHeadings(text);

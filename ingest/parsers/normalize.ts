@@ -58,6 +58,11 @@ export class TextBuilder {
     return true;
   }
 
+  /** Length of the text so far. */
+  get size(): number {
+    return this.length;
+  }
+
   startPage(number: number): void {
     this.endPage();
     this.openPage = { number, start: null };

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { PdfJob, PdfMessage } from "./pdf-worker.js";
+import type { OutlineEntry, PdfJob, PdfMessage } from "./pdf-worker.js";
 
 /** An idle extraction thread nobody holds is stopped after this long, giving its memory back. */
 const IDLE_MS = 15_000;
@@ -12,7 +12,7 @@ const MAX_HEAP_MB = 384;
 const YOUNG_HEAP_MB = 16;
 
 export interface PdfListener {
-  onInfo(info: { total: number; title: string | null }): void;
+  onInfo(info: { total: number; title: string | null; outline: OutlineEntry[] }): void;
   /** Each page's text as extracted, in page order. */
   onPage(num: number, text: string): void;
 }

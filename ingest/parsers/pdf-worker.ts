@@ -20,11 +20,18 @@ export interface PdfJob {
 }
 
 export type PdfMessage =
-  | { id: number; type: "info"; total: number; title: string | null }
+  | { id: number; type: "info"; total: number; title: string | null; outline: OutlineEntry[] }
   /** One page's text as pdf-parse extracted it, pages in order. */
   | { id: number; type: "page"; num: number; text: string }
   | { id: number; type: "done"; letters: number; hasImages: boolean }
   | { id: number; type: "error"; kind: "password" | "corrupt"; message: string };
+
+/** A bookmark: its title, depth (1 = top) and the page (1-based) its destination opens. */
+export interface OutlineEntry {
+  title: string;
+  level: number;
+  page: number;
+}
 
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 
@@ -72,7 +79,8 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
     const title =
       sensibleTitle(typeof info.info?.Title === "string" ? info.info.Title : null) ??
       sensibleTitle(typeof dcTitle === "string" ? dcTitle : null);
-    post({ id, type: "info", total: info.total, title });
+    const outline = await resolveOutline(parser, info.outline ?? []).catch(() => []);
+    post({ id, type: "info", total: info.total, title, outline });
     if (info.total === 0 || (job.maxPages !== undefined && info.total > job.maxPages)) return;
 
     let letters = 0;
@@ -102,4 +110,48 @@ async function firstPageHasImages(parser: InstanceType<typeof PDFParse>): Promis
   // Asking pdf.js decodes every image (slow), so only when the bytes did not already tell.
   const result = await parser.getImage({ first: 1, imageBuffer: false, imageDataUrl: false });
   return result.pages.some((p) => p.images.length > 0);
+}
+
+interface OutlineItem {
+  title: string;
+  dest: string | unknown[] | null;
+  items: OutlineItem[];
+}
+
+/** pdf.js's document, which pdf-parse keeps private; outline destinations only resolve through it. */
+interface PdfDocument {
+  getDestination(name: string): Promise<unknown[] | null>;
+  getPageIndex(ref: unknown): Promise<number>;
+}
+
+/**
+ * The outline flattened in reading order, each entry with the page its destination opens. Entries
+ * without a resolvable page destination (links to URLs, broken references) are left out.
+ */
+async function resolveOutline(
+  parser: InstanceType<typeof PDFParse>,
+  items: OutlineItem[],
+): Promise<OutlineEntry[]> {
+  if (items.length === 0) return [];
+  const doc = await (parser as unknown as { load(): Promise<PdfDocument> }).load();
+  const out: OutlineEntry[] = [];
+  const walk = async (nodes: OutlineItem[], level: number) => {
+    for (const node of nodes) {
+      const page = await destinationPage(doc, node.dest).catch(() => null);
+      const title = node.title.replace(/\s+/g, " ").trim();
+      if (page !== null && title) out.push({ title, level, page });
+      if (node.items?.length) await walk(node.items, level + 1);
+    }
+  };
+  await walk(items, 1);
+  return out;
+}
+
+async function destinationPage(doc: PdfDocument, dest: OutlineItem["dest"]): Promise<number | null> {
+  const explicit = typeof dest === "string" ? await doc.getDestination(dest) : dest;
+  const target = explicit?.[0];
+  if (target === undefined || target === null) return null;
+  // A page reference ({num, gen}) or, in some files, a page index.
+  const index = typeof target === "number" ? target : await doc.getPageIndex(target);
+  return index + 1;
 }

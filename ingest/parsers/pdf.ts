@@ -2,6 +2,7 @@ import { ChunkStream } from "../chunker/stream.js";
 import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
 import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
 import { TextBuilder } from "./normalize.js";
+import { OutlinePaths } from "./pdf-outline.js";
 import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
 import { RunningLines } from "./running-lines.js";
 
@@ -35,9 +36,28 @@ export interface PdfParseOptions {
  */
 export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): Promise<ParsedDocument> {
   let total = 0;
+  try {
+    return await readPdf(bytes, opts, (n) => {
+      total = n;
+    });
+  } catch (error) {
+    // Failures of a document whose page count is known report it, whatever step they came from.
+    if (error instanceof ParseError && total > 0) error.pages ??= total;
+    throw error;
+  }
+}
+
+async function readPdf(
+  bytes: Uint8Array,
+  opts: PdfParseOptions,
+  setTotal: (total: number) => void,
+): Promise<ParsedDocument> {
+  let total = 0;
   let title: string | null = null;
   const stream = opts.onChunks && opts.chunking ? new ChunkStream(opts.chunking) : null;
+  let outline = new OutlinePaths([]);
   const emit = (chunks: Chunk[]) => {
+    outline.apply(chunks);
     if (chunks.length > 0) opts.onChunks?.(chunks, title);
   };
   const builder = new TextBuilder();
@@ -49,7 +69,9 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
     {
       onInfo(info) {
         total = info.total;
+        setTotal(total);
         title = info.title;
+        outline = new OutlinePaths(info.outline);
         if (total === 0) throw emptyDocument("PDF");
         if (opts.maxPages !== undefined && total > opts.maxPages) {
           throw new ParseError(
@@ -62,7 +84,10 @@ export async function parsePdf(bytes: Uint8Array, opts: PdfParseOptions = {}): P
         builder.startPage(num);
         const clean = joinHyphenated(running.strip(text));
         const join = continuesSentence(lastChar, clean) ? "line" : "paragraph";
-        if (builder.block(clean, { join })) lastChar = clean.trimEnd().at(-1);
+        if (builder.block(clean, { join })) {
+          lastChar = clean.trimEnd().at(-1);
+          outline.page(num, clean, builder.size);
+        }
         opts.onPage?.(num, total);
         if (stream && num % CHUNK_EVERY_PAGES === 0 && num < total) {
           const { append, pages } = builder.takeAppended();

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { chunks, documents, documentVersions } from "../../src/db/schema.js";
+import { chunks, documents, documentTexts, documentVersions } from "../../src/db/schema.js";
 import { chunkDocument } from "../chunker/index.js";
 import { ParseError, parseDocument } from "../parsers/index.js";
 import type { Chunk, ChunkingOptions, DocFormat } from "../types.js";
@@ -9,7 +9,7 @@ import type { ChunkIndexer } from "./index-chunks.js";
 import type { LoadedJob } from "./load.js";
 
 /** pages_parsed is written at most this often while a document is parsed. */
-const PROGRESS_EVERY_MS = 500;
+const PROGRESS_EVERY_MS = 150;
 
 /**
  * Parses and chunks the version, handing chunks to the indexer and the chunk-row writer as soon as
@@ -74,6 +74,7 @@ async function produceChunks(
   const streamed: Chunk[] = [];
   const parsed = await parseDocument(bytes, format, {
     onPage: progress.page,
+    contentType: job.version.contentType,
     chunking,
     onChunks(pieces, pdfTitle) {
       consumers.setTitle(pdfTitle?.trim() || job.document.title);
@@ -86,7 +87,7 @@ async function produceChunks(
   const pages = parsed.pages.length || null;
   await db
     .update(documentVersions)
-    .set({ pages, pagesParsed: pages ?? 1 })
+    .set({ pages, pagesParsed: pages ?? 1, updatedAt: new Date() })
     .where(eq(documentVersions.id, job.version.id));
 
   const title = parsed.title?.trim() || job.document.title;
@@ -108,10 +109,16 @@ async function produceChunks(
   await rows.settle();
   await db.transaction(async (t) => {
     await rows.flushInto(t);
+    // The text the chunk offsets point into, for GET /v1/documents/{id}/text.
+    const stored = { tenantId: job.version.tenantId, text: parsed.text, pages: parsed.pages };
+    await t
+      .insert(documentTexts)
+      .values({ versionId: job.version.id, ...stored })
+      .onConflictDoUpdate({ target: documentTexts.versionId, set: stored });
     // Embedding progress is left alone: the indexer may be done with many of these chunks already.
     await t
       .update(documentVersions)
-      .set({ chunks: pieces.length, timings })
+      .set({ chunks: pieces.length, timings, updatedAt: new Date() })
       .where(eq(documentVersions.id, job.version.id));
     // The newest version names the document (a retry resumes from chunk rows and reads it back here).
     const newest = job.document.latestVersionId === job.version.id;
@@ -134,7 +141,7 @@ function pageProgress(deps: PipelineDeps, versionId: string) {
       busy = true;
       writing = deps.database.db
         .update(documentVersions)
-        .set({ pages: total, pagesParsed: parsed })
+        .set({ pages: total, pagesParsed: parsed, updatedAt: new Date() })
         .where(eq(documentVersions.id, versionId))
         .catch((err: unknown) => deps.logger.warn({ err, versionId }, "page progress not saved"))
         .finally(() => {

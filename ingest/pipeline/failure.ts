@@ -7,6 +7,8 @@ import { JobTimeoutError } from "../queue/run-attempt.js";
 export interface FailureReason {
   code: string;
   message: string;
+  /** The page count when the document was read far enough to know it. */
+  pages?: number;
 }
 
 /** Thrown by the pipeline for failures that retrying cannot fix; carries the reason to store. */
@@ -19,7 +21,9 @@ export class PermanentIngestError extends UnrecoverableError {
 /** Turns any pipeline error into what the user sees; unknown errors reveal nothing internal. */
 export function reasonFor(err: unknown): FailureReason {
   if (err instanceof PermanentIngestError) return err.reason;
-  if (err instanceof ParseError) return { code: err.code, message: err.message };
+  if (err instanceof ParseError) {
+    return { code: err.code, message: err.message, ...(err.pages ? { pages: err.pages } : {}) };
+  }
   if (err instanceof BlobNotFoundError) return { code: "blob_missing", message: err.message };
   if (err instanceof JobTimeoutError) {
     return {

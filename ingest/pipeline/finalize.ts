@@ -26,7 +26,7 @@ export async function activateVersion(
     const status = wins ? "ready" : "superseded";
     const rows = await t
       .update(documentVersions)
-      .set({ status, finishedAt: new Date(), timings })
+      .set({ status, finishedAt: new Date(), updatedAt: new Date(), timings })
       .where(and(eq(documentVersions.id, version.id), notInArray(documentVersions.status, ["failed"])))
       .returning({ id: documentVersions.id });
     if (rows.length === 0) throw new VersionGoneError(version.id);

@@ -155,7 +155,7 @@ export async function saveProgress(
 ) {
   const rows = await db
     .update(documentVersions)
-    .set(set)
+    .set({ ...set, updatedAt: new Date() })
     .where(eq(documentVersions.id, versionId))
     .returning({ id: documentVersions.id });
   if (rows.length === 0) throw new VersionGoneError(versionId);

@@ -1,5 +1,5 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
-import { chunks, documentVersions } from "../../src/db/schema.js";
+import { chunks, documentTexts, documentVersions } from "../../src/db/schema.js";
 import type { JobFailureHandler, JobProcessor, JobRun } from "../queue/types.js";
 import type { PipelineDeps } from "./deps.js";
 import { extractChunks } from "./extract.js";
@@ -29,6 +29,7 @@ export async function ingestVersion(
       status: "processing",
       attempts: sql`${documentVersions.attempts} + 1`,
       startedAt: job.version.startedAt ?? new Date(),
+      updatedAt: new Date(),
     })
     .where(eq(documentVersions.id, job.version.id));
   const timings: Record<string, number> = { ...job.version.timings };
@@ -73,7 +74,16 @@ export async function markFailed(
   const { db } = deps.database;
   const rows = await db
     .update(documentVersions)
-    .set({ status: "failed", errorCode: reason.code, errorMessage: reason.message, finishedAt: new Date() })
+    .set({
+      status: "failed",
+      errorCode: reason.code,
+      errorMessage: reason.message,
+      finishedAt: new Date(),
+      updatedAt: new Date(),
+      // One rule for `pages` on failures: the page count once known (the parser's, else what progress
+      // recorded), null when the document could not be read that far.
+      ...(reason.pages ? { pages: reason.pages } : {}),
+    })
     .where(
       and(eq(documentVersions.id, versionId), notInArray(documentVersions.status, ["ready", "superseded"])),
     )
@@ -81,6 +91,7 @@ export async function markFailed(
   if (rows.length === 0) return;
   await deps.vectors.delete(tenantId, { docVersion: versionId });
   await db.delete(chunks).where(eq(chunks.versionId, versionId));
+  await db.delete(documentTexts).where(eq(documentTexts.versionId, versionId));
 }
 
 /** The processor and final-failure handler both queue implementations run. */

@@ -1,3 +1,5 @@
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../node-check.js";
 import { ConfigError, parseConfig } from "../config.js";
 import { openConfiguredDatabase } from "../runtime/database.js";
 

@@ -38,7 +38,11 @@ export const ProblemSchema = z
       .string()
       .openapi({ example: "Knowledge base kb_01 does not exist or is not visible to this API key." }),
     code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
-    requestId: z.string().nullable().openapi({ example: "req_01hx..." }),
+    request_id: z.string().nullable().openapi({ example: "req_01hx..." }),
+    requestId: z
+      .string()
+      .nullable()
+      .openapi({ deprecated: true, description: "Same as request_id; kept for existing clients." }),
     errors: z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()

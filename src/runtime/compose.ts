@@ -8,6 +8,7 @@ import { createRedisRateLimiter } from "../ratelimit/redis.js";
 import { modelRegistryFromConfig } from "../services/ask/registry.js";
 import { deleteKnowledgeBaseDocuments } from "../services/documents/delete.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
+import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
 import { openConfiguredDatabase } from "./database.js";
 import { createConfiguredEmbedder } from "./embedder.js";
 import { composeIngestion, type Ingestion } from "./ingestion.js";
@@ -102,6 +103,8 @@ export async function composeRuntime(
       onKnowledgeBaseDelete: deleteKnowledgeBaseDocuments,
       models,
       rateLimiter,
+      consoleAssets:
+        opts.role === "worker" ? undefined : consoleAssetsFromDir(config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
       lifecycle: { draining: false },
     };
     return { deps, vectorUrl, ingestion, close };

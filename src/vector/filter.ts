@@ -3,9 +3,16 @@ import type { MetaCondition, MetaFilter, Scope, Selector } from "./types.js";
 
 export const MAX_META_CONDITIONS = 32;
 
+/** Document identity is not metadata: a filter on it would silently match nothing. */
+const NOT_METADATA = /^(document_ids?|doc_ids?|document_version_ids?|doc_versions?|version_ids?)$/;
+
 const metaKey = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, "metadata keys use letters, digits, '_', '.' and '-' (1-64 characters)");
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, "metadata keys use letters, digits, '_', '.' and '-' (1-64 characters)")
+  .refine(
+    (k) => !NOT_METADATA.test(k),
+    "documents are chosen with `document_ids` / `document_version_ids` beside `filter`, not as metadata",
+  );
 
 // Qdrant matches only strings, integers and booleans exactly; decimals need a range condition.
 const matchScalar = z.union([

@@ -10,6 +10,8 @@
  * Env: BENCH_CHUNKS (100000), BENCH_TENANTS (20), BENCH_TTFT_MS (50), BENCH_LATENCY_N (300),
  * BENCH_STREAMS (10000), BENCH_RAMP (200 opening at once), BENCH_HOLD_DELTA_MS (15000). Writes test/bench/results/ask.json and ask.md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";

@@ -11,6 +11,8 @@
  * Writes test/bench/results/ingest.json and test/bench/results/ingest.md. BENCH_SKIP_WORKER=1 skips the
  * Redis + worker-process scenario (for quick repeated runs of the embedded ones).
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";

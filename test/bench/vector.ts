@@ -3,6 +3,8 @@
  * process (as `npm run engine` does). BENCH_POINTS (default 100000), BENCH_DIM (384), BENCH_TENANTS (20).
  * Writes test/bench/results/vector.json and test/bench/results/vector.md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,12 +2,18 @@
  * Retrieval evaluation through the real product path.
  *   npm run eval -- --dataset PATH [--format beir|squad] [--mode hybrid|dense|sparse|all]
  *                   [--out FILE] [--limit-queries N] [--split train] [--name NAME] [--chunk-size N]
- *                   [--latency-breakdown]
+ *                   [--latency-breakdown] [--answers [--ood PATH] [--ood-limit N] [--dump-cases DIR]]
  * A BEIR directory (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a SQuAD-style JSON file.
+ * --answers (SQuAD-style only) also asks every question through POST /v1/ask: answer recall and
+ * sentences per answer per paragraph and per article, abstention on held-out articles' questions and,
+ * with --ood, on another dataset's questions (a BEIR directory or a SQuAD file).
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { loadForeignQuestions, loadGoldSet } from "./answers/gold.js";
 import { ALL_MODES, runProductEval } from "./harness.js";
 import type { SearchMode } from "./queries.js";
 import { writeReport } from "./report.js";
@@ -45,6 +51,10 @@ async function main() {
       name: { type: "string" },
       "chunk-size": { type: "string" },
       "latency-breakdown": { type: "boolean", default: false },
+      answers: { type: "boolean", default: false },
+      ood: { type: "string" },
+      "ood-limit": { type: "string" },
+      "dump-cases": { type: "string" },
     },
   });
   if (!values.dataset) fail("--dataset PATH is required (a BEIR directory or a SQuAD-style JSON file)");
@@ -61,6 +71,24 @@ async function main() {
   const out = resolve(values.out ?? `test/bench/results/eval-${name}.json`);
 
   const ds = loadDataset(path, values.format, values.split!, name);
+  if (values.answers && statSync(path).isDirectory())
+    fail("--answers needs a SQuAD-style JSON file (gold answer texts); BEIR sets have none");
+  if (values.ood && !existsSync(resolve(values.ood))) fail(`--ood ${values.ood} does not exist`);
+  const oodLimit = positiveInt("ood-limit", values["ood-limit"]) ?? 500;
+  const answers = values.answers
+    ? {
+        set: loadGoldSet(path, name),
+        ...(values.ood
+          ? {
+              foreign: {
+                name: basename(resolve(values.ood)).replace(/\..*$/, ""),
+                questions: loadForeignQuestions(resolve(values.ood), oodLimit),
+              },
+            }
+          : {}),
+        ...(values["dump-cases"] ? { dumpDir: resolve(values["dump-cases"]) } : {}),
+      }
+    : undefined;
   console.error(
     `eval ${name}: ${ds.docs.length} documents, ${ds.queries.length} queries, modes ${modes.join(",")}`,
   );
@@ -69,6 +97,7 @@ async function main() {
     limitQueries,
     chunkSize,
     latencyBreakdown: values["latency-breakdown"],
+    ...(answers ? { answers } : {}),
     log: (line) => console.error(`  ${line}`),
   });
   const md = await writeReport(report, out);

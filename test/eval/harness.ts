@@ -1,4 +1,6 @@
 import { cpus, platform, totalmem } from "node:os";
+import type { GoldSet } from "./answers/gold.js";
+import { type AnswerEvalOptions, type AnswerReport, runAnswerEval } from "./answers/run.js";
 import { type CorpusIngest, ingestCorpus } from "./ingest-run.js";
 import { latencyBreakdown, type StepLatency } from "./latency-breakdown.js";
 import { startProduct } from "./product.js";
@@ -26,6 +28,8 @@ export interface EvalReport {
   results: ModeResult[];
   /** With `latencyBreakdown`: per-step search timings on the same knowledge base. */
   latencyBreakdown?: StepLatency[];
+  /** With `answers`: answer recall, sentences per answer and abstention through POST /v1/ask. */
+  answers?: AnswerReport;
   createdAt: string;
 }
 
@@ -40,6 +44,8 @@ export interface EvalOptions {
   ingestTimeoutMs?: number;
   /** Also time each step of a search request separately (on up to 300 of the queries). */
   latencyBreakdown?: boolean;
+  /** Also evaluate answers (SQuAD-style sets with gold answer texts). */
+  answers?: { set: GoldSet } & Omit<AnswerEvalOptions, "log" | "limitQueries">;
   log?: (line: string) => void;
 }
 
@@ -100,6 +106,9 @@ export async function runProductEval(full: EvalDataset, opts: EvalOptions = {}):
         })
       : undefined;
     results.push(baseline(ds));
+    const answers = opts.answers
+      ? await runAnswerEval(api, opts.answers.set, { ...opts.answers, limitQueries: opts.limitQueries, log })
+      : undefined;
     const embedder = api.runtime.deps.embedder?.id ?? "none";
     return {
       dataset: { name: ds.name, docs: ds.docs.length, queries: ds.queries.length },
@@ -116,6 +125,7 @@ export async function runProductEval(full: EvalDataset, opts: EvalOptions = {}):
       topK: TOP_K,
       results,
       ...(breakdown ? { latencyBreakdown: breakdown } : {}),
+      ...(answers ? { answers } : {}),
       createdAt: new Date().toISOString(),
     };
   } finally {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { AnswerReport } from "./answers/run.js";
 import type { EvalReport } from "./harness.js";
 
 const f4 = (x: number) => x.toFixed(4);
@@ -47,7 +48,49 @@ export function toMarkdown(r: EvalReport): string {
     );
     for (const s of r.latencyBreakdown) lines.push(`| ${s.step} | ${ms(s.p50)} | ${ms(s.p99)} |`);
   }
+  if (r.answers) lines.push("", ...answerLines(r.answers));
   return `${lines.join("\n")}\n`;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function answerLines(a: AnswerReport): string[] {
+  const lines = [
+    "Answers through POST /v1/ask (default model), gold answer text in the answer; fold 0 = even articles (tuning), fold 1 = odd:",
+    "",
+    "| setting | fold | questions | answer recall | sentences / answer | abstained (answerable) | p50 ms |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const [setting, s] of [
+    ["per paragraph", a.perParagraph],
+    ["per article", a.perArticle],
+  ] as const) {
+    for (const [fold, x] of [
+      ["all", s.all],
+      ["0", s.fold0],
+      ["1", s.fold1],
+    ] as const) {
+      lines.push(
+        `| ${setting} | ${fold} | ${x.questions} | ${f4(x.recall)} | ${x.sentencesPerAnswer.toFixed(2)} | ${pct(x.abstained)} | ${ms(x.latencyP50Ms)} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "Abstention (knowledge base of one fold's paragraphs; out-of-domain = the other fold's questions):",
+    "",
+    "| knowledge base | answerable abstained | out-of-domain abstained | out-of-domain questions |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const h of a.abstention.heldOut)
+    lines.push(`| fold ${h.fold} | ${pct(h.answerableAbstained)} | ${pct(h.oodAbstained)} | ${h.ood} |`);
+  const f = a.abstention.foreign;
+  if (f)
+    lines.push(
+      "",
+      `Questions of ${f.name} asked of the per-paragraph knowledge base: ${pct(f.abstained)} of ${f.questions} abstained.`,
+    );
+  return lines;
 }
 
 /** Writes FILE.json and FILE.md next to it; returns the markdown. */

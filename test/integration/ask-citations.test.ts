@@ -17,17 +17,25 @@ describe("the extractive default model and citations (no provider configured)", 
     const r = await a.t.call("GET", "/v1/models", { key: geo.adminKey });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
+      object: "list",
       default_model: "extractive",
+      embedding_model: a.fx.embedder.id,
       data: [
         {
           id: "extractive",
+          object: "model",
+          created: expect.any(Number),
+          owned_by: "offline",
           provider: "offline",
           context_window: null,
           max_output_tokens: null,
           price: {
-            input_per_million_usd: 0,
-            output_per_million_usd: 0,
-            cached_input_per_million_usd: 0,
+            input_per_million_micros: 0,
+            input_per_million_usd: "0.000000",
+            output_per_million_micros: 0,
+            output_per_million_usd: "0.000000",
+            cached_input_per_million_micros: 0,
+            cached_input_per_million_usd: "0.000000",
             source: "free",
           },
           default: true,

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageLedger } from "../../src/db/schema.js";
+import { formatMicros } from "../../src/models/cost.js";
 import {
   type AskTestApp,
   ask,
@@ -61,7 +62,9 @@ describe("POST /v1/ask with several models", () => {
     const deltas = stubDeltas(STUB_DEFAULT_ANSWER).length;
     expect(usage.alpha).toMatchObject({ status: "ok", usage_source: "provider", output_tokens: deltas });
     expect(usage.alpha.cost_micros).toBe(micros(usage.alpha.input_tokens, deltas));
-    expect(usage.alpha.cost_usd).toBe(usage.alpha.cost_micros / 1e6);
+    // One money shape: integer micros beside the same amount as an exact six-place decimal string.
+    expect(usage.alpha.cost_usd).toBe(formatMicros(usage.alpha.cost_micros));
+    expect(usage.alpha.cost_usd).toMatch(/^\d+\.\d{6}$/);
     expect(usage.alpha.ttft_ms).toBeGreaterThanOrEqual(0);
     expect(usage.alpha.latency_ms).toBeGreaterThanOrEqual(usage.alpha.ttft_ms);
     // Catalog price for gpt-4o-mini: $0.15 / $0.60 per million tokens.

@@ -44,7 +44,7 @@ describe.each<DbKind>(["pglite", "postgres"])("monthly budgets on %s", (kind) =>
     expect(r.body).toMatchObject({
       code: "budget_exceeded",
       budget_scope: "tenant",
-      remaining_usd: 0.001,
+      remaining_usd: "0.001000",
       remaining_micros: 1000,
     });
     expect(r.body.required_micros).toBeGreaterThan(10_000);

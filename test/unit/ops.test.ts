@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config.js";
+import { API_VERSION } from "../../src/version.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { openTestDatabase } from "../helpers/database.js";
 
@@ -84,7 +85,26 @@ describe("ops endpoints and OpenAPI", () => {
     expect(r.body.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
     const docs = await t.app.request("/docs");
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toMatch(/openapi\.json/);
+    const html = await docs.text();
+    expect(html).toMatch(/openapi\.json/);
+    // Everything the page loads comes from this server: no CDN, no web fonts.
+    expect(html).toContain('<script src="/docs/scalar.js">');
+    expect(html).not.toMatch(/https?:\/\//);
+    const script = await t.app.request("/docs/scalar.js", { headers: { "accept-encoding": "gzip" } });
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    expect(script.headers.get("content-encoding")).toBe("gzip");
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
+  it("answers / with a page for people: name, version and links", async () => {
+    const home = await t.app.request("/");
+    expect(home.status).toBe(200);
+    expect(home.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await home.text();
+    expect(html).toContain("<h1>AI Hub</h1>");
+    expect(html).toContain(`version ${API_VERSION}`);
+    for (const href of ["/docs", "/openapi.json", "/healthz"]) expect(html).toContain(`href="${href}"`);
   });
 
   it("echoes a caller's request id and generates one otherwise", async () => {

@@ -47,6 +47,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
         mode: b.mode,
         template: b.template,
         filter: b.filter,
+        documentIds: b.document_ids,
+        documentVersionIds: b.document_version_ids,
         topK: b.top_k,
         maxTokens: b.max_tokens,
         temperature: b.temperature,

@@ -1,6 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { PROMPT_TEMPLATES } from "../../services/knowledge-bases/settings.js";
-import { FilterField, KbIdsField, TopKField } from "../search/schema.js";
+import { UsdString } from "../money.js";
+import {
+  DocumentIdsField,
+  DocumentVersionIdsField,
+  FilterField,
+  KbIdsField,
+  TopKField,
+} from "../search/schema.js";
 
 export const AskBody = z
   .strictObject({
@@ -28,6 +35,8 @@ export const AskBody = z
       .enum(PROMPT_TEMPLATES)
       .optional()
       .openapi({ description: "Answer template; default: the first knowledge base's prompt_template." }),
+    document_ids: DocumentIdsField,
+    document_version_ids: DocumentVersionIdsField,
     filter: FilterField,
     top_k: TopKField,
     max_tokens: z
@@ -73,7 +82,7 @@ const Usage = z
       .number()
       .int()
       .openapi({ description: "Exact charge in micro-dollars (what the ledger holds)." }),
-    cost_usd: z.number(),
+    cost_usd: UsdString,
     latency_ms: z.number().int(),
     ttft_ms: z.number().int().nullable().openapi({ description: "Time to the first token, ms." }),
   })
@@ -95,7 +104,7 @@ const Done = z
     output_tokens: z.number().int(),
     embedding_tokens: z.number().int(),
     cost_micros: z.number().int(),
-    cost_usd: z.number(),
+    cost_usd: UsdString,
     latency_ms: z.number().int(),
   })
   .openapi("AskDone");

@@ -15,15 +15,24 @@ export function sseFrame(e: AskEvent): Uint8Array {
  * streams. When the client goes away the server cancels the body: `onCancel` aborts the model calls and
  * the generator is closed, which waits for their ledger rows.
  */
-export function sseResponse(c: Context, events: AsyncGenerator<AskEvent>, onCancel: () => void): Response {
+export function sseResponse<E = AskEvent>(
+  c: Context,
+  events: AsyncGenerator<E>,
+  onCancel: () => void,
+  /** Another wire shape (OpenAI's chunks) over the same events; null sends nothing for an event. */
+  frame: (e: E) => Uint8Array | null = sseFrame as (e: E) => Uint8Array,
+): Response {
   let cancelled = false;
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const next = await events.next();
-        if (cancelled) return;
-        if (next.done) controller.close();
-        else controller.enqueue(sseFrame(next.value));
+        for (;;) {
+          const next = await events.next();
+          if (cancelled) return;
+          if (next.done) return controller.close();
+          const bytes = frame(next.value);
+          if (bytes) return controller.enqueue(bytes);
+        }
       },
       async cancel() {
         cancelled = true;

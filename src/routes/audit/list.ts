@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { listAudit } from "../../services/audit/list.js";
+import { snakeKeys } from "../../services/audit/record.js";
 import { errorResponses, jsonResponse, PageQuery, security } from "../common.js";
 
 const AuditEntry = z
@@ -11,6 +12,10 @@ const AuditEntry = z
     resource_type: z.string(),
     resource_id: z.string(),
     actor_key_id: z.string().nullable(),
+    actor_user_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The person acting (signed in, or whose key acted)." }),
     detail: z.record(z.string(), z.unknown()),
     request_id: z.string().nullable(),
     created_at: z.string(),
@@ -42,7 +47,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
           resource_type: r.resourceType,
           resource_id: r.resourceId,
           actor_key_id: r.actorKeyId,
-          detail: r.detail,
+          actor_user_id: r.actorUserId,
+          detail: snakeKeys(r.detail),
           request_id: r.requestId,
           created_at: r.createdAt.toISOString(),
         })),

@@ -1,8 +1,11 @@
 import { newRouter } from "../common.js";
+import * as chunks from "./chunks.js";
+import * as content from "./content.js";
 import * as remove from "./delete.js";
 import * as events from "./events.js";
 import * as get from "./get.js";
 import * as list from "./list.js";
+import * as text from "./text.js";
 import * as upload from "./upload.js";
 
 export function documentRoutes() {
@@ -11,6 +14,9 @@ export function documentRoutes() {
   list.register(app);
   get.register(app);
   events.register(app);
+  chunks.register(app);
+  text.register(app);
+  content.register(app);
   remove.register(app);
   return app;
 }

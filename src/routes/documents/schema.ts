@@ -25,6 +25,13 @@ export const DocIdParam = z.object({
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
+export const VersionQuery = z.object({
+  version_id: z.string().min(1).max(64).optional().openapi({
+    description:
+      "A version of the document (`version_id` / `active_version_id` of the Document); default: the one searches see, else the newest.",
+  }),
+});
+
 export const DocumentSchema = z
   .object({
     id: z.string().openapi({ example: "doc_01jc8w7k3m9x2p4q5r6s7t8v9w" }),
@@ -69,11 +76,20 @@ export const DocumentSchema = z
 
 export type DocumentView = z.infer<typeof DocumentSchema>;
 
-/** Parsing counts for a tenth of the work; embedding and indexing share the rest. */
-function percentOf(v: NonNullable<DocumentWithVersion["version"]>): number {
+/**
+ * Percent from what is known, never decreasing as a version advances: 0-50 while parsing (pages parsed
+ * of the page count; an unpaged document jumps to 50 once parsed), then 50-99 as chunks are indexed
+ * against the chunks made (a PDF's chunks are indexed while it is parsed, so that part starts from
+ * wherever indexing already is), 100 when ready.
+ */
+export function percentOf(v: NonNullable<DocumentWithVersion["version"]>): number {
   if (v.status === "ready" || v.status === "superseded") return 100;
-  if (!v.chunks) return v.pagesParsed > 0 ? 10 : 0;
-  return Math.min(99, Math.floor(10 + (45 * v.chunksEmbedded + 45 * v.chunksIndexed) / v.chunks));
+  if (v.chunks === null) {
+    if (!v.pages) return v.pagesParsed > 0 ? 50 : 0;
+    return Math.min(50, Math.floor((50 * v.pagesParsed) / v.pages));
+  }
+  if (v.chunks === 0) return 99;
+  return Math.min(99, 50 + Math.floor((49 * v.chunksIndexed) / v.chunks));
 }
 
 export function toDocument({ document: d, version: v }: DocumentWithVersion): DocumentView {
@@ -105,7 +121,8 @@ export function toDocument({ document: d, version: v }: DocumentWithVersion): Do
         ? { code: v.errorCode ?? "internal_error", message: v.errorMessage ?? "Processing failed." }
         : null,
     created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
+    // The newest of the document's own changes and its newest version's progress.
+    updated_at: (v?.updatedAt && v.updatedAt > d.updatedAt ? v.updatedAt : d.updatedAt).toISOString(),
     started_at: isoDate(v?.startedAt),
     finished_at: isoDate(v?.finishedAt),
   };

@@ -1,8 +1,9 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
-import { serviceCtx } from "../../auth/middleware.js";
+import { actionCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { createKey } from "../../services/keys/create.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
+import { usdToMicros } from "../money.js";
 import { CreateKeyBody, KeyCreatedSchema, toKeyCreated } from "./schema.js";
 
 export const route = createRoute({
@@ -23,7 +24,7 @@ export type CreateKeyResult = z.infer<typeof KeyCreatedSchema>;
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const ctx = serviceCtx(c, "admin");
+    const ctx = actionCtx(c, "keys.create");
     const b = c.req.valid("json");
     const row = await createKey({
       ctx,
@@ -32,7 +33,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
         scopes: b.scopes,
         knowledgeBaseIds: b.knowledge_base_ids ?? null,
         expiresAt: b.expires_at ? new Date(b.expires_at) : null,
-        monthlyBudgetMicros: b.monthly_budget_usd == null ? null : Math.round(b.monthly_budget_usd * 1e6),
+        monthlyBudgetMicros: b.monthly_budget_usd == null ? null : usdToMicros(b.monthly_budget_usd),
         rateLimitPerMinute: b.rate_limit_per_minute ?? null,
       },
     });

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { serviceCtx } from "../../auth/middleware.js";
+import { actionCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { getKey } from "../../services/keys/get.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
@@ -17,7 +17,7 @@ export const route = createRoute({
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const row = await getKey({ ctx: serviceCtx(c, "admin"), input: { id: c.req.valid("param").id } });
+    const row = await getKey({ ctx: actionCtx(c, "keys.create"), input: { id: c.req.valid("param").id } });
     return c.json(toKey(row), 200);
   });
 }

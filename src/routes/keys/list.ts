@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { serviceCtx } from "../../auth/middleware.js";
+import { actionCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { listKeys } from "../../services/keys/list.js";
 import { errorResponses, jsonResponse, PageQuery, security } from "../common.js";
@@ -21,7 +21,7 @@ export type ListKeysResult = z.infer<typeof ListKeysResponse>;
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const page = await listKeys({ ctx: serviceCtx(c, "admin"), input: c.req.valid("query") });
+    const page = await listKeys({ ctx: actionCtx(c, "keys.create"), input: c.req.valid("query") });
     return c.json({ data: page.items.map(toKey), next_cursor: page.nextCursor }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { apiKeys } from "../../db/schema.js";
 import { isoDate } from "../common.js";
+import { UsdInput, UsdString, usdOrNull } from "../money.js";
 
 export const ScopeSchema = z.enum(["admin", "ingest", "query"]).openapi({
   description:
@@ -16,7 +17,8 @@ export const KeySchema = z
       .openapi({ description: "Visible start of the key, to tell keys apart.", example: "aih_3kq9x2mz" }),
     scopes: z.array(ScopeSchema),
     knowledge_base_ids: z.array(z.string()).nullable(),
-    monthly_budget_usd: z.number().nullable(),
+    monthly_budget_micros: z.number().int().nullable(),
+    monthly_budget_usd: UsdString.nullable(),
     rate_limit_per_minute: z.number().int().nullable(),
     expires_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
@@ -43,7 +45,7 @@ export const CreateKeyBody = z
       .nullable()
       .optional()
       .openapi({ example: "2027-01-01T00:00:00Z" }),
-    monthly_budget_usd: z.number().min(0).max(10_000_000).nullable().optional(),
+    monthly_budget_usd: UsdInput.nullable().optional(),
     rate_limit_per_minute: z.number().int().min(1).max(1_000_000).nullable().optional(),
   })
   .openapi("CreateApiKey");
@@ -55,7 +57,8 @@ export function toKey(row: typeof apiKeys.$inferSelect): z.infer<typeof KeySchem
     prefix: row.prefix,
     scopes: row.scopes as z.infer<typeof ScopeSchema>[],
     knowledge_base_ids: row.kbIds ?? null,
-    monthly_budget_usd: row.monthlyBudgetMicros === null ? null : row.monthlyBudgetMicros / 1e6,
+    monthly_budget_micros: row.monthlyBudgetMicros,
+    monthly_budget_usd: usdOrNull(row.monthlyBudgetMicros),
     rate_limit_per_minute: row.rateLimitPerMinute,
     expires_at: isoDate(row.expiresAt),
     revoked_at: isoDate(row.revokedAt),

@@ -4,50 +4,80 @@ import type { AppEnv } from "../../context.js";
 import type { ModelInfo } from "../../models/registry.js";
 import { modelsOf } from "../../services/ask/registry.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
+import { UsdString, usd } from "../money.js";
 
 const ModelSchema = z
   .object({
     id: z.string().openapi({ example: "gpt-4o-mini" }),
+    object: z.literal("model"),
+    created: z.number().int().openapi({ description: "Unix seconds; when this server loaded its models." }),
+    owned_by: z.string().openapi({ description: "The provider id (OpenAI's field); same as `provider`." }),
     provider: z
       .string()
       .openapi({ description: "Provider id from configuration; `offline` for extractive." }),
     context_window: z.number().int().nullable(),
     max_output_tokens: z.number().int().nullable(),
     price: z.object({
-      input_per_million_usd: z.number(),
-      output_per_million_usd: z.number(),
-      cached_input_per_million_usd: z.number(),
+      input_per_million_micros: z
+        .number()
+        .int()
+        .openapi({ description: "Micro-dollars per million input tokens." }),
+      input_per_million_usd: UsdString,
+      output_per_million_micros: z.number().int(),
+      output_per_million_usd: UsdString,
+      cached_input_per_million_micros: z.number().int(),
+      cached_input_per_million_usd: UsdString,
       source: z.enum(["config", "catalog", "free"]),
     }),
     default: z.boolean(),
   })
   .openapi("Model");
 
+// OpenAI's list shape (object, data[].id/object/created/owned_by), so its SDKs list models; the other
+// fields (prices, context window, default) are ours.
 const ListModelsResponse = z
-  .object({ data: z.array(ModelSchema), default_model: z.string() })
+  .object({
+    object: z.literal("list"),
+    data: z.array(ModelSchema),
+    default_model: z.string(),
+    embedding_model: z
+      .string()
+      .nullable()
+      .openapi({ description: "The embedder's id, the `model` of POST /v1/embeddings; null without one." }),
+  })
   .openapi("ModelList");
 
 export const route = createRoute({
   method: "get",
   path: "/models",
   tags: ["Search and ask"],
-  summary: "Models this key may use in /v1/ask, with prices (any tenant key)",
+  summary:
+    "Models this key may use in /v1/ask and /v1/chat/completions, in OpenAI's list shape with prices (any tenant key)",
   security,
   responses: { 200: jsonResponse(ListModelsResponse, "The models."), ...errorResponses(403) },
 });
 
 export type ListModelsResult = z.infer<typeof ListModelsResponse>;
 
+/** Models are loaded once per process, so their `created` is the time this module was loaded. */
+const LOADED_AT = Math.floor(Date.now() / 1000);
+
 function toModel(m: ModelInfo, defaultId: string): z.infer<typeof ModelSchema> {
   return {
     id: m.id,
+    object: "model",
+    created: LOADED_AT,
+    owned_by: m.provider,
     provider: m.provider,
     context_window: m.contextWindow,
     max_output_tokens: m.maxOutputTokens,
     price: {
-      input_per_million_usd: m.price.inputMicrosPerMillion / 1e6,
-      output_per_million_usd: m.price.outputMicrosPerMillion / 1e6,
-      cached_input_per_million_usd: m.price.cachedInputMicrosPerMillion / 1e6,
+      input_per_million_micros: m.price.inputMicrosPerMillion,
+      input_per_million_usd: usd(m.price.inputMicrosPerMillion),
+      output_per_million_micros: m.price.outputMicrosPerMillion,
+      output_per_million_usd: usd(m.price.outputMicrosPerMillion),
+      cached_input_per_million_micros: m.price.cachedInputMicrosPerMillion,
+      cached_input_per_million_usd: usd(m.price.cachedInputMicrosPerMillion),
       source: m.priceSource,
     },
     default: m.id === defaultId,
@@ -59,8 +89,10 @@ export function register(app: OpenAPIHono<AppEnv>) {
     const registry = modelsOf(tenantCtx(c).deps);
     return c.json(
       {
+        object: "list" as const,
         data: registry.list().map((m) => toModel(m, registry.defaultModelId)),
         default_model: registry.defaultModelId,
+        embedding_model: tenantCtx(c).deps.embedder?.id ?? null,
       },
       200,
     );

@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonResponse, newRouter } from "../common.js";
+import * as docs from "./docs.js";
+import * as home from "./home.js";
 
 const Health = z.object({ status: z.literal("ok") });
 const Ready = z
@@ -45,6 +47,8 @@ async function probe(check: () => Promise<boolean>): Promise<boolean> {
 
 export function opsRoutes() {
   const app = newRouter();
+  home.register(app);
+  docs.register(app);
   app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(readyz, async (c) => {
     const deps = c.get("deps");

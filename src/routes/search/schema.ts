@@ -19,6 +19,22 @@ export const FilterField = metaFilterSchema.optional().openapi({
   example: { must: [{ key: "product", match: { value: "router-x" } }] },
 });
 
+export const DocumentIdsField = z
+  .array(z.string().min(1).max(64))
+  .min(1)
+  .max(100)
+  .optional()
+  .openapi({
+    description:
+      "Only these documents (1-100), each in one of `knowledge_base_ids`; the version searched is the one that is ready.",
+    example: ["doc_01jc8w7k3m9x2p4q5r6s7t8v9w"],
+  });
+
+export const DocumentVersionIdsField = z.array(z.string().min(1).max(64)).min(1).max(100).optional().openapi({
+  description:
+    "Only these document versions (1-100; `version_id` / `active_version_id` of a Document). Versions not ready are never searched.",
+});
+
 export const TopKField = z
   .number()
   .int()
@@ -31,6 +47,8 @@ export const SearchBody = z
   .strictObject({
     query: z.string().trim().min(1).max(4000).openapi({ example: "How do I reset the router?" }),
     knowledge_base_ids: KbIdsField,
+    document_ids: DocumentIdsField,
+    document_version_ids: DocumentVersionIdsField,
     filter: FilterField,
     top_k: TopKField,
     mode: z.enum(["hybrid", "dense", "sparse"]).default("hybrid").openapi({

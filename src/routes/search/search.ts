@@ -30,6 +30,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
         query: b.query,
         kbIds: b.knowledge_base_ids,
         filter: b.filter,
+        documentIds: b.document_ids,
+        documentVersionIds: b.document_version_ids,
         topK: b.top_k,
         mode: b.mode,
         withText: b.with_text,

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../context.js";
 import { createTenant } from "../../services/tenants/create.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
 import { toKeyCreated } from "../keys/schema.js";
+import { usdToMicros } from "../money.js";
 import { CreateTenantBody, CreateTenantResponse, toTenant } from "./schema.js";
 
 export const route = createRoute({
@@ -31,8 +32,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
       ctx: { db: c.get("deps").database.db, auth, requestId: c.get("requestId") },
       input: {
         name: body.name,
-        monthlyBudgetMicros:
-          body.monthly_budget_usd == null ? null : Math.round(body.monthly_budget_usd * 1e6),
+        monthlyBudgetMicros: body.monthly_budget_usd == null ? null : usdToMicros(body.monthly_budget_usd),
       },
     });
     return c.json({ tenant: toTenant(tenant), key: toKeyCreated(key) }, 201);

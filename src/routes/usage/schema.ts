@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { UsageRow, UsageTotals } from "../../services/usage/report.js";
+import { UsdString } from "../money.js";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 
@@ -27,9 +28,7 @@ const Totals = z.object({
   cached_input_tokens: z.number().int(),
   embedding_tokens: z.number().int(),
   cost_micros: z.number().int().openapi({ description: "Exact cost in micro-dollars." }),
-  cost_usd: z
-    .string()
-    .openapi({ description: "The same cost as a decimal string with six places.", example: "0.012345" }),
+  cost_usd: UsdString,
 });
 
 export const UsageResponse = z

@@ -2,6 +2,7 @@
  * The events of an ask, in their wire shape: the SSE stream sends each as `event: <type>` with `data`
  * as JSON, and the non-streaming response is assembled from the same events.
  */
+import { formatMicros } from "../../models/cost.js";
 
 export interface AskSource {
   n: number;
@@ -28,9 +29,9 @@ export interface UsageData {
   output_tokens: number;
   cached_input_tokens: number;
   usage_source: "provider" | "estimated";
-  /** Exact charge in integer micro-dollars; cost_usd is the same amount for display. */
+  /** Exact charge in integer micro-dollars; cost_usd is the same amount as a decimal string. */
   cost_micros: number;
-  cost_usd: number;
+  cost_usd: string;
   latency_ms: number;
   ttft_ms: number | null;
 }
@@ -56,7 +57,7 @@ export interface DoneData {
   output_tokens: number;
   embedding_tokens: number;
   cost_micros: number;
-  cost_usd: number;
+  cost_usd: string;
   latency_ms: number;
 }
 
@@ -67,4 +68,5 @@ export type AskEvent =
   | { type: "error"; data: ErrorData }
   | { type: "done"; data: DoneData };
 
-export const microsToUsd = (micros: number) => micros / 1e6;
+/** The API's one money shape (see routes/money.ts): a six-place decimal string beside the micros. */
+export const microsToUsd = (micros: number) => formatMicros(micros);

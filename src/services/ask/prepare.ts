@@ -24,9 +24,13 @@ export interface AskInput {
   mode: "compare" | "fallback";
   template?: string;
   filter?: MetaFilter;
+  documentIds?: string[];
+  documentVersionIds?: string[];
   topK: number;
   maxTokens?: number;
   temperature?: number;
+  /** The caller's own instructions (a chat completion's system messages), after the template's. */
+  instructions?: string;
 }
 
 export interface PlannedCall {
@@ -77,6 +81,67 @@ function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
 }
 
 /**
+ * Plans one call per model over the rendered messages and reserves their maximum cost (402 with
+ * nothing spent when a budget could be exceeded). Shared by every door that runs model calls.
+ */
+async function planCalls(
+  ctx: ServiceCtx,
+  models: { info: ModelInfo; chat: ChatModel }[],
+  messages: ChatMessage[],
+  requestedMaxTokens: number | undefined,
+  budgeted: boolean,
+): Promise<PlannedCall[]> {
+  const calls: PlannedCall[] = [];
+  for (const { info, chat } of models) {
+    const maxTokens =
+      requestedMaxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
+    // Counting tokens costs milliseconds per call; only a reservation needs the number up front.
+    const promptTokens = budgeted ? await countChatTokens(messages, encodingForModel(info.upstream)) : null;
+    // The reservation counts the prompt with a margin (src/services/budgets/margin.ts).
+    const reservedMicros =
+      promptTokens === null ? 0 : maxCostMicros(reservedPromptTokens(promptTokens), maxTokens, info.price);
+    calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null });
+  }
+  // Fallback reserves every model too: in the worst case each one runs.
+  const reservation = await reserveBudget(ctx.deps.database.db, {
+    tenantId: ctx.auth.tenantId,
+    keyId: ctx.auth.keyId,
+    amounts: calls.map((c) => c.reservedMicros),
+  });
+  calls.forEach((c, i) => {
+    c.reservationId = reservation.ids[i] ?? null;
+  });
+  return calls;
+}
+
+/**
+ * A model call over the caller's own messages, without retrieval (an ungrounded chat completion):
+ * the same models, budget reservation, ledger rows and events as an ask, with no sources.
+ */
+export async function prepareChat({
+  ctx,
+  input,
+}: {
+  ctx: ServiceCtx;
+  input: { messages: ChatMessage[]; models?: string[]; maxTokens?: number; temperature?: number };
+}): Promise<PreparedAsk> {
+  const models = resolveModels(ctx, input.models);
+  const budgeted = await budgetApplies(ctx.deps.database.db, ctx.auth.tenantId, ctx.auth.keyId);
+  const calls = await planCalls(ctx, models, input.messages, input.maxTokens, budgeted);
+  return {
+    ctx,
+    mode: "compare",
+    kbIds: [],
+    sourceCount: 0,
+    messages: input.messages,
+    calls,
+    ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+    embeddingTokens: 0,
+    embeddingCostMicros: 0,
+  };
+}
+
+/**
  * Everything that can fail with a plain HTTP error happens here, before a stream starts: unknown models,
  * invisible knowledge bases, retrieval, and the budget reservation (402 with nothing spent).
  */
@@ -91,7 +156,14 @@ export async function prepareAsk({
 }): Promise<{ prepared: PreparedAsk; sources: AskSource[] }> {
   const models = resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
-  const query = { query: input.question, kbIds: input.kbIds, filter: input.filter, topK: input.topK };
+  const query = {
+    query: input.question,
+    kbIds: input.kbIds,
+    filter: input.filter,
+    documentIds: input.documentIds,
+    documentVersionIds: input.documentVersionIds,
+    topK: input.topK,
+  };
   const [found, budgeted] = await Promise.all([
     searchChunks({ ctx, input: { ...query, mode: "hybrid" }, ...(signal ? { signal } : {}) }),
     budgetApplies(db, ctx.auth.tenantId, ctx.auth.keyId),
@@ -104,25 +176,8 @@ export async function prepareAsk({
     sources: toPromptSources(sources),
     ...(kb.language === "en" || kb.language === "zh" ? { language: kb.language } : {}),
   });
-  const calls: PlannedCall[] = [];
-  for (const { info, chat } of models) {
-    const maxTokens =
-      input.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
-    // Counting tokens costs milliseconds per call; only a reservation needs the number up front.
-    const promptTokens = budgeted ? await countChatTokens(messages, encodingForModel(info.upstream)) : null;
-    const reservedMicros =
-      promptTokens === null ? 0 : maxCostMicros(reservedPromptTokens(promptTokens), maxTokens, info.price);
-    calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null });
-  }
-  // Fallback reserves every model too: in the worst case each one runs.
-  const reservation = await reserveBudget(db, {
-    tenantId: ctx.auth.tenantId,
-    keyId: ctx.auth.keyId,
-    amounts: calls.map((c) => c.reservedMicros),
-  });
-  calls.forEach((c, i) => {
-    c.reservationId = reservation.ids[i] ?? null;
-  });
+  if (input.instructions) messages[0]!.content += `\n\n${input.instructions}`;
+  const calls = await planCalls(ctx, models, messages, input.maxTokens, budgeted);
   const prepared: PreparedAsk = {
     ctx,
     mode: input.mode,

@@ -20,8 +20,9 @@ function exceeded(scope: "key" | "tenant", budget: number, committed: number, ne
     {
       data: {
         budget_scope: scope,
-        monthly_budget_usd: budget / 1e6,
-        remaining_usd: remaining / 1e6,
+        monthly_budget_micros: budget,
+        monthly_budget_usd: formatMicros(budget),
+        remaining_usd: formatMicros(remaining),
         remaining_micros: remaining,
         required_micros: needed,
       },

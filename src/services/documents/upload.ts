@@ -101,6 +101,7 @@ export async function uploadDocument({
       format,
       sizeBytes: input.bytes.byteLength,
       blobKey,
+      contentType: input.contentType ?? null,
       status: "queued",
     });
     await recordAudit(t, {

@@ -1,8 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { generateKey } from "../../auth/keys.js";
 import { rightsExcess } from "../../auth/rights.js";
+import { actionsOf, actionsOfScopes } from "../../auth/roles.js";
 import type { ApiScope, ServiceCtx } from "../../context.js";
-import { apiKeys, knowledgeBases } from "../../db/schema.js";
+import { apiKeys, keyCreators, knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
@@ -23,6 +24,18 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
     throw new ApiError("validation_failed", "expires_at must be in the future.", {
       errors: [{ field: "expires_at", message: "must be in the future" }],
     });
+  }
+  // A key never has more rights than whoever creates it (for people: their role, src/auth/roles.ts).
+  const held = actionsOf(ctx.auth);
+  const beyond = input.scopes.filter((s) => [...actionsOfScopes([s])].some((a) => !held.has(a)));
+  if (beyond.length) {
+    throw new ApiError(
+      "forbidden",
+      `A key cannot have more rights than its creator: you cannot grant ${beyond.join(", ")}.`,
+      {
+        errors: [{ field: "scopes", message: `beyond the creator's rights: ${beyond.join(", ")}` }],
+      },
+    );
   }
   const kbIds = input.knowledgeBaseIds ? [...new Set(input.knowledgeBaseIds)] : null;
   // Least privilege: a key can only hand out rights it holds itself.
@@ -61,14 +74,17 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
         rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       })
       .returning();
+    if (ctx.auth.userId)
+      await tx.insert(keyCreators).values({ keyId: id, tenantId, userId: ctx.auth.userId });
     await recordAudit(tx, {
       tenantId,
       actorKeyId: ctx.auth.keyId,
+      actorUserId: ctx.auth.userId ?? null,
       action: "key.create",
       resourceType: "key",
       resourceId: id,
       kbIds: kbIds ?? [],
-      detail: { name: input.name, scopes: input.scopes, knowledgeBaseIds: kbIds },
+      detail: { name: input.name, scopes: input.scopes, knowledge_base_ids: kbIds },
       requestId: ctx.requestId,
     });
     return { ...row!, plaintext: key };

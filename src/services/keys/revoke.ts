@@ -39,6 +39,7 @@ export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: 
     await recordAudit(tx, {
       tenantId: ctx.auth.tenantId,
       actorKeyId: ctx.auth.keyId,
+      actorUserId: ctx.auth.userId ?? null,
       action: "key.revoke",
       resourceType: "key",
       resourceId: input.id,

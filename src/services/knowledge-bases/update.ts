@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
-import { recordAudit } from "../audit/record.js";
+import { recordAudit, snakeCase } from "../audit/record.js";
 import type { CreateKbInput } from "./create.js";
 import { loadVisibleKb } from "./get.js";
 import { overlapProblem } from "./settings.js";
@@ -37,7 +37,7 @@ export async function updateKnowledgeBase({
       resourceType: "knowledge_base",
       resourceId: input.id,
       kbIds: [input.id],
-      detail: { changed: Object.keys(stripUndefined(input.patch)) },
+      detail: { changed: Object.keys(stripUndefined(input.patch)).map(snakeCase) },
       requestId: ctx.requestId,
     });
     return row!;

@@ -1,5 +1,7 @@
+import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
+import { documents, documentVersions } from "../../db/schema.js";
+import { ApiError, notFound } from "../../errors.js";
 import type { Hit, MetaFilter, QueryMode } from "../../vector/types.js";
 import { hiddenVersionIds } from "../documents/visibility.js";
 import { recordUsage } from "../ledger/record.js";
@@ -9,6 +11,9 @@ export interface SearchInput {
   query: string;
   kbIds: string[];
   filter?: MetaFilter;
+  /** Only these documents / document versions; each must be in one of kbIds (else 404). */
+  documentIds?: string[];
+  documentVersionIds?: string[];
   topK: number;
   mode: QueryMode;
   /** false: chunks come without their text (references only). Default true. */
@@ -102,6 +107,7 @@ export async function searchChunks({
     embedder.embedQuery(input.query, signal ? { signal } : {}),
   ]);
   const kbIds = kbs.map((k) => k.id);
+  await checkDocumentsIn(ctx, kbIds, input);
   if (embedding.tokens > 0 || embedding.costMicros > 0) {
     await recordUsage(ctx.deps.database.db, {
       tenantId: ctx.auth.tenantId,
@@ -120,6 +126,8 @@ export async function searchChunks({
     scope: {
       kbIds,
       ...(input.filter ? { meta: input.filter } : {}),
+      ...(input.documentIds?.length ? { docIds: [...new Set(input.documentIds)] } : {}),
+      ...(input.documentVersionIds?.length ? { docVersions: [...new Set(input.documentVersionIds)] } : {}),
       ...(excluded.length ? { excludeDocVersions: excluded } : {}),
     },
     mode: input.mode,
@@ -135,4 +143,41 @@ export async function searchChunks({
     kbs,
     embedding: { model: embedder.id, tokens: embedding.tokens, costMicros: embedding.costMicros },
   };
+}
+
+/**
+ * Documents and versions named in a search must exist in its knowledge bases: a mistyped id is a 404
+ * naming it, not a search that silently finds nothing.
+ */
+async function checkDocumentsIn(
+  ctx: ServiceCtx,
+  kbIds: string[],
+  input: Pick<SearchInput, "documentIds" | "documentVersionIds">,
+): Promise<void> {
+  const { db } = ctx.deps.database;
+  const tenant = ctx.auth.tenantId;
+  if (input.documentIds?.length) {
+    const ids = [...new Set(input.documentIds)];
+    const rows = await db
+      .select({ id: documents.id })
+      .from(documents)
+      .where(and(eq(documents.tenantId, tenant), inArray(documents.kbId, kbIds), inArray(documents.id, ids)));
+    const missing = ids.find((id) => !rows.some((r) => r.id === id));
+    if (missing) throw notFound("Document", `${missing} (in the knowledge bases searched)`);
+  }
+  if (input.documentVersionIds?.length) {
+    const ids = [...new Set(input.documentVersionIds)];
+    const rows = await db
+      .select({ id: documentVersions.id })
+      .from(documentVersions)
+      .where(
+        and(
+          eq(documentVersions.tenantId, tenant),
+          inArray(documentVersions.kbId, kbIds),
+          inArray(documentVersions.id, ids),
+        ),
+      );
+    const missing = ids.find((id) => !rows.some((r) => r.id === id));
+    if (missing) throw notFound("Document version", `${missing} (in the knowledge bases searched)`);
+  }
 }

@@ -36,7 +36,7 @@ export async function createTenant({
       action: "tenant.create",
       resourceType: "tenant",
       resourceId: tenantId,
-      detail: { name: input.name, firstKeyId: keyId },
+      detail: { name: input.name, first_key_id: keyId },
       requestId: ctx.requestId,
     });
     return { tenant: tenant!, key: { ...keyRow!, plaintext: key } };

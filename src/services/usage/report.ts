@@ -1,5 +1,6 @@
 import { type AnyColumn, and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { kbRowsVisibleSql, keysWithinSql } from "../../auth/rights.js";
+import { actionsOf } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys, usageLedger } from "../../db/schema.js";
 import { ApiError, notFound } from "../../errors.js";
@@ -82,17 +83,23 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
       },
     );
   }
-  const isAdmin = ctx.auth.scopes.includes("admin");
+  const isAdmin = actionsOf(ctx.auth).has("usage.read");
   let keyId = input.keyId;
   if (!isAdmin) {
     if (keyId && keyId !== ctx.auth.keyId) throw notFound("API key", keyId);
     keyId = ctx.auth.keyId;
   } else if (keyId && keyId !== ctx.auth.keyId) {
-    // Only keys within the caller's rights can be reported on by id.
+    // A key reports only on keys within its rights; a person's role (usage.read) covers every key.
     const [visible] = await ctx.deps.database.db
       .select({ id: apiKeys.id })
       .from(apiKeys)
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.tenantId, ctx.auth.tenantId), keysWithinSql(ctx.auth)))
+      .where(
+        and(
+          eq(apiKeys.id, keyId),
+          eq(apiKeys.tenantId, ctx.auth.tenantId),
+          ctx.auth.sessionId ? undefined : keysWithinSql(ctx.auth),
+        ),
+      )
       .limit(1);
     if (!visible) throw notFound("API key", keyId);
   }

@@ -2,6 +2,8 @@
  * Standalone entry: `npm run engine`. Reads its own env (it runs alone, outside the app's config):
  * ENGINE_DATA_DIR (default ./data/vectors), ENGINE_HOST (default 127.0.0.1), ENGINE_PORT (default 6333).
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../node-check.js";
 import { startEngine } from "./index.js";
 
 const port = Number(process.env.ENGINE_PORT ?? 6333);

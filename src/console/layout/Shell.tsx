@@ -1,0 +1,100 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+import { NavLink, Outlet } from "react-router";
+import { SignInPage } from "../auth/SignInPage";
+import { activeIndex, onSessionChange, sessions, signOut } from "../auth/session";
+import { LanguagePicker } from "./LanguagePicker";
+import { OrgSwitcher } from "./OrgSwitcher";
+
+const subscribe = (fn: () => void) => onSessionChange(fn);
+const snapshot = () => `${activeIndex()}:${sessions().length}`;
+
+const NAV = [
+  ["/knowledge-bases", "nav.knowledge_bases"],
+  ["/retrieval", "nav.retrieval"],
+  ["/playground", "nav.playground"],
+  ["/keys", "nav.keys"],
+  ["/usage", "nav.usage"],
+  ["/audit", "nav.audit"],
+  ["/evals", "nav.evals"],
+] as const;
+
+/** Pages that arrive with their own issues; the shell already has their place. */
+const SLOTS = [
+  ["/members", "nav.members"],
+  ["/embeds", "nav.embeds"],
+  ["/billing", "nav.billing"],
+] as const;
+
+export function Shell() {
+  const { t } = useTranslation();
+  const state = useSyncExternalStore(subscribe, snapshot);
+  const queries = useQueryClient();
+  const [adding, setAdding] = useState(false);
+  const signedIn = sessions().length > 0;
+
+  if (!signedIn || adding) {
+    return (
+      <div className="signin-layout">
+        <header className="signin-header">
+          <span className="brand">{t("app.name")}</span>
+          <LanguagePicker />
+        </header>
+        <main id="main">
+          <SignInPage
+            onDone={() => {
+              setAdding(false);
+              queries.clear();
+            }}
+            onCancel={signedIn ? () => setAdding(false) : undefined}
+          />
+        </main>
+      </div>
+    );
+  }
+  return (
+    <div className="shell" key={state}>
+      <a className="skip-link" href="#main">
+        {t("nav.skip")}
+      </a>
+      <header className="topbar">
+        <span className="brand">{t("app.name")}</span>
+        <OrgSwitcher onAdd={() => setAdding(true)} />
+        <span className="spacer" />
+        <LanguagePicker />
+        <button
+          type="button"
+          onClick={() => {
+            signOut();
+            queries.clear();
+          }}
+        >
+          {t("auth.sign_out")}
+        </button>
+      </header>
+      <nav className="sidebar" aria-label={t("nav.label")}>
+        <ul>
+          {NAV.map(([to, key]) => (
+            <li key={to}>
+              <NavLink to={to}>{t(key)}</NavLink>
+            </li>
+          ))}
+        </ul>
+        <p className="nav-group" id="nav-soon">
+          {t("nav.coming")}
+        </p>
+        <ul aria-labelledby="nav-soon">
+          {SLOTS.map(([to, key]) => (
+            <li key={to}>
+              <NavLink to={to}>{t(key)}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

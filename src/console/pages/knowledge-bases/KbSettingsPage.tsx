@@ -1,0 +1,100 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { api, type Schemas, unwrap } from "../../api/client";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatBytes, formatNumber } from "../../i18n/format";
+import { KB_DEFAULTS, type KbFields, KbFieldset } from "./KbForm";
+
+export default function KbSettingsPage() {
+  const { t } = useTranslation();
+  const { kbId = "" } = useParams();
+  const queries = useQueryClient();
+  const kb = useQuery({
+    queryKey: ["knowledge-base", kbId],
+    queryFn: () => unwrap(api.GET("/v1/knowledge-bases/{id}", { params: { path: { id: kbId } } })),
+  });
+  const [form, setForm] = useState<KbFields>(KB_DEFAULTS);
+  const [removed, setRemoved] = useState<Schemas["KnowledgeBaseDeleted"] | null>(null);
+  useEffect(() => {
+    if (kb.data) {
+      const { name, description, language, chunk_size, chunk_overlap, prompt_template } = kb.data;
+      setForm({ name, description, language, chunk_size, chunk_overlap, prompt_template });
+    }
+  }, [kb.data]);
+  const save = useMutation({
+    mutationFn: (body: KbFields) =>
+      unwrap(api.PATCH("/v1/knowledge-bases/{id}", { params: { path: { id: kbId } }, body })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["knowledge-base", kbId] }),
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE("/v1/knowledge-bases/{id}", { params: { path: { id: kbId } } })),
+    onSuccess: (r) => {
+      setRemoved(r);
+      void queries.invalidateQueries({ queryKey: ["knowledge-bases"] });
+    },
+  });
+
+  if (removed) {
+    return (
+      <section role="status" className="notice">
+        <h1>{t("kb.deleted_title")}</h1>
+        <p>
+          {t("kb.deleted_detail", {
+            documents: formatNumber(removed.documents),
+            points: formatNumber(removed.points),
+            bytes: formatBytes(removed.bytes),
+          })}
+        </p>
+        <Link to="/knowledge-bases">{t("kb.back")}</Link>
+      </section>
+    );
+  }
+  return (
+    <>
+      <p>
+        <Link to="/knowledge-bases">{t("kb.back")}</Link>
+      </p>
+      <h1>{t("kb.settings_title", { name: kb.data?.name ?? "" })}</h1>
+      <ErrorNotice error={kb.error} />
+      <form
+        className="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(form);
+        }}
+      >
+        <KbFieldset value={form} onChange={setForm} />
+        <p className="muted small">{t("kb.chunking_note")}</p>
+        <ErrorNotice error={save.error} />
+        {save.isSuccess ? (
+          <p role="status" className="ok">
+            {t("common.saved")}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.isPending || !kb.data}>
+            {t("common.save")}
+          </button>
+          <Link to={`/knowledge-bases/${kbId}/documents`}>{t("kb.documents")}</Link>
+        </div>
+      </form>
+      <section className="card danger" aria-labelledby="kb-delete">
+        <h2 id="kb-delete">{t("kb.delete_heading")}</h2>
+        <p>{t("kb.delete_warning")}</p>
+        <ErrorNotice error={remove.error} />
+        <button
+          type="button"
+          className="danger"
+          disabled={remove.isPending}
+          onClick={() =>
+            window.confirm(t("kb.delete_confirm", { name: kb.data?.name ?? "" })) && remove.mutate()
+          }
+        >
+          {t("kb.delete_button")}
+        </button>
+      </section>
+    </>
+  );
+}

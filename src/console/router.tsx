@@ -1,0 +1,44 @@
+import { type ComponentType, lazy, Suspense } from "react";
+import { createBrowserRouter, Navigate } from "react-router";
+import { Shell } from "./layout/Shell";
+import { KnowledgeBasesPage } from "./pages/knowledge-bases/KnowledgeBasesPage";
+
+/** Pages other than the first are their own chunks, fetched on first visit. */
+function page(load: () => Promise<{ default: ComponentType }>) {
+  const Page = lazy(load);
+  return (
+    <Suspense fallback={<p className="muted" aria-busy="true" />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    path: "/",
+    element: <Shell />,
+    children: [
+      { index: true, element: <Navigate to="/knowledge-bases" replace /> },
+      { path: "knowledge-bases", element: <KnowledgeBasesPage /> },
+      {
+        path: "knowledge-bases/:kbId",
+        element: page(() => import("./pages/knowledge-bases/KbSettingsPage")),
+      },
+      {
+        path: "knowledge-bases/:kbId/documents",
+        element: page(() => import("./pages/documents/DocumentsPage")),
+      },
+      { path: "documents/:docId", element: page(() => import("./pages/documents/DocumentPage")) },
+      { path: "retrieval", element: page(() => import("./pages/retrieval/RetrievalPage")) },
+      { path: "playground", element: page(() => import("./pages/playground/PlaygroundPage")) },
+      { path: "keys", element: page(() => import("./pages/keys/KeysPage")) },
+      { path: "usage", element: page(() => import("./pages/usage/UsagePage")) },
+      { path: "audit", element: page(() => import("./pages/audit/AuditPage")) },
+      { path: "evals", element: page(() => import("./pages/evals/EvalsPage")) },
+      { path: "members", element: page(() => import("./pages/slots/SlotPage")) },
+      { path: "embeds", element: page(() => import("./pages/slots/SlotPage")) },
+      { path: "billing", element: page(() => import("./pages/slots/SlotPage")) },
+      { path: "*", element: page(() => import("./pages/slots/NotFoundPage")) },
+    ],
+  },
+]);

@@ -1,0 +1,10 @@
+import { newRouter } from "../common.js";
+import * as organizations from "./organizations.js";
+import * as users from "./users.js";
+
+export function platformRoutes() {
+  const app = newRouter();
+  organizations.register(app);
+  users.register(app);
+  return app;
+}
