@@ -10,6 +10,7 @@ import ru from "../i18n/locales/ru/widget.json";
 import zhCN from "../i18n/locales/zh-CN/widget.json";
 import zhTW from "../i18n/locales/zh-TW/widget.json";
 import { type Locale, matchLocale, RTL_LOCALES } from "../i18n/locales.js";
+import { fill } from "../i18n/translate.js";
 
 export type Strings = typeof en;
 export type StringKey = keyof Strings;
@@ -42,9 +43,6 @@ export function pickLang(...wanted: (string | null | undefined)[]): Lang {
   return {
     locale,
     rtl: RTL_LOCALES.has(locale),
-    t: (key, values = {}) =>
-      (strings[key] ?? "").replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) =>
-        k in values ? String(values[k]) : m,
-      ),
+    t: (key, values = {}) => fill(strings[key] ?? "", values),
   };
 }

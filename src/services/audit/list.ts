@@ -1,5 +1,6 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import type { Database } from "../../db/client.js";
 import { auditLog } from "../../db/schema.js";
 
 export interface ListAuditInput {
@@ -10,10 +11,15 @@ export interface ListAuditInput {
 
 /** Newest first; `nextCursor` is the id to pass as `cursor` for the next page. */
 export async function listAudit({ ctx, input }: { ctx: ServiceCtx; input: ListAuditInput }) {
-  const conds = [eq(auditLog.tenantId, ctx.auth.tenantId)];
+  return auditPage(ctx.deps.database.db, eq(auditLog.tenantId, ctx.auth.tenantId), input);
+}
+
+/** One page of the audit log within `scope` (a tenant, or the platform's own events), newest first. */
+export async function auditPage(db: Database["db"], scope: SQL, input: ListAuditInput) {
+  const conds = [scope];
   if (input.cursor) conds.push(lt(auditLog.id, input.cursor));
   if (input.action) conds.push(eq(auditLog.action, input.action));
-  const rows = await ctx.deps.database.db
+  const rows = await db
     .select()
     .from(auditLog)
     .where(and(...conds))

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
 import type { AppDeps, AuthContext } from "../../context.js";
 import { auditLog, orgMembers, sessions, tenantSuspensions, tenants, users } from "../../db/schema.js";
 import { ApiError, notFound } from "../../errors.js";
+import { auditPage } from "../audit/list.js";
 import { recordAudit } from "../audit/record.js";
 
 /** What platform verbs receive: the platform key, or a person who is platform administrator. */
@@ -105,15 +106,5 @@ export async function listPlatformAudit(
   ctx: PlatformCtx,
   input: { limit: number; cursor?: string; action?: string },
 ) {
-  const conds = [isNull(auditLog.tenantId)];
-  if (input.cursor) conds.push(lt(auditLog.id, input.cursor));
-  if (input.action) conds.push(eq(auditLog.action, input.action));
-  const rows = await ctx.deps.database.db
-    .select()
-    .from(auditLog)
-    .where(and(...conds))
-    .orderBy(desc(auditLog.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+  return auditPage(ctx.deps.database.db, isNull(auditLog.tenantId), input);
 }
