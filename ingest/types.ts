@@ -32,4 +32,15 @@ export interface ChunkingOptions {
 }
 
 /** Stable failure codes shown to users on a failed document. */
-export type ParseErrorCode = "encrypted" | "no_text" | "corrupt" | "empty" | "unsupported_type" | "too_large";
+export type ParseErrorCode =
+  | "encrypted"
+  | "no_text"
+  | "corrupt"
+  | "empty"
+  | "unsupported_type"
+  /** Over a size limit: bytes, pages, characters, uncompressed archive size or ratio. */
+  | "too_large"
+  /** Over a structure limit: nesting depth, element count. */
+  | "too_complex"
+  /** Parsing needed more memory or time than a document may use. */
+  | "resource_limit";

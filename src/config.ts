@@ -55,6 +55,12 @@ export const configSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: intFrom(500, 600_000).default(30_000),
   /** Times a job may be recovered from a dead worker before it fails. */
   WORKER_MAX_STALLED_COUNT: intFrom(0, 100).default(3),
+  /** PDFs with more pages fail `too_large` before extraction (see the README's ingestion limits). */
+  MAX_PAGES: intFrom(1, 100_000).default(2_000),
+  /** Wall time to parse one document; past it the document fails `resource_limit`. */
+  PARSE_TIMEOUT_MS: intFrom(1_000, 3_600_000).default(120_000),
+  /** V8 heap of a parse thread (DOCX, HTML, Markdown, text); past it the document fails `resource_limit`. */
+  PARSE_HEAP_MB: intFrom(64, 4_096).default(256),
   /** Requests per minute per API key on /v1 routes (0 disables). */
   RATE_LIMIT_PER_MINUTE: intFrom(0, 1_000_000).default(600),
   /** Dense dimension of the offline embedder. */

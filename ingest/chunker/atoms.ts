@@ -19,7 +19,9 @@ export const BREAK = { char: 0, word: 1, sentence: 2, line: 3, paragraph: 4 } as
 const PARAGRAPH = /\n[ \t]*\n\s*/g;
 const LINE = /\n/g;
 // Latin sentence ends need a following space ("3.14" and "e.g.x" are not ends); CJK ends need none.
-const SENTENCE = /[.!?…]+["'”’)\]]*\s+|[。！？；]+[」』”’）)]*\s*/g;
+// The lookbehind tries a run of end marks only from its first mark: from every mark of a long run
+// ("......" with no space after) the search would be quadratic in the run.
+const SENTENCE = /(?<![.!?…])[.!?…]+["'”’)\]]*\s+|[。！？；]+[」』”’）)]*\s*/g;
 const WORD = /\s+/g;
 /** Code points per atom when a "word" has to be cut: long URLs, base64, unspaced CJK text. */
 const CHAR_GROUP = 16;

@@ -1,8 +1,9 @@
 import { countTokens } from "./tokens.js";
 
-const SENTENCE_START = /(?:[.!?…]+["'”’)\]]*\s+|[。！？；]+[」』”’）)]*\s*|\n\s*)(?=\S)/g;
+// Lookbehinds start a run (of end marks, of spaces) only at its first character: linear, not quadratic.
+const SENTENCE_START = /(?:(?<![.!?…])[.!?…]+["'”’)\]]*\s+|[。！？；]+[」』”’）)]*\s*|\n\s*)(?=\S)/g;
 const WORD_START =
-  /\s+(?=\S)|(?<=[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])(?=[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])/gu;
+  /(?<!\s)\s+(?=\S)|(?<=[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])(?=[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])/gu;
 
 /**
  * Where the next chunk should start so that it repeats at most `maxTokens` from the end of the chunk

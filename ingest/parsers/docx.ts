@@ -1,12 +1,13 @@
-import { DomUtils, parseDocument } from "htmlparser2";
+import { DomUtils } from "htmlparser2";
 import mammoth from "mammoth";
 import { isEncryptedOffice } from "../detect-type.js";
 import type { ParsedDocument } from "../types.js";
-import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
+import { parseCappedDocument } from "./dom.js";
+import { corruptDocument, emptyDocument, ParseError, tooComplex, tooLarge } from "./errors.js";
 import { type HtmlElement, isElement, walkHtmlBlocks } from "./html-blocks.js";
 import { hasText, TextBuilder } from "./normalize.js";
 import { sensibleTitle } from "./title.js";
-import { listZipEntries, readZipEntry } from "./zip.js";
+import { listZipEntries, readZipCapped, readZipEntry, ZipLimitError } from "./zip.js";
 
 // mammoth knows Heading 1-6; Word's own Title style is the document's top heading in all but name.
 const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => p:fresh"];
@@ -24,6 +25,7 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
       "This Word document is password-protected. Remove the password (open it and save an unprotected copy) and upload it again.",
     );
   }
+  checkArchive(bytes);
   let html: string;
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -33,10 +35,16 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
     );
     html = result.value;
   } catch (error) {
+    if (isStackOverflow(error)) {
+      throw tooComplex(
+        "The Word document nests its content too deeply to read (the limit on nesting depth)",
+        "Open it in Word, simplify nested tables or text boxes, save it and upload it again.",
+      );
+    }
     throw corruptDocument("Word document", error);
   }
 
-  const dom = parseDocument(html);
+  const dom = parseCappedDocument(html, "Word document");
   const builder = new TextBuilder();
   walkHtmlBlocks(dom.children, builder, { skip: isFootnoteBacklink, itemMarker: footnoteMarker });
   const result = builder.finish();
@@ -48,6 +56,23 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
   const opening = first?.start === 0 ? sensibleTitle(first.text) : null;
   const title = opening ?? coreTitle(bytes) ?? sensibleTitle(first?.text);
   return { format: "docx", title, ...result };
+}
+
+/**
+ * Inflates every XML part once under the archive caps (total uncompressed size, compression ratio)
+ * before mammoth, which would inflate a zip bomb whole, gets the bytes. Media are never read.
+ */
+function checkArchive(bytes: Uint8Array): void {
+  try {
+    readZipCapped(bytes, (e) => /\.(xml|rels)$/i.test(e.name), { keep: false });
+  } catch (error) {
+    if (!(error instanceof ZipLimitError)) throw error;
+    throw tooLarge(error.message, "Split the document into smaller files and upload those.");
+  }
+}
+
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 /** mammoth ends each footnote with a "↑" link back to its reference: navigation, not text. */
@@ -68,5 +93,5 @@ function coreTitle(bytes: Uint8Array): string | null {
   const xml = entry && readZipEntry(bytes, entry);
   if (!xml) return null;
   const match = /<dc:title>([^<]*)<\/dc:title>/.exec(new TextDecoder().decode(xml));
-  return sensibleTitle(match ? DomUtils.textContent(parseDocument(match[1]!)) : null);
+  return sensibleTitle(match ? DomUtils.textContent(parseCappedDocument(match[1]!, "Word document")) : null);
 }

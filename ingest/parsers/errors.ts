@@ -28,3 +28,18 @@ export function corruptDocument(what: string, cause?: unknown): ParseError {
     { cause },
   );
 }
+
+/** Over a size limit; `limit` names it and `fix` says how to get under it. */
+export function tooLarge(limit: string, fix: string): ParseError {
+  return new ParseError("too_large", `${limit}. ${fix}`);
+}
+
+/** Over a structure limit (nesting, element count). */
+export function tooComplex(limit: string, fix: string): ParseError {
+  return new ParseError("too_complex", `${limit}. ${fix}`);
+}
+
+/** Parsing ran out of its memory or time budget. */
+export function resourceLimit(limit: string, fix: string): ParseError {
+  return new ParseError("resource_limit", `${limit}. ${fix}`);
+}

@@ -1,6 +1,7 @@
-import { DomUtils, parseDocument } from "htmlparser2";
+import { DomUtils } from "htmlparser2";
 import type { ParsedDocument } from "../types.js";
 import { declaredHtmlCharset, decodeBytes } from "./decode.js";
+import { parseCappedDocument } from "./dom.js";
 import { emptyDocument } from "./errors.js";
 import { type HtmlElement, type HtmlNode, walkHtmlBlocks } from "./html-blocks.js";
 import { hasText, normalizeText, TextBuilder } from "./normalize.js";
@@ -63,7 +64,7 @@ const CONTAINERS = new Set(["html", "body", "main", "article"]);
  */
 export function parseHtml(bytes: Uint8Array, opts: { contentType?: string | null } = {}): ParsedDocument {
   const { text: source } = decodeBytes(bytes, declaredHtmlCharset(bytes, opts.contentType));
-  const dom = parseDocument(source, { lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const dom = parseCappedDocument(source, "web page", { lowerCaseTags: true, lowerCaseAttributeNames: true });
 
   const root = mainContent(dom.children);
   let result = extract(root, isFurniture);

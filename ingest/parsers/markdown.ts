@@ -1,7 +1,8 @@
 import type { ParsedDocument } from "../types.js";
 import { decodeBytes } from "./decode.js";
 import { emptyDocument } from "./errors.js";
-import { hasText, normalizeText } from "./normalize.js";
+import { MAX_HEADING_CHARS } from "./limits.js";
+import { hasText, headingLabel, normalizeText } from "./normalize.js";
 import { sensibleTitle } from "./title.js";
 
 /**
@@ -111,10 +112,14 @@ function scanHeadings(text: string): {
 
 /** Heading text for heading paths: links, images, emphasis and code marks reduced to their words. */
 function plainHeading(raw: string): string {
-  return raw
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/`([^`]+)`/g, "$1")
-    .replace(/\s+/g, " ")
-    .trim();
+  // Cut first (the replacements are not linear on a hostile megabyte-long line), then cap the result.
+  const head = raw.length > 4 * MAX_HEADING_CHARS ? raw.slice(0, 4 * MAX_HEADING_CHARS) : raw;
+  return headingLabel(
+    head
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/(\*\*|__)(.+?)\1/g, "$2")
+      .replace(/`([^`]+)`/g, "$1")
+      .replace(/\s+/g, " ")
+      .trim(),
+  );
 }

@@ -1,4 +1,5 @@
 import type { ParsedDocument } from "../types.js";
+import { MAX_HEADING_CHARS } from "./limits.js";
 
 export interface NormalizeOptions {
   /** Keep leading spaces/tabs of each line (code blocks, nested lists); otherwise they are dropped. */
@@ -10,7 +11,6 @@ const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufeff\u200b]/g;
 // Every horizontal space Unicode knows (NBSP, thin, ideographic, ...), so "collapse runs" sees them all.
 const HSPACE = "[ \\t\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]";
 const INNER_SPACES = new RegExp(`(\\S)${HSPACE}+(?=\\S)`, "g");
-const TRAILING_SPACES = new RegExp(`${HSPACE}+$`, "gm");
 const LEADING_SPACES = new RegExp(`^${HSPACE}+`, "gm");
 
 /**
@@ -20,11 +20,15 @@ const LEADING_SPACES = new RegExp(`^${HSPACE}+`, "gm");
 export function normalizeText(raw: string, options: NormalizeOptions = {}): string {
   let text = raw.normalize("NFC").replace(/\r\n?|\f|\v|\u2028|\u2029/g, "\n");
   text = text.replace(CONTROL, "");
-  text = text.replace(TRAILING_SPACES, "");
+  // Per line rather than a /\s+$/m regex, which retries from every space of a long run that does not
+  // end its line: quadratic. trimEnd removes exactly HSPACE here (line ends are all \n by now).
+  text = text.split("\n").map(trimEnd).join("\n");
   if (!options.preserveIndent) text = text.replace(LEADING_SPACES, "");
   text = text.replace(INNER_SPACES, "$1 ");
   return text.replace(/\n{3,}/g, "\n\n").replace(/^\n+|\n+$/g, "");
 }
+
+const trimEnd = (line: string) => line.trimEnd();
 
 export type BlockJoin = "paragraph" | "line";
 
@@ -50,7 +54,7 @@ export class TextBuilder {
     if (this.length > 0) this.push(options.join === "line" ? "\n" : "\n\n");
     if (this.openPage && this.openPage.start === null) this.openPage.start = this.length;
     if (options.heading) {
-      this.headings.push({ level: options.heading, text, start: this.length });
+      this.headings.push({ level: options.heading, text: headingLabel(text), start: this.length });
       // Headings read as markdown ATX lines in every format, so chunks carry the same cue.
       this.push(`${"#".repeat(options.heading)} `);
     }
@@ -101,6 +105,15 @@ export class TextBuilder {
     this.parts.push(s);
     this.length += s.length;
   }
+}
+
+/**
+ * A heading as it goes into heading paths: at most MAX_HEADING_CHARS, since every chunk under it
+ * carries it (into the index and into every search result). The text itself keeps the whole heading.
+ */
+export function headingLabel(text: string): string {
+  if (text.length <= MAX_HEADING_CHARS) return text;
+  return `${text.slice(0, MAX_HEADING_CHARS - 3).replace(/[\ud800-\udbff]$/, "")}...`;
 }
 
 /** True when the text has at least one letter or digit: whitespace and punctuation alone is "empty". */

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { OutlineEntry, PdfJob, PdfMessage } from "./pdf-worker.js";
+import type { OutlineEntry, PdfCancel, PdfJob, PdfMessage } from "./pdf-worker.js";
 
 /** An idle extraction thread nobody holds is stopped after this long, giving its memory back. */
 const IDLE_MS = 15_000;
@@ -27,7 +27,7 @@ export interface PdfExtraction {
 /** pdf.js failed on the document itself (kind) rather than the thread failing. */
 export class PdfExtractionError extends Error {
   constructor(
-    readonly kind: "password" | "corrupt",
+    readonly kind: "password" | "corrupt" | "page_too_large",
     message: string,
   ) {
     super(message);
@@ -35,10 +35,19 @@ export class PdfExtractionError extends Error {
   }
 }
 
+/** Extraction ran past its wall-time limit; the thread was stopped (and is replaced on next use). */
+export class PdfTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`PDF extraction ran longer than ${timeoutMs} ms`);
+    this.name = "PdfTimeoutError";
+  }
+}
+
 interface Pending {
   listener: PdfListener;
   resolve(result: PdfExtraction): void;
   reject(error: unknown): void;
+  timer?: NodeJS.Timeout;
 }
 
 let worker: Worker | null = null;
@@ -75,16 +84,32 @@ export function holdPdfThread(): () => void {
 export function extractPdfText(
   bytes: Uint8Array,
   listener: PdfListener,
-  opts: { maxPages?: number; lettersPerPage?: number } = {},
+  opts: { maxPages?: number; lettersPerPage?: number; maxPageChars?: number; timeoutMs?: number } = {},
 ): Promise<PdfExtraction> {
   const thread = ensureWorker();
   const id = nextId++;
   const data = bytes.slice();
+  const { timeoutMs, ...limits } = opts;
   return new Promise((resolve, reject) => {
-    pending.set(id, { listener, resolve, reject });
-    const job: PdfJob = { id, data, ...opts };
-    thread.postMessage(job, [data.buffer]);
+    const job: Pending = { listener, resolve, reject };
+    pending.set(id, job);
+    if (timeoutMs !== undefined) {
+      // pdf.js cannot be interrupted inside a page: the only way to stop it is to stop its thread.
+      job.timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new PdfTimeoutError(timeoutMs));
+        stopThread(thread, new Error("PDF extraction thread stopped: another document ran out of time"));
+      }, timeoutMs);
+    }
+    const message: PdfJob = { id, data, ...limits };
+    thread.postMessage(message, [data.buffer]);
   });
+}
+
+/** Stops a thread and fails whatever else it was extracting (those are retried: not their fault). */
+function stopThread(thread: Worker, error: Error): void {
+  if (worker === thread) failAll(thread, error);
+  void thread.terminate();
 }
 
 function ensureWorker(): Worker {
@@ -114,14 +139,17 @@ function onMessage(m: PdfMessage): void {
     else if (m.type === "page") job.listener.onPage(m.num, m.text);
     else {
       pending.delete(m.id);
+      clearTimeout(job.timer);
       if (m.type === "done") job.resolve({ letters: m.letters, hasImages: m.hasImages });
       else job.reject(new PdfExtractionError(m.kind, m.message));
       scheduleIdleStop();
     }
   } catch (error) {
-    // A listener that throws (too many pages, say) ends the job; the thread's later messages are ignored.
+    // A listener that throws (too many pages, say) ends the job, and the thread stops extracting it.
     pending.delete(m.id);
+    clearTimeout(job.timer);
     job.reject(error);
+    worker?.postMessage({ cancel: m.id } satisfies PdfCancel);
     scheduleIdleStop();
   }
 }
@@ -129,7 +157,10 @@ function onMessage(m: PdfMessage): void {
 function failAll(thread: Worker, error: unknown): void {
   if (worker !== thread) return;
   worker = null;
-  for (const job of pending.values()) job.reject(error);
+  for (const job of pending.values()) {
+    clearTimeout(job.timer);
+    job.reject(error);
+  }
   pending.clear();
 }
 

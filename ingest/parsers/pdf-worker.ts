@@ -17,6 +17,13 @@ export interface PdfJob {
   maxPages?: number;
   /** Letters are counted only until there are this many per page (callers compare with it). */
   lettersPerPage?: number;
+  /** A page with more characters of text ends the job (error kind "page_too_large"). */
+  maxPageChars?: number;
+}
+
+/** Stop extracting a job whose caller gave up on it (it broke a limit while pages were arriving). */
+export interface PdfCancel {
+  cancel: number;
 }
 
 export type PdfMessage =
@@ -24,7 +31,7 @@ export type PdfMessage =
   /** One page's text as pdf-parse extracted it, pages in order. */
   | { id: number; type: "page"; num: number; text: string }
   | { id: number; type: "done"; letters: number; hasImages: boolean }
-  | { id: number; type: "error"; kind: "password" | "corrupt"; message: string };
+  | { id: number; type: "error"; kind: "password" | "corrupt" | "page_too_large"; message: string };
 
 /** A bookmark: its title, depth (1 = top) and the page (1-based) its destination opens. */
 export interface OutlineEntry {
@@ -54,7 +61,13 @@ const { sensibleTitle } = await import("./title.js");
 const port = parentPort;
 if (!port) throw new Error("pdf-worker.ts must run on a worker thread (see pdf-thread.ts)");
 
-port.on("message", (job: PdfJob) => {
+const cancelled = new Set<number>();
+
+port.on("message", (job: PdfJob | PdfCancel) => {
+  if ("cancel" in job) {
+    cancelled.add(job.cancel);
+    return;
+  }
   extract(job, (m) => port.postMessage(m)).catch((error: unknown) => {
     port.postMessage({
       id: job.id,
@@ -87,8 +100,18 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
     const enoughLetters = (job.lettersPerPage ?? Number.POSITIVE_INFINITY) * info.total;
     // One page per call: each page's pdf.js objects are released before the next.
     for (let num = 1; num <= info.total; num++) {
+      if (cancelled.delete(id)) return;
       const result = await parser.getText({ first: num, last: num, pageJoiner: "" });
       const text = result.pages[0]?.text ?? "";
+      if (job.maxPageChars !== undefined && text.length > job.maxPageChars) {
+        post({
+          id,
+          type: "error",
+          kind: "page_too_large",
+          message: `page ${num}: ${text.length} characters`,
+        });
+        return;
+      }
       if (letters < enoughLetters) letters += text.replace(NOT_LETTER_OR_DIGIT, "").length;
       post({ id, type: "page", num, text });
     }
@@ -96,6 +119,7 @@ async function extract(job: PdfJob, post: (m: PdfMessage) => void): Promise<void
     const hasImages = letters === 0 && (rawBytesMentionImages(data) || (await firstPageHasImages(parser)));
     post({ id, type: "done", letters, hasImages });
   } finally {
+    cancelled.delete(id);
     await parser.destroy();
   }
 }

@@ -1,9 +1,10 @@
 import { ChunkStream } from "../chunker/stream.js";
 import type { Chunk, ChunkingOptions, ParsedDocument } from "../types.js";
-import { corruptDocument, emptyDocument, ParseError } from "./errors.js";
+import { corruptDocument, emptyDocument, ParseError, resourceLimit, tooLarge } from "./errors.js";
+import { MAX_PAGE_CHARS, MAX_TEXT_CHARS } from "./limits.js";
 import { TextBuilder } from "./normalize.js";
 import { OutlinePaths } from "./pdf-outline.js";
-import { extractPdfText, PdfExtractionError } from "./pdf-thread.js";
+import { extractPdfText, PdfExtractionError, PdfTimeoutError } from "./pdf-thread.js";
 import { RunningLines } from "./running-lines.js";
 
 /**
@@ -13,9 +14,16 @@ import { RunningLines } from "./running-lines.js";
 const MIN_CHARS_PER_PAGE = 16;
 /** Pages between two chunking passes while a PDF streams in. */
 const CHUNK_EVERY_PAGES = 8;
+/**
+ * ...or sooner, once this much text waits: each pass runs on the pipeline thread (in the API process,
+ * the thread serving requests), so no pass may be long, whatever the pages hold.
+ */
+const CHUNK_EVERY_CHARS = 16_000;
 
 export interface PdfParseOptions {
   maxPages?: number;
+  /** Wall time of extraction; past it the extraction thread is stopped and the PDF fails. */
+  timeoutMs?: number;
   /** Called as pages are extracted, in order, with the page count. */
   onPage?: (parsed: number, total: number) => void;
   /**
@@ -64,6 +72,8 @@ async function readPdf(
   const running = new RunningLines();
   /** Last visible character of the text so far: tells whether the next page continues a sentence. */
   let lastChar: string | undefined;
+  let chars = 0;
+  let waiting = 0;
   const result = await extractPdfText(
     bytes,
     {
@@ -74,14 +84,22 @@ async function readPdf(
         outline = new OutlinePaths(info.outline);
         if (total === 0) throw emptyDocument("PDF");
         if (opts.maxPages !== undefined && total > opts.maxPages) {
-          throw new ParseError(
-            "too_large",
-            `The PDF has ${total} pages; this knowledge base accepts at most ${opts.maxPages}. Split it into smaller files.`,
+          throw tooLarge(
+            `The PDF has ${total.toLocaleString("en")} pages; at most ${opts.maxPages.toLocaleString("en")} are accepted (MAX_PAGES)`,
+            "Split it into smaller files and upload those.",
           );
         }
       },
       onPage(num, text) {
         builder.startPage(num);
+        chars += text.length;
+        waiting += text.length;
+        if (chars > MAX_TEXT_CHARS) {
+          throw tooLarge(
+            `The PDF has more than ${MAX_TEXT_CHARS.toLocaleString("en")} characters of text (the limit on text per document)`,
+            "Split it into smaller files and upload those.",
+          );
+        }
         const clean = joinHyphenated(running.strip(text));
         const join = continuesSentence(lastChar, clean) ? "line" : "paragraph";
         if (builder.block(clean, { join })) {
@@ -89,13 +107,19 @@ async function readPdf(
           outline.page(num, clean, builder.size);
         }
         opts.onPage?.(num, total);
-        if (stream && num % CHUNK_EVERY_PAGES === 0 && num < total) {
+        if (stream && (num % CHUNK_EVERY_PAGES === 0 || waiting >= CHUNK_EVERY_CHARS) && num < total) {
+          waiting = 0;
           const { append, pages } = builder.takeAppended();
           emit(stream.append(append, pages));
         }
       },
     },
-    { maxPages: opts.maxPages, lettersPerPage: MIN_CHARS_PER_PAGE },
+    {
+      maxPages: opts.maxPages,
+      lettersPerPage: MIN_CHARS_PER_PAGE,
+      maxPageChars: MAX_PAGE_CHARS,
+      timeoutMs: opts.timeoutMs,
+    },
   ).catch((error: unknown) => {
     throw classify(error);
   });
@@ -138,13 +162,24 @@ function classify(error: unknown): unknown {
         { cause: error },
       );
     }
+    if (error.kind === "page_too_large") {
+      return tooLarge(
+        `A page of the PDF has more than ${MAX_PAGE_CHARS.toLocaleString("en")} characters of text (the limit per page; ${error.message})`,
+        "Remove or split that page and upload the PDF again.",
+      );
+    }
     return corruptDocument("PDF", error);
   }
+  if (error instanceof PdfTimeoutError) {
+    return resourceLimit(
+      `Reading the PDF took longer than ${Math.round(error.timeoutMs / 1000)} s (the limit on parse time)`,
+      "Split it into smaller files and upload those.",
+    );
+  }
   if ((error as { code?: string })?.code === "ERR_WORKER_OUT_OF_MEMORY") {
-    return new ParseError(
-      "too_large",
-      "The PDF needs more memory to read than this service allows. Split it into smaller files and upload those.",
-      { cause: error },
+    return resourceLimit(
+      "Reading the PDF needed more memory than a document may use (the limit on parse memory)",
+      "Split it into smaller files and upload those.",
     );
   }
   // The extraction thread itself failed (could not start, crashed): not the document's fault, retry.

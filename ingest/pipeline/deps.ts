@@ -3,6 +3,7 @@ import type { Logger } from "../../src/context.js";
 import type { Database } from "../../src/db/client.js";
 import type { Embedder } from "../../src/models/types.js";
 import type { VectorIndex } from "../../src/vector/types.js";
+import type { ParseLimits } from "../parsers/limits.js";
 
 /** What the ingestion pipeline needs; the API runtime and the worker both provide it. */
 export interface PipelineDeps {
@@ -11,6 +12,8 @@ export interface PipelineDeps {
   embedder: Embedder;
   blobs: BlobStore;
   logger: Logger;
+  /** Page count, time and memory limits of parsing one document; DEFAULT_PARSE_LIMITS when unset. */
+  parseLimits?: ParseLimits;
 }
 
 /** Chunks embedded and upserted per step; progress is saved after each, so a retry resumes there. */

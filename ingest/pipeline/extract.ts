@@ -1,8 +1,10 @@
 import { asc, eq } from "drizzle-orm";
 import { chunks, documents, documentTexts, documentVersions } from "../../src/db/schema.js";
-import { chunkDocument } from "../chunker/index.js";
-import { ParseError, parseDocument } from "../parsers/index.js";
-import type { Chunk, ChunkingOptions, DocFormat } from "../types.js";
+import { ParseError } from "../parsers/index.js";
+import { DEFAULT_PARSE_LIMITS } from "../parsers/limits.js";
+import { parseIsolated } from "../parsers/parse-pool.js";
+import { parsePdf } from "../parsers/pdf.js";
+import type { Chunk, ChunkingOptions, DocFormat, ParsedDocument } from "../types.js";
 import { ChunkRowWriter } from "./chunk-rows.js";
 import type { PipelineDeps } from "./deps.js";
 import type { ChunkIndexer } from "./index-chunks.js";
@@ -69,37 +71,59 @@ async function produceChunks(
   };
   const bytes = await deps.blobs.get(job.version.blobKey);
   const progress = pageProgress(deps, job.version.id);
-  // PDFs are chunked on their extraction thread while pages arrive; the chunks are embedded and
-  // indexed here meanwhile. Other formats are chunked once parsed.
-  const streamed: Chunk[] = [];
-  const parsed = await parseDocument(bytes, format, {
-    onPage: progress.page,
-    contentType: job.version.contentType,
-    chunking,
-    onChunks(pieces, pdfTitle) {
-      consumers.setTitle(pdfTitle?.trim() || job.document.title);
-      for (const c of pieces) streamed.push(c);
-      consumers.push(pieces);
-    },
-  });
+  const limits = deps.parseLimits ?? DEFAULT_PARSE_LIMITS;
+  // Nothing here parses: a PDF is read on its extraction thread and chunked here as pages arrive
+  // (linear work in small steps); every other format is parsed and chunked on a parse thread.
+  // Either way chunks are embedded and indexed while later ones are still being made.
+  let count = 0;
+  let title = job.document.title;
+  let pages: number | null = null;
+  // The whole text and its page extents, stored for GET /v1/documents/{id}/text.
+  let text = "";
+  let extents: ParsedDocument["pages"] = [];
+  const take = (pieces: Chunk[]) => {
+    count += pieces.length;
+    consumers.push(pieces);
+  };
+  if (format === "pdf") {
+    const parsed = await parsePdf(bytes, {
+      maxPages: limits.maxPages,
+      timeoutMs: limits.timeoutMs,
+      onPage: progress.page,
+      chunking,
+      onChunks(pieces, pdfTitle) {
+        title = pdfTitle?.trim() || job.document.title;
+        consumers.setTitle(title);
+        take(pieces);
+      },
+    });
+    title = parsed.title?.trim() || job.document.title;
+    pages = parsed.pages.length || null;
+    text = parsed.text;
+    extents = parsed.pages;
+  } else {
+    await parseIsolated(bytes, format, {
+      chunking,
+      limits,
+      contentType: job.version.contentType,
+      onParsed(info) {
+        title = info.title?.trim() || job.document.title;
+        pages = info.pages.length || null;
+        text = info.text;
+        extents = info.pages;
+        consumers.setTitle(title);
+      },
+      onChunks: take,
+    });
+  }
   await progress.done();
   timings.parse_ms = Math.round(performance.now() - started);
-  const pages = parsed.pages.length || null;
   await db
     .update(documentVersions)
     .set({ pages, pagesParsed: pages ?? 1, updatedAt: new Date() })
     .where(eq(documentVersions.id, job.version.id));
 
-  const title = parsed.title?.trim() || job.document.title;
-  let pieces = streamed;
-  if (parsed.format !== "pdf") {
-    const chunkStarted = performance.now();
-    consumers.setTitle(title);
-    pieces = chunkDocument(parsed, chunking);
-    consumers.push(pieces);
-    timings.chunk_ms = Math.round(performance.now() - chunkStarted);
-  }
-  if (pieces.length === 0) {
+  if (count === 0) {
     throw new ParseError(
       "empty",
       "The document contains no text to index. Upload a document that has text in it.",
@@ -110,7 +134,7 @@ async function produceChunks(
   await db.transaction(async (t) => {
     await rows.flushInto(t);
     // The text the chunk offsets point into, for GET /v1/documents/{id}/text.
-    const stored = { tenantId: job.version.tenantId, text: parsed.text, pages: parsed.pages };
+    const stored = { tenantId: job.version.tenantId, text, pages: extents };
     await t
       .insert(documentTexts)
       .values({ versionId: job.version.id, ...stored })
@@ -118,14 +142,14 @@ async function produceChunks(
     // Embedding progress is left alone: the indexer may be done with many of these chunks already.
     await t
       .update(documentVersions)
-      .set({ chunks: pieces.length, timings, updatedAt: new Date() })
+      .set({ chunks: count, timings, updatedAt: new Date() })
       .where(eq(documentVersions.id, job.version.id));
     // The newest version names the document (a retry resumes from chunk rows and reads it back here).
     const newest = job.document.latestVersionId === job.version.id;
     if (newest && title !== job.document.title)
       await t.update(documents).set({ title }).where(eq(documents.id, job.document.id));
   });
-  return { title, chunks: pieces.length };
+  return { title, chunks: count };
 }
 
 /** Writes pages_parsed as pages arrive, at most every PROGRESS_EVERY_MS and one write at a time. */

@@ -18,9 +18,21 @@ export class PermanentIngestError extends UnrecoverableError {
   }
 }
 
+/** A document whose processing kept dying with its process (poison, or a process too small for it). */
+export function crashedWorker(starts?: number): FailureReason {
+  return {
+    code: "crashed_worker",
+    message: `Processing stopped with its worker ${starts ? `${starts} times` : "too many times"} (the process crashed or was killed), so it is not retried again. Split the document or re-save it in another format and upload it again; if it keeps failing, report the document id.`,
+  };
+}
+
+/** BullMQ's reasons for failing a job whose worker kept dying (stalled past WORKER_MAX_STALLED_COUNT). */
+const STALLED = /(stalled|started) more than allowable limit/;
+
 /** Turns any pipeline error into what the user sees; unknown errors reveal nothing internal. */
 export function reasonFor(err: unknown): FailureReason {
   if (err instanceof PermanentIngestError) return err.reason;
+  if (STALLED.test((err as Error | undefined)?.message ?? "")) return crashedWorker();
   if (err instanceof ParseError) {
     return { code: err.code, message: err.message, ...(err.pages ? { pages: err.pages } : {}) };
   }

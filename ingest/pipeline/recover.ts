@@ -2,11 +2,17 @@ import { and, eq, inArray, lt } from "drizzle-orm";
 import { documentVersions } from "../../src/db/schema.js";
 import type { IngestQueue } from "../queue/types.js";
 import type { PipelineDeps } from "./deps.js";
+import { crashedWorker } from "./failure.js";
 import { retireVersion } from "./finalize.js";
 import { markFailed } from "./process.js";
 
-/** A version whose worker died this many times is a poison document, not bad luck. */
-const MAX_STARTS = 12;
+/**
+ * Restarts after a crash before a version is called poison: a version still `processing` with no live
+ * job whose attempts have started more than this many times over (the first start plus this many
+ * retries) fails `crashed_worker` instead of being queued again. The same number as BullMQ's default
+ * stall budget (WORKER_MAX_STALLED_COUNT), so both queues give a crashing document the same chances.
+ */
+export const MAX_CRASH_RETRIES = 3;
 
 /**
  * Run when a worker (or the in-process runner) starts: versions left queued or processing with no
@@ -16,7 +22,7 @@ const MAX_STARTS = 12;
 export async function recoverUnfinished(
   deps: PipelineDeps,
   queue: IngestQueue,
-  opts: { olderThan?: Date } = {},
+  opts: { olderThan?: Date; maxCrashRetries?: number } = {},
 ): Promise<{ requeued: number; failed: number; retired: number }> {
   const { db } = deps.database;
   const conds = [inArray(documentVersions.status, ["queued", "processing"])];
@@ -32,13 +38,11 @@ export async function recoverUnfinished(
     .where(and(...conds));
   let requeued = 0;
   let failed = 0;
+  const maxStarts = 1 + (opts.maxCrashRetries ?? MAX_CRASH_RETRIES);
   for (const v of stuck) {
     if (await queue.isLive(v.id)) continue;
-    if (v.attempts >= MAX_STARTS) {
-      await markFailed(deps, v.tenantId, v.id, {
-        code: "internal_error",
-        message: `Processing was interrupted ${v.attempts} times (the worker crashed or ran out of memory). Split the document or report its id.`,
-      });
+    if (v.attempts >= maxStarts) {
+      await markFailed(deps, v.tenantId, v.id, crashedWorker(v.attempts));
       failed++;
       continue;
     }

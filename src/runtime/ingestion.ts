@@ -1,4 +1,5 @@
 import { warmTokenCounter } from "../../ingest/chunker/tokens.js";
+import { holdParseThread } from "../../ingest/parsers/parse-pool.js";
 import { holdPdfThread } from "../../ingest/parsers/pdf-thread.js";
 import type { PipelineDeps } from "../../ingest/pipeline/deps.js";
 import { createIngestProcessor } from "../../ingest/pipeline/process.js";
@@ -49,6 +50,11 @@ export async function composeIngestion(opts: {
     embedder: opts.embedder,
     blobs,
     logger,
+    parseLimits: {
+      maxPages: config.MAX_PAGES,
+      timeoutMs: config.PARSE_TIMEOUT_MS,
+      heapMb: config.PARSE_HEAP_MB,
+    },
   };
   const { processor, onFailure } = createIngestProcessor(deps);
   const runs = opts.role === "worker" || apiRunsPipeline(config);
@@ -82,10 +88,16 @@ export async function composeIngestion(opts: {
   }
 
   let timer: NodeJS.Timeout | null = null;
-  let releasePdfThread: (() => void) | null = null;
+  let releaseThreads: (() => void) | null = null;
   if (runner) {
-    // Warm what the first document would otherwise wait for: the PDF thread and the token counter.
-    releasePdfThread = holdPdfThread();
+    // Warm what the first document would otherwise wait for: the PDF thread, a parse thread for the
+    // other formats and the token counter.
+    const releasePdf = holdPdfThread();
+    const releaseParse = holdParseThread(deps.parseLimits);
+    releaseThreads = () => {
+      releasePdf();
+      releaseParse();
+    };
     warmTokenCounter();
     // Other API replicas sharing the database may be between storing an upload and queueing it;
     // only an in-memory queue cannot tell, so it leaves young versions alone.
@@ -94,9 +106,10 @@ export async function composeIngestion(opts: {
         ? new Date(Date.now() - 15 * 60_000)
         : undefined;
     const recover = () =>
-      recoverUnfinished(deps, queue, { olderThan: cutoff() }).catch((err) =>
-        logger.error({ err }, "ingest recovery failed"),
-      );
+      recoverUnfinished(deps, queue, {
+        olderThan: cutoff(),
+        maxCrashRetries: config.WORKER_MAX_STALLED_COUNT,
+      }).catch((err) => logger.error({ err }, "ingest recovery failed"));
     await recover();
     timer = setInterval(recover, RECOVERY_INTERVAL_MS);
     timer.unref();
@@ -109,7 +122,7 @@ export async function composeIngestion(opts: {
       if (timer) clearInterval(timer);
       if (runner && runner !== queue) await runner.close();
       await queue.close();
-      releasePdfThread?.();
+      releaseThreads?.();
     },
   };
 }

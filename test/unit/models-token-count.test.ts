@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { countChatTokens, countTextTokens } from "../../src/models/chat/token-count.js";
 
 const ROOT = join(import.meta.dirname, "../..");
+// Real documents: a few pieces (rules, long runs) are longer than the slices long pieces are counted in.
 const markdown = readdirSync(join(ROOT, "fixtures/markdown"))
   .filter((f) => f.endsWith(".md"))
   .map((f) => readFileSync(join(ROOT, "fixtures/markdown", f), "utf8"));
@@ -22,7 +23,6 @@ const SAMPLES = [
   "supercalifragilisticexpialidocious antidisestablishmentarianism",
   "<|endoftext|> is only text when a user types it <|fim_prefix|>",
   'code: const x = fn(a, b) => { return a ?? b; } // [1][2]\n<source id="1">',
-  ...markdown,
 ];
 
 describe("token counting", () => {
@@ -36,6 +36,26 @@ describe("token counting", () => {
         const expected = reference.encode(text, [], []).length;
         expect(await countTextTokens(text, encoding)).toBe(expected);
         expect(await countTextTokens(text, encoding)).toBe(expected);
+      }
+    });
+
+    it(`never undercounts real documents, and overcounts them by under 1% (${name})`, async () => {
+      for (const text of markdown) {
+        const expected = reference.encode(text, [], []).length;
+        const counted = await countTextTokens(text, encoding);
+        expect(counted).toBeGreaterThanOrEqual(expected);
+        expect(counted).toBeLessThanOrEqual(expected * 1.01);
+      }
+    });
+
+    it(`counts unbroken runs in slices, never below the exact count (${name})`, async () => {
+      // Short runs keep the reference encoder (worse than quadratic) fast enough to compare with.
+      for (const run of ["a".repeat(480), "中".repeat(480), ".".repeat(480), "🙂".repeat(240)]) {
+        const expected = reference.encode(run, [], []).length;
+        const counted = await countTextTokens(run, encoding);
+        expect(counted).toBeGreaterThanOrEqual(expected);
+        // Each 48-character slice ends its last token early: at most two more tokens per slice.
+        expect(counted).toBeLessThanOrEqual(expected + 2 * Math.ceil(run.length / 48));
       }
     });
   }

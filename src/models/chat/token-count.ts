@@ -1,9 +1,9 @@
 /**
- * Local token counting with js-tiktoken, used whenever a provider reports no usage (and by offline models).
+ * Local token counting with tiktoken's rank tables (from js-tiktoken), used whenever a provider reports no usage (and by offline models).
  * Counts are estimates for non-OpenAI models: their tokenizers differ, but the order of magnitude holds.
  * Rank tables are imported lazily (1-2 MB each) so importing this module stays cheap.
  */
-import { Tiktoken } from "js-tiktoken/lite";
+import { BpeCounter } from "../../../ingest/chunker/bpe.js";
 import type { ChatMessage } from "../types.js";
 
 export type EncodingName = "cl100k_base" | "o200k_base";
@@ -16,14 +16,27 @@ export type EncodingName = "cl100k_base" | "o200k_base";
  * instead of UTF-8 encoding and byte-pair merging every piece (about 5x faster), with identical counts.
  */
 interface Counter {
-  encoder: Tiktoken;
+  /** tiktoken's merge algorithm over a compact rank table (see ingest/chunker/bpe.ts), same counts. */
+  encoder: BpeCounter;
   pattern: RegExp;
   pieces: Map<string, number>;
 }
 
-/** V8 keeps substrings this long or longer as slices of their parent: caching one would pin a prompt. */
-const MAX_CACHED_PIECE = 12;
+/**
+ * Pieces up to this long are memoized. V8 keeps substrings of 13 characters or more as slices of
+ * their parent, so those are copied before they become keys (caching a slice would pin a prompt).
+ */
+const MAX_CACHED_PIECE = 48;
+const MAX_SLICE_FREE = 12;
 const MAX_CACHED_PIECES = 200_000;
+/**
+ * Byte-pair encoding is quadratic in the length of a piece (js-tiktoken's encoder is worse: 10 s for
+ * one 10,000-letter piece), and one piece can be a whole 40,000-letter question or a title without
+ * spaces. Longer pieces are counted in slices of this many characters, so counting is linear in the
+ * text: exact for the pieces of real text (words, numbers, punctuation runs are shorter), and for
+ * longer ones at most about one extra token per slice, the safe side for budgets and context windows.
+ */
+const MAX_PIECE = 48;
 
 const counters = new Map<EncodingName, Promise<Counter>>();
 
@@ -41,7 +54,7 @@ function counter(name: EncodingName): Promise<Counter> {
         ? import("js-tiktoken/ranks/o200k_base").then((m) => m.default)
         : import("js-tiktoken/ranks/cl100k_base").then((m) => m.default);
     c = ranks.then((r) => ({
-      encoder: new Tiktoken(r),
+      encoder: new BpeCounter(r.bpe_ranks),
       pattern: new RegExp(r.pat_str, "gu"),
       pieces: new Map(),
     }));
@@ -53,18 +66,35 @@ function counter(name: EncodingName): Promise<Counter> {
 function count(c: Counter, text: string): number {
   let total = 0;
   for (const [piece] of text.matchAll(c.pattern)) {
-    let n = c.pieces.get(piece);
-    if (n === undefined) {
-      // Special tokens ("<|endoftext|>") in user text are counted as the plain text they are.
-      n = c.encoder.encode(piece, [], []).length;
-      if (piece.length <= MAX_CACHED_PIECE) {
-        if (c.pieces.size >= MAX_CACHED_PIECES) c.pieces.clear();
-        c.pieces.set(piece, n);
+    if (piece.length <= MAX_PIECE) total += pieceTokens(c, piece);
+    else {
+      for (let i = 0; i < piece.length; ) {
+        // Never end a slice between the two halves of a surrogate pair.
+        let end = Math.min(i + MAX_PIECE, piece.length);
+        if (end < piece.length && isHighSurrogate(piece.charCodeAt(end - 1))) end--;
+        total += pieceTokens(c, piece.slice(i, end));
+        i = end;
       }
     }
-    total += n;
   }
   return total;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function pieceTokens(c: Counter, piece: string): number {
+  let n = c.pieces.get(piece);
+  if (n === undefined) {
+    // Special tokens ("<|endoftext|>") in user text are counted as the plain text they are.
+    n = c.encoder.count(piece);
+    if (piece.length <= MAX_CACHED_PIECE) {
+      if (c.pieces.size >= MAX_CACHED_PIECES) c.pieces.clear();
+      c.pieces.set(piece.length > MAX_SLICE_FREE ? Buffer.from(piece).toString() : piece, n);
+    }
+  }
+  return n;
 }
 
 export async function countTextTokens(text: string, encoding: EncodingName = "cl100k_base"): Promise<number> {

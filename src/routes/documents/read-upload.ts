@@ -8,6 +8,13 @@ export interface ReceivedUpload {
   fields: Record<string, string>;
 }
 
+/**
+ * Longest accepted filename, in characters: what file systems allow (255 bytes), with room for
+ * non-Latin names. The filename becomes the document's first title and travels with every chunk and
+ * search result, so it must be bounded.
+ */
+export const MAX_FILENAME_CHARS = 255;
+
 /** Room for multipart boundaries, part headers and the small text fields next to the file. */
 const ENVELOPE_BYTES = 256 * 1024;
 
@@ -49,7 +56,12 @@ export async function readUpload(req: Request, limitMb: number): Promise<Receive
         },
       );
     }
-    return { bytes: body, filename, contentType, fields: Object.fromEntries(url.searchParams) };
+    return {
+      bytes: body,
+      filename: checkedFilename(filename),
+      contentType,
+      fields: Object.fromEntries(url.searchParams),
+    };
   }
 
   let form: FormData;
@@ -76,10 +88,19 @@ export async function readUpload(req: Request, limitMb: number): Promise<Receive
   for (const [k, v] of form.entries()) if (typeof v === "string") fields[k] = v;
   return {
     bytes: new Uint8Array(await file.arrayBuffer()),
-    filename: file.name || "upload",
+    filename: checkedFilename(file.name || "upload"),
     contentType: file.type || undefined,
     fields,
   };
+}
+
+function checkedFilename(filename: string): string {
+  if (filename.length <= MAX_FILENAME_CHARS) return filename;
+  throw new ApiError(
+    "validation_failed",
+    `The filename is ${filename.length.toLocaleString("en")} characters long; at most ${MAX_FILENAME_CHARS} are accepted. Rename the file and upload it again.`,
+    { errors: [{ field: "filename", message: `at most ${MAX_FILENAME_CHARS} characters` }] },
+  );
 }
 
 async function readLimited(
