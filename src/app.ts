@@ -5,6 +5,7 @@ import { isPublicPath } from "./auth/public-paths.js";
 import type { AppDeps } from "./context.js";
 import { ApiError, problemResponse, toApiError } from "./errors.js";
 import { newId } from "./ids.js";
+import { rateLimit } from "./ratelimit/middleware.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { authRoutes } from "./routes/auth/index.js";
@@ -26,6 +27,7 @@ import { platformRoutes } from "./routes/platform/index.js";
 import { publicRoutes } from "./routes/public/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
+import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
@@ -82,6 +84,14 @@ export function createApp(deps: AppDeps) {
     c.req.method === "OPTIONS" || isPublicPath(c.req.path) || PUBLIC_PATH.test(c.req.path)
       ? next()
       : authenticate(c, next),
+  );
+  app.use("/v1/*", textGuard);
+  // Public paths (sign-in, sign-up, e-mailed links) have no caller yet; src/auth/throttle.ts limits them.
+  // Public embed routes have no key either: they limit per visitor and per embed (routes/public).
+  app.use("/v1/*", async (c, next) =>
+    c.req.method === "OPTIONS" || isPublicPath(c.req.path) || PUBLIC_PATH.test(c.req.path)
+      ? next()
+      : rateLimit(c, next),
   );
 
   // First: the built console owns `/` and its own URLs; it passes API paths and anything it has no

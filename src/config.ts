@@ -63,6 +63,11 @@ export const configSchema = z.object({
   PARSE_HEAP_MB: intFrom(64, 4_096).default(256),
   /** Requests per minute per API key on /v1 routes (0 disables). */
   RATE_LIMIT_PER_MINUTE: intFrom(0, 1_000_000).default(600),
+  /** Failed authentications per client address per minute before 429 (0 = off). */
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: intFrom(0, 1_000_000).default(60),
+  /** Open document /events streams per API key and per tenant (0 = no cap). */
+  MAX_STREAMS_PER_KEY: intFrom(0, 1_000_000).default(100),
+  MAX_STREAMS_PER_TENANT: intFrom(0, 1_000_000).default(1000),
   /** Dense dimension of the offline embedder. */
   EMBEDDING_DIMENSION: intFrom(16, 4096).default(384),
   /** OpenAI-compatible embeddings instead of the offline embedder (base URL, key and model). */

@@ -44,6 +44,10 @@ export interface AuthContext {
   /** When set, the key may only see these knowledge bases. */
   kbIds: string[] | null;
   platform: boolean;
+  /** When the key stops working; a key it creates may not outlive it (src/auth/rights.ts). */
+  expiresAt?: Date | null;
+  /** The key's own requests-per-minute limit (null: RATE_LIMIT_PER_MINUTE), read with the key row. */
+  rateLimitPerMinute?: number | null;
   /** What the caller may do (src/auth/roles.ts); when absent it follows from `scopes`. */
   actions?: ReadonlySet<Action>;
   /** The signed-in person, or the member who created the key. */

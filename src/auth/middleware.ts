@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { ApiScope, AppEnv, AuthContext, ServiceCtx, TenantAuth } from "../context.js";
 import { apiKeys, keyCreators, orgMembers, sessions, tenantSuspensions, users } from "../db/schema.js";
 import { ApiError } from "../errors.js";
+import { countAuthFailure, refuseThrottledAddress } from "../ratelimit/auth-failures.js";
 import { hashKey, sameHash } from "./keys.js";
 import {
   type Action,
@@ -23,8 +24,19 @@ import { sha256 } from "./tokens.js";
  * rights are decided: services only ever see the tenant id and actions this produces.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  await refuseThrottledAddress(c);
   const header = c.req.header("authorization");
-  const auth = header ? await authenticateKey(c, header) : await authenticateSession(c);
+  let auth: AuthContext;
+  try {
+    auth = header ? await authenticateKey(c, header) : await authenticateSession(c);
+  } catch (err) {
+    // Failed credentials count toward the per-address throttle; a request with no credential at all
+    // (a signed-out browser) is not a guess and does not.
+    if (err instanceof ApiError && err.code === "unauthorized" && (header || readSessionCookie(c))) {
+      await countAuthFailure(c);
+    }
+    throw err;
+  }
   c.set("auth", auth);
   c.set("logger", c.get("logger").child({ keyId: auth.keyId, tenantId: auth.tenantId, userId: auth.userId }));
   await next();
@@ -83,6 +95,8 @@ async function authenticateKey(c: Context<AppEnv>, header: string): Promise<Auth
     scopes: row.tenantId === null ? (row.scopes as ApiScope[]) : scopesOf(actions),
     kbIds: row.kbIds ?? null,
     platform: row.tenantId === null,
+    expiresAt: row.expiresAt,
+    rateLimitPerMinute: row.rateLimitPerMinute,
     actions,
     userId: hit.creatorId ?? null,
     role: null,
@@ -169,6 +183,9 @@ async function authenticateSession(c: Context<AppEnv>): Promise<AuthContext> {
     role: inOrg && isRole(hit.role!) ? hit.role : null,
     sessionId: s.id,
     platformAdmin: hit.user.platformAdmin,
+    // People have no key-level expiry or limit: the tenant/default rate limit applies.
+    expiresAt: null,
+    rateLimitPerMinute: null,
     ...(inOrg
       ? {}
       : {
@@ -231,10 +248,7 @@ export function serviceCtx(
   return { deps: c.get("deps"), auth: requireTenant(c.get("auth"), scope), requestId: c.get("requestId") };
 }
 
-/** Whether a (tenant-bound) key may see a knowledge base; invisible ones are reported as not found. */
-export function canSeeKb(auth: TenantAuth, kbId: string): boolean {
-  return auth.kbIds === null || auth.kbIds.includes(kbId);
-}
+export { canSeeKb } from "./rights.js";
 
 /** For reads any tenant key may do (listing and viewing knowledge bases): tenancy only, no scope. */
 export function tenantCtx(c: {

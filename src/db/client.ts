@@ -12,6 +12,11 @@ export interface Database {
   migrate(): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * LISTENs on a channel (PostgreSQL NOTIFY, also within PGlite); resolves to a function that stops.
+   * Absent where the driver cannot (the edge): callers fall back to reading on a timer.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 /**

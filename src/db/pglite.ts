@@ -31,6 +31,10 @@ export async function openPglite(dir?: string): Promise<Database> {
     migrate: () => migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() }),
     ping: () => pingDatabase(db),
     close: () => client.close(),
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return async () => stop();
+    },
   };
 }
 

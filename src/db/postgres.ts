@@ -34,5 +34,21 @@ export function openPostgres(opts: PostgresOptions): Database {
     },
     ping: () => pingDatabase(db),
     close: () => pool.end(),
+    listen: async (channel, onPayload) => {
+      // LISTEN needs a connection of its own for as long as it listens (not one borrowed from the pool).
+      const client = new pg.Client({
+        connectionString: opts.url,
+        options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
+      });
+      client.on("error", () => {});
+      client.on("notification", (n) => {
+        if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+      });
+      await client.connect();
+      await client.query(`LISTEN "${channel.replace(/"/g, "")}"`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
   };
 }

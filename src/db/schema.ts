@@ -188,6 +188,13 @@ export const usageLedger = pgTable(
     /** ok | failed | aborted | cut_off */
     status: text("status").notNull(),
     errorCode: text("error_code"),
+    /**
+     * Set only when the provider reported more output tokens than the call's max_tokens: what it
+     * reported. outputTokens (and the cost) are capped at max_tokens; this flags the discrepancy (issue 10).
+     */
+    reportedOutputTokens: integer("reported_output_tokens"),
+    /** How much the call cost beyond what was reserved for it (prompt undercounted): budget overshoot (issue 10). */
+    overReservationMicros: micros("over_reservation_micros").notNull().default(0),
     createdAt: created(),
   },
   (t) => [index("ledger_tenant_time_idx").on(t.tenantId, t.createdAt), index("ledger_key_idx").on(t.keyId)],
@@ -218,6 +225,8 @@ export const auditLog = pgTable(
     action: text("action").notNull(),
     resourceType: text("resource_type").notNull(),
     resourceId: text("resource_id").notNull(),
+    /** Knowledge bases the entry is about; a key restricted to some sees only entries within them (issue 10). */
+    kbIds: text("kb_ids").array().notNull().default([]),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
     requestId: text("request_id"),
     createdAt: created(),

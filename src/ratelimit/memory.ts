@@ -17,7 +17,7 @@ export function createMemoryRateLimiter(opts: { windowMs?: number; now?: () => n
   }
 
   return {
-    async hit(key, limit) {
+    async hit(key, limit, weight = 1) {
       const t = now();
       sweep(t);
       const start = t - (t % windowMs);
@@ -26,8 +26,15 @@ export function createMemoryRateLimiter(opts: { windowMs?: number; now?: () => n
         w = { start, count: 0 };
         windows.set(key, w);
       }
-      w.count++;
+      w.count += weight;
       return decide(w.count, limit, start + windowMs - t);
+    },
+    async peek(key, limit) {
+      const t = now();
+      const start = t - (t % windowMs);
+      const w = windows.get(key);
+      // "Would one more unit pass?": the count so far plus this request.
+      return decide((w && w.start === start ? w.count : 0) + 1, limit, start + windowMs - t);
     },
     async close() {
       windows.clear();

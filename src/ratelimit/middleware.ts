@@ -1,61 +1,25 @@
-import { eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import type { AppDeps, AppEnv } from "../context.js";
-import { apiKeys } from "../db/schema.js";
+import type { AppEnv } from "../context.js";
 import { ApiError } from "../errors.js";
-import { createMemoryRateLimiter } from "./memory.js";
+import { requestCost } from "./cost.js";
+import { limiterFor } from "./limiter.js";
 import type { RateLimiter } from "./types.js";
 
-/** Deps built without a limiter (tests, the edge entry) still get an in-process one. */
-const fallbackLimiters = new WeakMap<AppDeps, RateLimiter>();
-
-export function limiterFor(deps: AppDeps): RateLimiter {
-  if (deps.rateLimiter) return deps.rateLimiter;
-  let limiter = fallbackLimiters.get(deps);
-  if (!limiter) {
-    limiter = createMemoryRateLimiter();
-    fallbackLimiters.set(deps, limiter);
-  }
-  return limiter;
-}
-
-/** A key's limit is fixed when it is created, so a short cache saves a query on every request. */
-const LIMIT_CACHE_MS = 30_000;
-const limitCaches = new WeakMap<AppDeps, Map<string, { limit: number; at: number }>>();
-
-async function keyLimit(deps: AppDeps, keyId: string): Promise<number> {
-  let cache = limitCaches.get(deps);
-  if (!cache) {
-    cache = new Map();
-    limitCaches.set(deps, cache);
-  }
-  const now = Date.now();
-  const hit = cache.get(keyId);
-  if (hit && now - hit.at < LIMIT_CACHE_MS) return hit.limit;
-  const [row] = await deps.database.db
-    .select({ limit: apiKeys.rateLimitPerMinute })
-    .from(apiKeys)
-    .where(eq(apiKeys.id, keyId))
-    .limit(1);
-  const limit = row?.limit ?? deps.config.RATE_LIMIT_PER_MINUTE;
-  if (cache.size > 100_000) cache.clear();
-  cache.set(keyId, { limit, at: now });
-  return limit;
-}
-
 /**
- * Requests per minute per API key: the key's own rate_limit_per_minute, else RATE_LIMIT_PER_MINUTE
- * (0 disables). Runs after authentication. If the limiter's store fails the request is let through:
- * a Redis outage should not take the API down with it.
+ * Requests per minute per API key on every authenticated route, weighted by cost (ratelimit/cost.ts):
+ * the key's own rate_limit_per_minute, else RATE_LIMIT_PER_MINUTE (0 disables). Runs after
+ * authentication and reads the key's limit from the auth context (no second key lookup). If the
+ * limiter's store fails the request is let through: a Redis outage should not take the API down with it.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const deps = c.get("deps");
   const auth = c.get("auth");
-  const limit = await keyLimit(deps, auth.keyId);
+  const limit = auth.rateLimitPerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE;
   if (limit <= 0) return next();
+  const cost = await requestCost(c);
   let decision: Awaited<ReturnType<RateLimiter["hit"]>>;
   try {
-    decision = await limiterFor(deps).hit(auth.keyId, limit);
+    decision = await limiterFor(deps).hit(auth.keyId, limit, cost);
   } catch (err) {
     c.get("logger").warn({ err }, "rate limiter unavailable; request not counted");
     return next();
@@ -69,10 +33,10 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (!decision.allowed) {
     throw new ApiError(
       "rate_limited",
-      `This API key is limited to ${limit} requests per minute. Retry after ${resetSeconds} s, or ask an admin to raise rate_limit_per_minute.`,
+      `This API key is limited to ${limit} request units per minute and this request costs ${cost}. Retry after ${resetSeconds} s, or ask an admin to raise rate_limit_per_minute.`,
       {
         headers: { ...headers, "retry-after": String(resetSeconds) },
-        data: { retry_after_seconds: resetSeconds },
+        data: { retry_after_seconds: resetSeconds, request_cost: cost },
       },
     );
   }

@@ -6,7 +6,7 @@ import { decide, type RateLimiter, WINDOW_MS } from "./types.js";
  * sets the window's expiry atomically, so a crash between INCR and EXPIRE cannot leave a key forever.
  */
 const HIT = `
-local n = redis.call('INCR', KEYS[1])
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
@@ -30,13 +30,22 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
     opts.client ??
     new Redis(opts.url ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 2, lazyConnect: false });
   return {
-    async hit(key, limit) {
+    async hit(key, limit, weight = 1) {
       const window = Math.floor(Date.now() / windowMs);
-      const [count, ttl] = (await redis.eval(HIT, 1, `${prefix}${key}:${window}`, String(windowMs))) as [
-        number,
-        number,
-      ];
+      const [count, ttl] = (await redis.eval(
+        HIT,
+        1,
+        `${prefix}${key}:${window}`,
+        String(windowMs),
+        String(weight),
+      )) as [number, number];
       return decide(count, limit, ttl);
+    },
+    async peek(key, limit) {
+      const now = Date.now();
+      const window = Math.floor(now / windowMs);
+      const count = Number((await redis.get(`${prefix}${key}:${window}`)) ?? 0);
+      return decide(count + 1, limit, (window + 1) * windowMs - now);
     },
     async close() {
       if (owned) await redis.quit().catch(() => redis.disconnect());

@@ -1,7 +1,12 @@
 /** Counts requests per key in fixed one-minute windows; Redis-backed when shared, in-process otherwise. */
 export interface RateLimiter {
-  /** Counts one request for `key` against `limit` per window; never throws for "over the limit". */
-  hit(key: string, limit: number): Promise<RateLimitDecision>;
+  /**
+   * Counts a request of `weight` units (default 1) for `key` against `limit` per window; never throws
+   * for "over the limit".
+   */
+  hit(key: string, limit: number, weight?: number): Promise<RateLimitDecision>;
+  /** The decision a request would get now, without counting it. */
+  peek(key: string, limit: number): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 

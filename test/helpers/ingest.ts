@@ -39,7 +39,13 @@ export async function startIngestStack(
   const database = await openTestDatabase(kind);
   const engine = await startEngine({ dataDir: join(dataDir, "vectors"), port: 0 });
   const schema = database.schema;
-  const env: Record<string, string> = { DATA_DIR: dataDir, WORKER_CONCURRENCY: "2", ...opts.env };
+  // Ingestion tests upload many documents through one key; rate limits have their own tests.
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    WORKER_CONCURRENCY: "2",
+    RATE_LIMIT_PER_MINUTE: "0",
+    ...opts.env,
+  };
   if (opts.bullmq) {
     Object.assign(env, {
       REDIS_URL: TEST_REDIS_URL,

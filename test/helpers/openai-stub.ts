@@ -12,6 +12,9 @@
  *   stub-slow           first token after `opts.slowFirstTokenMs`, then like stub-ok
  *   stub-drip           one delta every `opts.dripMs` (up to 1,000): for aborting mid-stream
  *   stub-paced          streams `opts.answer` like stub-ok, one delta every `opts.dripMs`: visible streaming
+ *   stub-overreport     like stub-ok, but its usage claims `opts.overreportOutputTokens` (default
+ *                       100,000) output tokens and `opts.overreportPromptFactor` (default 1) × the prompt
+ *                       tokens: a provider whose bill exceeds max_tokens and the local prompt count
  * Embeddings (`/v1/embeddings`): any model; the first `opts.embed429Count` requests get a 429.
  *
  * Token counts are deterministic so tests can assert them: prompt_tokens = whitespace-separated words
@@ -35,6 +38,10 @@ export interface OpenAIStubOptions {
    * proves a client really sends that many concurrently without relying on timing.
    */
   embedGate?: number;
+  /** stub-overreport: output tokens its usage claims, whatever max_tokens was. */
+  overreportOutputTokens?: number;
+  /** stub-overreport: multiplies the prompt tokens its usage claims. */
+  overreportPromptFactor?: number;
 }
 
 export interface RecordedRequest {
@@ -179,11 +186,12 @@ export async function startOpenAIStub(opts: OpenAIStubOptions = {}): Promise<Ope
       model === "stub-echo" ? contentText(lastUser?.content) : (opts.answer ?? STUB_DEFAULT_ANSWER);
     let deltas = stubDeltas(answer);
     if (model === "stub-drip") deltas = Array.from({ length: 1000 }, (_, i) => ` t${i}`);
-    const usage = (completion: number) => ({
-      prompt_tokens: promptTokens,
-      completion_tokens: completion,
-      total_tokens: promptTokens + completion,
-    });
+    const over = model === "stub-overreport";
+    const usage = (streamed: number) => {
+      const prompt = over ? Math.ceil(promptTokens * (opts.overreportPromptFactor ?? 1)) : promptTokens;
+      const completion = over ? (opts.overreportOutputTokens ?? 100_000) : streamed;
+      return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+    };
     const base = { id: "chatcmpl-stub", object: "chat.completion.chunk", created: 0, model };
 
     if (!body.stream) {

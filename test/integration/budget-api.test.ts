@@ -84,14 +84,16 @@ describe.each<DbKind>(["pglite", "postgres"])("monthly budgets on %s", (kind) =>
     expect(needed.body.budget_scope).toBe("key");
     const required = needed.body.required_micros as number;
     expect(required).toBeGreaterThanOrEqual(reserve.cost_micros);
-    const key = await a.t.newKey(geo.adminKey, ["query"], { monthly_budget_usd: (required * 1.5) / 1e6 });
+    // Fits one reservation, and after one call's actual cost (the same as `reserve`'s) not a second.
+    const budget = required + Math.floor(reserve.cost_micros / 2);
+    const key = await a.t.newKey(geo.adminKey, ["query"], { monthly_budget_usd: budget / 1e6 });
     const ok = await ask(a.t, key.key, { ...QUESTION, knowledge_base_ids: [geo.kbId], models: ["alpha"] });
     expect(ok.status).toBe(200);
     const spent = ok.events.find((e) => e.event === "usage")!.data.cost_micros as number;
     expect(await heldBy(geo.tenantId)).toEqual([]);
     const again = await ask(a.t, key.key, { ...QUESTION, knowledge_base_ids: [geo.kbId], models: ["alpha"] });
     expect(again.status).toBe(402);
-    expect(again.body.remaining_micros).toBe(Math.floor(required * 1.5) - spent);
+    expect(again.body.remaining_micros).toBe(budget - spent);
   });
 
   it("serializes concurrent reservations: only calls that fit together get through", async () => {

@@ -74,10 +74,10 @@ describe("per-key rate limits on /v1/search and /v1/ask", () => {
         expect(retryAfter).toBeLessThanOrEqual(60);
         expect(over.body.retry_after_seconds).toBe(retryAfter);
       }
-      // Keys are counted separately; other routes are not limited here.
+      // Keys are counted separately; every route counts against the key's limit.
       const fresh = await a.t.call("POST", "/v1/search", { key: geo.adminKey, body });
       expect(fresh.status).toBe(200);
-      expect((await a.t.call("GET", "/v1/models", { key })).status).toBe(200);
+      expect((await a.t.call("GET", "/v1/models", { key })).status).toBe(429);
     });
 
     it("uses RATE_LIMIT_PER_MINUTE for keys without their own limit", async () => {

@@ -2996,7 +2996,7 @@ export interface paths {
         };
         /**
          * Stream a document's progress as server-sent events until it is ready or failed (any scope)
-         * @description Each `progress` event carries the Document object whenever it changes; the last event is `ready` or `failed`, then the stream ends.
+         * @description Each `progress` event carries the Document object whenever it changes; the last event is `ready` or `failed`, then the stream ends. Open streams are capped per key (MAX_STREAMS_PER_KEY) and per tenant (MAX_STREAMS_PER_TENANT): 429 names the cap.
          */
         get: {
             parameters: {
@@ -3047,6 +3047,15 @@ export interface paths {
                 };
                 /** @description The resource does not exist or belongs to someone else. */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4295,7 +4304,74 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One API key (scope admin); keys beyond the caller's own rights are not found */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The key (never its secret). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Revoke an API key (scope admin); takes effect on the next request */
@@ -4348,6 +4424,15 @@ export interface paths {
                 };
                 /** @description The resource does not exist or belongs to someone else. */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request conflicts with the current state. */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7635,6 +7720,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a recovery admin key to an existing tenant (platform admin key only; audited)
+         * @description A new admin key over every knowledge base, without expiry, for a tenant that lost its admin keys. The tenant's audit log records it as `key.recover`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["IssueRecoveryKey"];
+                };
+            };
+            responses: {
+                /** @description The new admin key; `key` is shown only once. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyCreated"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/usage": {
         parameters: {
             query?: never;
@@ -9998,6 +10173,12 @@ export interface components {
              */
             role: "owner" | "admin" | "developer" | "viewer" | "billing";
             session: components["schemas"]["Session"] & (Record<string, never> | null);
+        };
+        IssueRecoveryKey: {
+            /** @example recovery admin */
+            name?: string;
+            /** @description Why the key was issued; kept in the tenant's audit log. */
+            reason?: string;
         };
         KnowledgeBase: {
             chunk_overlap: number;

@@ -1,4 +1,5 @@
 import { ApiError } from "../../errors.js";
+import { assertCleanText } from "../text-guard.js";
 
 export interface ReceivedUpload {
   bytes: Uint8Array;
@@ -85,7 +86,13 @@ export async function readUpload(req: Request, limitMb: number): Promise<Receive
   }
   if (file.size > fileLimit) throw tooLarge(limitMb);
   const fields: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === "string") fields[k] = v;
+  for (const [k, v] of form.entries()) {
+    if (typeof v !== "string") continue;
+    assertCleanText(k, "(form field name)");
+    assertCleanText(v, k);
+    fields[k] = v;
+  }
+  if (file.name) assertCleanText(file.name, "filename");
   return {
     bytes: new Uint8Array(await file.arrayBuffer()),
     filename: checkedFilename(file.name || "upload"),
@@ -95,6 +102,7 @@ export async function readUpload(req: Request, limitMb: number): Promise<Receive
 }
 
 function checkedFilename(filename: string): string {
+  assertCleanText(filename, "filename");
   if (filename.length <= MAX_FILENAME_CHARS) return filename;
   throw new ApiError(
     "validation_failed",

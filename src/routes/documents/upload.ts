@@ -5,6 +5,7 @@ import { ApiError } from "../../errors.js";
 import { uploadDocument } from "../../services/documents/upload.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
 import { KbIdParam } from "../knowledge-bases/schema.js";
+import { findBadJsonText } from "../text-guard.js";
 import { readUpload } from "./read-upload.js";
 import { ExternalIdSchema, MetadataSchema, UploadAccepted } from "./schema.js";
 
@@ -61,6 +62,8 @@ function parseFields(fields: Record<string, string>) {
     } catch {
       throw invalid("metadata", 'must be a JSON object, e.g. {"product":"x200"}');
     }
+    const bad = findBadJsonText(metadata, "metadata");
+    if (bad) throw invalid(bad.field, bad.reason);
   }
   const meta = metadata === undefined ? undefined : MetadataSchema.safeParse(metadata);
   if (meta && !meta.success)
@@ -70,7 +73,9 @@ function parseFields(fields: Record<string, string>) {
     );
   const ext = fields.external_id === undefined ? undefined : ExternalIdSchema.safeParse(fields.external_id);
   if (ext && !ext.success) throw invalid("external_id", "must be 1-256 characters");
-  return { metadata: meta?.data, externalId: ext?.data };
+  // Zod rebuilds records by assignment, which turns a `__proto__` key into a prototype and drops it;
+  // the values are plain JSON scalars, so the parsed object itself is kept and every key stays data.
+  return { metadata: meta ? (metadata as typeof meta.data) : undefined, externalId: ext?.data };
 }
 
 function invalid(field: string, message: string) {

@@ -12,7 +12,7 @@ export const route = createRoute({
   summary: "Revoke an API key (scope admin); takes effect on the next request",
   security,
   request: { params: z.object({ id: z.string().min(1).max(64) }) },
-  responses: { 200: jsonResponse(KeySchema, "The revoked key."), ...errorResponses(403, 404) },
+  responses: { 200: jsonResponse(KeySchema, "The revoked key."), ...errorResponses(403, 404, 409) },
 });
 
 export function register(app: OpenAPIHono<AppEnv>) {

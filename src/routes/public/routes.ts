@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context.js";
 import { ApiError } from "../../errors.js";
-import { limiterFor } from "../../ratelimit/middleware.js";
+import { limiterFor } from "../../ratelimit/limiter.js";
 import { collectAsk } from "../../services/ask/collect.js";
 import { sendMessage } from "../../services/conversations/send.js";
 import {

@@ -83,8 +83,21 @@ export async function runModelCall(
   }
   const latencyMs = Math.round(performance.now() - started);
   const status = statusOf(error, text, signal);
-  const used = error === undefined && usage ? usage : await consumedBy(error, call, prepared.messages, text);
+  const reported =
+    error === undefined && usage ? usage : await consumedBy(error, call, prepared.messages, text);
+  // No call can produce more than max_tokens of output: a provider reporting more is billed at the cap,
+  // and its number is kept in the ledger (reported_output_tokens) for a person to look into.
+  const overReported = reported.outputTokens > call.maxTokens;
+  const used = overReported ? { ...reported, outputTokens: call.maxTokens } : reported;
   const cost = costMicros(used, call.info.price);
+  if (overReported) {
+    prepared.ctx.deps.logger.warn(
+      { model, maxTokens: call.maxTokens, reportedOutputTokens: reported.outputTokens },
+      "provider reported more output tokens than max_tokens; billed at max_tokens",
+    );
+  }
+  // What the reservation did not cover (the provider counted more prompt tokens than the margin allowed).
+  const overReservation = call.reservationId ? Math.max(0, cost - call.reservedMicros) : 0;
   const { ctx } = prepared;
   const data: UsageData = {
     model,
@@ -116,6 +129,8 @@ export async function runModelCall(
       ttftMs: data.ttft_ms,
       status,
       errorCode,
+      reportedOutputTokens: overReported ? reported.outputTokens : null,
+      overReservationMicros: overReservation,
     });
   } catch (err) {
     ctx.deps.logger.error({ err, model, requestId: ctx.requestId }, "could not write the usage ledger row");

@@ -6,6 +6,7 @@ import { maxCostMicros } from "../../models/cost.js";
 import type { ModelInfo } from "../../models/registry.js";
 import type { ChatMessage, ChatModel } from "../../models/types.js";
 import type { MetaFilter } from "../../vector/types.js";
+import { reservedPromptTokens } from "../budgets/margin.js";
 import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
 import { searchChunks } from "../search/search.js";
@@ -104,7 +105,9 @@ async function planCalls(
       requestedMaxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
     // Counting tokens costs milliseconds per call; only a reservation needs the number up front.
     const promptTokens = budgeted ? await countChatTokens(messages, encodingForModel(info.upstream)) : null;
-    const reservedMicros = promptTokens === null ? 0 : maxCostMicros(promptTokens, maxTokens, info.price);
+    // The reservation counts the prompt with a margin (src/services/budgets/margin.ts).
+    const reservedMicros =
+      promptTokens === null ? 0 : maxCostMicros(reservedPromptTokens(promptTokens), maxTokens, info.price);
     calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null });
   }
   // Fallback reserves every model too: in the worst case each one runs.

@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { kbRowsVisibleSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Database } from "../../db/client.js";
 import { auditLog } from "../../db/schema.js";
@@ -9,9 +10,16 @@ export interface ListAuditInput {
   action?: string;
 }
 
-/** Newest first; `nextCursor` is the id to pass as `cursor` for the next page. */
+/**
+ * Newest first; `nextCursor` is the id to pass as `cursor` for the next page. A key restricted to some
+ * knowledge bases sees only entries about those (never tenant-wide ones such as other keys' creation).
+ */
 export async function listAudit({ ctx, input }: { ctx: ServiceCtx; input: ListAuditInput }) {
-  return auditPage(ctx.deps.database.db, eq(auditLog.tenantId, ctx.auth.tenantId), input);
+  return auditPage(
+    ctx.deps.database.db,
+    and(eq(auditLog.tenantId, ctx.auth.tenantId), kbRowsVisibleSql(ctx.auth, auditLog.kbIds))!,
+    input,
+  );
 }
 
 /** One page of the audit log within `scope` (a tenant, or the platform's own events), newest first. */

@@ -10,6 +10,8 @@ export interface AuditEntry {
   action: string;
   resourceType: string;
   resourceId: string;
+  /** The knowledge bases this entry is about (empty: tenant-wide, shown only to unrestricted keys). */
+  kbIds?: string[];
   detail?: Record<string, unknown>;
   requestId?: string | null;
 }
@@ -24,6 +26,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     action: entry.action,
     resourceType: entry.resourceType,
     resourceId: entry.resourceId,
+    kbIds: entry.kbIds ?? [],
     detail: snakeKeys(entry.detail ?? {}),
     requestId: entry.requestId ?? null,
   });

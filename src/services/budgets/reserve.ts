@@ -1,10 +1,10 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { apiKeys, budgetReservations, tenants } from "../../db/schema.js";
+import { apiKeys, budgetReservations } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { formatMicros } from "../../models/cost.js";
-import { committedMicros } from "./spend.js";
+import { committedMicros, lockTenant } from "./spend.js";
 
 export interface Reservation {
   /** One id per requested amount, in order; null when no budget applies (nothing was held). */
@@ -32,8 +32,9 @@ function exceeded(scope: "key" | "tenant", budget: number, committed: number, ne
 
 /**
  * Holds the maximum cost of upcoming calls against the key's and the tenant's monthly budgets.
- * Locking the tenant row serializes every reservation of a tenant, so concurrent calls cannot each see
- * the same remaining budget and overspend it together. Throws 402 `budget_exceeded` and holds nothing
+ * Check and reserve happen in one transaction under the tenant's budget lock, which settling takes too,
+ * and the committed total is read in one statement: concurrent calls cannot each see the same remaining
+ * budget and overspend it together, on PGlite or PostgreSQL. Throws 402 `budget_exceeded` and holds nothing
  * when any budget could be exceeded.
  */
 export async function reserveBudget(
@@ -45,11 +46,7 @@ export async function reserveBudget(
   if (total <= 0) return none;
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [tenant] = await tx
-      .select({ budget: tenants.monthlyBudgetMicros })
-      .from(tenants)
-      .where(eq(tenants.id, input.tenantId))
-      .for("update");
+    const tenant = await lockTenant(tx, input.tenantId);
     const [key] = await tx
       .select({ budget: apiKeys.monthlyBudgetMicros })
       .from(apiKeys)
@@ -57,14 +54,11 @@ export async function reserveBudget(
     const tenantBudget = tenant?.budget ?? null;
     const keyBudget = key?.budget ?? null;
     if (tenantBudget === null && keyBudget === null) return none;
-    if (keyBudget !== null) {
-      const committed = await committedMicros(tx, input.tenantId, input.keyId, now);
-      if (committed + total > keyBudget) throw exceeded("key", keyBudget, committed, total);
-    }
-    if (tenantBudget !== null) {
-      const committed = await committedMicros(tx, input.tenantId, null, now);
-      if (committed + total > tenantBudget) throw exceeded("tenant", tenantBudget, committed, total);
-    }
+    const committed = await committedMicros(tx, input.tenantId, keyBudget === null ? null : input.keyId, now);
+    if (keyBudget !== null && committed.key + total > keyBudget)
+      throw exceeded("key", keyBudget, committed.key, total);
+    if (tenantBudget !== null && committed.tenant + total > tenantBudget)
+      throw exceeded("tenant", tenantBudget, committed.tenant, total);
     const rows = input.amounts.map((amount) => ({
       id: newId("res"),
       tenantId: input.tenantId,

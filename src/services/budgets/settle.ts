@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { budgetReservations } from "../../db/schema.js";
 import { type LedgerEntry, recordUsage } from "../ledger/record.js";
+import { lockTenant } from "./spend.js";
 
 /**
  * Replaces a call's reservation by its actual cost: the ledger row and the release happen in one
@@ -10,6 +11,8 @@ import { type LedgerEntry, recordUsage } from "../ledger/record.js";
 export async function settleCall(db: Db, reservationId: string | null, entry: LedgerEntry): Promise<string> {
   if (!reservationId) return recordUsage(db, entry);
   return db.transaction(async (tx) => {
+    // The same lock reservations take: a reservation never reads between this insert and this delete.
+    await lockTenant(tx, entry.tenantId);
     const id = await recordUsage(tx, entry);
     await tx.delete(budgetReservations).where(eq(budgetReservations.id, reservationId));
     return id;

@@ -1,4 +1,4 @@
-import { and, eq, gte, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { apiKeys, budgetReservations, tenants, usageLedger } from "../../db/schema.js";
 
@@ -13,31 +13,51 @@ export function monthStart(now: Date): Date {
  */
 export const RESERVATION_TTL_MS = 60 * 60 * 1000;
 
-/** Micro-dollars spent this month plus held by calls in flight, for a tenant or one of its keys. */
+/**
+ * Micro-dollars spent this month plus held by calls in flight, for the tenant and (when given) one of
+ * its keys, read in ONE statement: on PostgreSQL each statement of a READ COMMITTED transaction takes its
+ * own snapshot, so reading the ledger and the reservations separately could miss a call that settled in
+ * between (its reservation gone, its ledger row not yet seen). Callers hold the tenant lock (lockTenant).
+ */
 export async function committedMicros(
   db: Db,
   tenantId: string,
   keyId: string | null,
   now: Date,
-): Promise<number> {
-  const ledgerConds = [eq(usageLedger.tenantId, tenantId), gte(usageLedger.createdAt, monthStart(now))];
-  const heldConds = [
-    eq(budgetReservations.tenantId, tenantId),
-    gte(budgetReservations.createdAt, new Date(now.getTime() - RESERVATION_TTL_MS)),
-  ];
-  if (keyId) {
-    ledgerConds.push(eq(usageLedger.keyId, keyId));
-    heldConds.push(eq(budgetReservations.keyId, keyId));
-  }
-  const [spent] = await db
-    .select({ v: sql<string>`coalesce(sum(${usageLedger.costMicros}), 0)` })
-    .from(usageLedger)
-    .where(and(...ledgerConds));
-  const [held] = await db
-    .select({ v: sql<string>`coalesce(sum(${budgetReservations.amountMicros}), 0)` })
-    .from(budgetReservations)
-    .where(and(...heldConds));
-  return Number(spent?.v ?? 0) + Number(held?.v ?? 0);
+): Promise<{ tenant: number; key: number }> {
+  const since = monthStart(now).toISOString();
+  const heldSince = new Date(now.getTime() - RESERVATION_TTL_MS).toISOString();
+  const spentBy = (
+    key: boolean,
+  ) => sql`(select coalesce(sum(${usageLedger.costMicros}), 0) from ${usageLedger}
+    where ${usageLedger.tenantId} = ${tenantId} and ${usageLedger.createdAt} >= ${since}
+    ${key ? sql`and ${usageLedger.keyId} = ${keyId}` : sql``})`;
+  const heldBy = (
+    key: boolean,
+  ) => sql`(select coalesce(sum(${budgetReservations.amountMicros}), 0) from ${budgetReservations}
+    where ${budgetReservations.tenantId} = ${tenantId} and ${budgetReservations.createdAt} >= ${heldSince}
+    ${key ? sql`and ${budgetReservations.keyId} = ${keyId}` : sql``})`;
+  const [row] = await db
+    .select({
+      tenant: sql<string>`(${spentBy(false)} + ${heldBy(false)})::text`,
+      key: keyId ? sql<string>`(${spentBy(true)} + ${heldBy(true)})::text` : sql<string>`'0'`,
+    })
+    .from(sql`(select 1) as one`);
+  return { tenant: Number(row?.tenant ?? 0), key: Number(row?.key ?? 0) };
+}
+
+/**
+ * Takes the tenant's budget lock for the rest of the transaction: reserving and settling both take it,
+ * so a reservation's check-and-insert and a call's settlement never interleave (on PGlite too, where
+ * transactions are serialized anyway). Returns the tenant's monthly budget.
+ */
+export async function lockTenant(db: Db, tenantId: string): Promise<{ budget: number | null } | undefined> {
+  const [tenant] = await db
+    .select({ budget: tenants.monthlyBudgetMicros })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .for("update");
+  return tenant;
 }
 
 const budgetPresence = new WeakMap<Db, Map<string, boolean>>();

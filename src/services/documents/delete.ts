@@ -32,6 +32,7 @@ export async function deleteDocument({ ctx, input }: { ctx: ServiceCtx; input: {
       action: "document.delete",
       resourceType: "document",
       resourceId: document.id,
+      kbIds: [document.kbId],
       detail: { kb_id: document.kbId, filename: document.filename, points, bytes },
       requestId: ctx.requestId,
     });

@@ -110,6 +110,7 @@ export async function uploadDocument({
       action: existing ? "document.version" : "document.create",
       resourceType: "document",
       resourceId: documentId,
+      kbIds: [kb.id],
       detail: {
         kb_id: kb.id,
         version_id: versionId,

@@ -45,7 +45,7 @@ function capReached(cap: string, limit: number, message: string): ApiError {
 
 async function checkBudget(ctx: ServiceCtx, embed: EmbedRow, now: Date) {
   if (embed.monthlyBudgetMicros === null) return;
-  const spent = await committedMicros(ctx.deps.database.db, embed.tenantId, embed.id, now);
+  const { key: spent } = await committedMicros(ctx.deps.database.db, embed.tenantId, embed.id, now);
   if (spent >= embed.monthlyBudgetMicros) {
     throw new ApiError(
       "budget_exceeded",

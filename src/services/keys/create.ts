@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { generateKey } from "../../auth/keys.js";
+import { rightsExcess } from "../../auth/rights.js";
 import { actionsOf, actionsOfScopes } from "../../auth/roles.js";
 import type { ApiScope, ServiceCtx } from "../../context.js";
 import { apiKeys, keyCreators, knowledgeBases } from "../../db/schema.js";
@@ -37,11 +38,12 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
     );
   }
   const kbIds = input.knowledgeBaseIds ? [...new Set(input.knowledgeBaseIds)] : null;
-  // A restricted key can only hand out what it can see itself.
-  if (ctx.auth.kbIds && (!kbIds || kbIds.some((id) => !ctx.auth.kbIds!.includes(id)))) {
+  // Least privilege: a key can only hand out rights it holds itself.
+  const excess = rightsExcess({ scopes: input.scopes, kbIds, expiresAt: input.expiresAt ?? null }, ctx.auth);
+  if (excess) {
     throw new ApiError(
       "forbidden",
-      "This key is restricted to some knowledge bases; a key it creates must be too.",
+      `A key can only create keys within its own rights; this one would get ${excess}. Narrow scopes, knowledge_base_ids or expires_at.`,
     );
   }
   if (kbIds?.length) {
@@ -81,6 +83,7 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
       action: "key.create",
       resourceType: "key",
       resourceId: id,
+      kbIds: kbIds ?? [],
       detail: { name: input.name, scopes: input.scopes, knowledge_base_ids: kbIds },
       requestId: ctx.requestId,
     });

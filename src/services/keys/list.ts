@@ -1,8 +1,10 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { keysWithinSql } from "../../auth/rights.js";
 import { actionsOf } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys, keyCreators } from "../../db/schema.js";
 
+/** The tenant's keys whose rights are within the caller's: a restricted key never sees broader keys. */
 export async function listKeys({
   ctx,
   input,
@@ -10,8 +12,9 @@ export async function listKeys({
   ctx: ServiceCtx;
   input: { limit: number; cursor?: string };
 }) {
-  const conds = [eq(apiKeys.tenantId, ctx.auth.tenantId)];
-  // Without `admin`, people see only the keys they created themselves.
+  // Keys within the caller's rights (src/auth/rights.ts); without `admin`, only the keys the calling
+  // person (or the member who created the calling key) created.
+  const conds = [eq(apiKeys.tenantId, ctx.auth.tenantId), keysWithinSql(ctx.auth)];
   if (!actionsOf(ctx.auth).has("admin")) conds.push(inArray(apiKeys.id, keysCreatedBy(ctx)));
   if (input.cursor) conds.push(gt(apiKeys.id, input.cursor));
   const rows = await ctx.deps.database.db

@@ -1,29 +1,36 @@
-import { and, eq, inArray } from "drizzle-orm";
-import { actionsOf } from "../../auth/roles.js";
+import { and, count, eq, ne } from "drizzle-orm";
+import { isUnrestrictedAdmin, liveUnrestrictedAdminSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
-import { apiKeys } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { apiKeys, tenants } from "../../db/schema.js";
+import { conflict } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
-import { keysCreatedBy } from "./list.js";
+import { findVisibleKey } from "./get.js";
 
-/** Revocation is immediate: every request re-reads the key row, there is no key cache to expire. */
+/**
+ * Revocation is immediate: every request re-reads the key row, there is no key cache to expire.
+ * A key can only revoke keys within its own rights, and never the tenant's last unrestricted admin key
+ * (the tenant would be locked out: only the platform admin could issue a new one).
+ */
 export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   const { db } = ctx.deps.database;
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(apiKeys)
-      .where(
-        and(
-          eq(apiKeys.id, input.id),
-          eq(apiKeys.tenantId, ctx.auth.tenantId),
-          // Without `admin`, a person revokes only keys they created.
-          actionsOf(ctx.auth).has("admin") ? undefined : inArray(apiKeys.id, keysCreatedBy(ctx)),
-        ),
-      )
-      .limit(1);
-    if (!row) throw notFound("API key", input.id);
+    // The tenant row lock serializes concurrent revocations, so two admins cannot revoke each other.
+    await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, ctx.auth.tenantId)).for("update");
+    const row = await findVisibleKey(tx, ctx, input.id, true);
     if (row.revokedAt) return row;
+    if (isUnrestrictedAdmin(row)) {
+      const [others] = await tx
+        .select({ n: count() })
+        .from(apiKeys)
+        .where(
+          and(eq(apiKeys.tenantId, ctx.auth.tenantId), ne(apiKeys.id, row.id), liveUnrestrictedAdminSql()),
+        );
+      if ((others?.n ?? 0) === 0) {
+        throw conflict(
+          `API key ${row.prefix}… is the tenant's last admin key over all knowledge bases without expiry; revoking it would lock the tenant out. Create another such key first.`,
+        );
+      }
+    }
     const [updated] = await tx
       .update(apiKeys)
       .set({ revokedAt: new Date() })
@@ -36,6 +43,7 @@ export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: 
       action: "key.revoke",
       resourceType: "key",
       resourceId: input.id,
+      kbIds: row.kbIds ?? [],
       requestId: ctx.requestId,
     });
     return updated!;

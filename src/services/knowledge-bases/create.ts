@@ -49,6 +49,7 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
       action: "knowledge_base.create",
       resourceType: "knowledge_base",
       resourceId: id,
+      kbIds: [id],
       detail: { name: input.name },
       requestId: ctx.requestId,
     });

@@ -23,6 +23,7 @@ export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
       action: "knowledge_base.delete",
       resourceType: "knowledge_base",
       resourceId: kb.id,
+      kbIds: [kb.id],
       detail: { name: kb.name, points, ...removed },
       requestId: ctx.requestId,
     });

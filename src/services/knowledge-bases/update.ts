@@ -36,6 +36,7 @@ export async function updateKnowledgeBase({
       action: "knowledge_base.update",
       resourceType: "knowledge_base",
       resourceId: input.id,
+      kbIds: [input.id],
       detail: { changed: Object.keys(stripUndefined(input.patch)).map(snakeCase) },
       requestId: ctx.requestId,
     });

@@ -22,6 +22,10 @@ export interface LedgerEntry {
   ttftMs?: number | null;
   status: LedgerStatus;
   errorCode?: string | null;
+  /** The provider's output count when it exceeded max_tokens (outputTokens is then capped). */
+  reportedOutputTokens?: number | null;
+  /** Cost beyond the call's reservation. */
+  overReservationMicros?: number;
 }
 
 /** One row per model call (chat or embedding), written whether the call succeeded, failed or was aborted. */
@@ -47,6 +51,8 @@ export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
     ttftMs: e.ttftMs ?? null,
     status: e.status,
     errorCode: e.errorCode ?? null,
+    reportedOutputTokens: e.reportedOutputTokens ?? null,
+    overReservationMicros: e.overReservationMicros ?? 0,
   });
   return id;
 }

@@ -1,7 +1,8 @@
 import { type AnyColumn, and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import { kbRowsVisibleSql, keysWithinSql } from "../../auth/rights.js";
 import { actionsOf } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
-import { usageLedger } from "../../db/schema.js";
+import { apiKeys, usageLedger } from "../../db/schema.js";
 import { ApiError, notFound } from "../../errors.js";
 
 export type UsageGroupBy = "day" | "model" | "key";
@@ -30,12 +31,24 @@ export interface UsageRow extends UsageTotals {
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 
+/** Dates a report may name: the ledger starts after the first, and the second keeps `to + 1 day` representable. */
+export const FIRST_DAY = "1970-01-01";
+export const LAST_DAY = "2999-12-31";
+
 function parseDay(value: string, field: string): number {
   const t = Date.parse(`${value}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(t)) {
     throw new ApiError("validation_failed", `${field} must be a date like 2025-01-31.`, {
       errors: [{ field, message: "expected YYYY-MM-DD" }],
     });
+  }
+  // Date.parse rolls 2025-02-31 over to March; a date that does not exist is an error, not a guess.
+  if (new Date(t).toISOString().slice(0, 10) !== value || value < FIRST_DAY || value > LAST_DAY) {
+    throw new ApiError(
+      "validation_failed",
+      `${field} must be a real calendar date between ${FIRST_DAY} and ${LAST_DAY}.`,
+      { errors: [{ field, message: `out of range (${FIRST_DAY} to ${LAST_DAY})` }] },
+    );
   }
   return t;
 }
@@ -75,9 +88,25 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
   if (!isAdmin) {
     if (keyId && keyId !== ctx.auth.keyId) throw notFound("API key", keyId);
     keyId = ctx.auth.keyId;
+  } else if (keyId && keyId !== ctx.auth.keyId) {
+    // A key reports only on keys within its rights; a person's role (usage.read) covers every key.
+    const [visible] = await ctx.deps.database.db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(
+        and(
+          eq(apiKeys.id, keyId),
+          eq(apiKeys.tenantId, ctx.auth.tenantId),
+          ctx.auth.sessionId ? undefined : keysWithinSql(ctx.auth),
+        ),
+      )
+      .limit(1);
+    if (!visible) throw notFound("API key", keyId);
   }
   const conds = [
     eq(usageLedger.tenantId, ctx.auth.tenantId),
+    // A key restricted to some knowledge bases sees only calls about those, its own included.
+    ...(keyId === ctx.auth.keyId ? [] : [kbRowsVisibleSql(ctx.auth, usageLedger.kbIds)]),
     gte(usageLedger.createdAt, new Date(from)),
     lt(usageLedger.createdAt, new Date(to + DAY_MS)),
   ];

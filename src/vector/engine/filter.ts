@@ -102,6 +102,7 @@ function compileField(key: string, raw: Record<string, unknown>): Predicate {
   const anyValue = (values: unknown[], check: (v: unknown) => boolean) => values.some(check);
   if (!key.includes(".") && !key.endsWith("[]")) {
     return (payload) => {
+      if (!Object.hasOwn(payload, key)) return false;
       const v = payload[key];
       if (v === undefined) return false;
       for (const check of checks) {

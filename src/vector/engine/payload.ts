@@ -10,6 +10,8 @@ export function pathGetter(key: string): (payload: Payload) => unknown[] {
       const next: unknown[] = [];
       for (const node of current) {
         if (node === null || typeof node !== "object" || Array.isArray(node)) continue;
+        // Own keys only: `constructor` or `toString` must not find Object.prototype's members.
+        if (!Object.hasOwn(node, part)) continue;
         const value = (node as Record<string, unknown>)[part];
         if (value === undefined) continue;
         if (Array.isArray(value)) next.push(...value);
@@ -39,7 +41,7 @@ export function selectPayload(payload: Payload, selector: unknown): Payload | nu
     // Copy what stays rather than delete from a copy: deleting turns an object into a slow dictionary.
     const drop = new Set(sel.exclude.map((key) => key.split(".")[0]!));
     const out: Payload = {};
-    for (const key in payload) if (!drop.has(key)) out[key] = payload[key];
+    for (const key of Object.keys(payload)) if (!drop.has(key)) setOwn(out, key, payload[key]);
     return out;
   }
   return payload;
@@ -50,14 +52,14 @@ function pick(payload: Payload, keys: string[]): Payload {
   for (const key of keys) {
     const top = key.split(".")[0]!;
     if (key === top) {
-      if (top in payload) out[top] = payload[top];
+      if (Object.hasOwn(payload, top)) setOwn(out, top, payload[top]);
       continue;
     }
     // Nested include ("meta.year"): keep only that branch, rebuilding the parent objects.
     const parts = key.split(".");
     let src: unknown = payload;
     for (const part of parts) {
-      if (src === null || typeof src !== "object") {
+      if (src === null || typeof src !== "object" || !Object.hasOwn(src, part)) {
         src = undefined;
         break;
       }
@@ -66,10 +68,18 @@ function pick(payload: Payload, keys: string[]): Payload {
     if (src === undefined) continue;
     let dst = out as Record<string, unknown>;
     for (const part of parts.slice(0, -1)) {
-      if (typeof dst[part] !== "object" || dst[part] === null) dst[part] = {};
+      if (!Object.hasOwn(dst, part) || typeof dst[part] !== "object" || dst[part] === null)
+        setOwn(dst, part, {});
       dst = dst[part] as Record<string, unknown>;
     }
-    dst[parts[parts.length - 1]!] = src;
+    setOwn(dst, parts[parts.length - 1]!, src);
   }
   return out;
+}
+
+/** `obj[key] = value`, except that `__proto__` becomes an own key instead of replacing the prototype. */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  } else obj[key] = value;
 }
