@@ -178,6 +178,17 @@ describe("role-by-route matrix", () => {
       scoped: true,
     },
     {
+      method: "GET",
+      path: (i) => `/v1/keys/${i.key}`,
+      need: "keys.create",
+      // One's own key: without `admin` a person sees only keys within their own rights.
+      fresh: async (role) => ({
+        key: (await people[role].call("POST", "/v1/keys", { body: { name: "own", scopes: ["query"] } })).body
+          .id,
+      }),
+      scoped: true,
+    },
+    {
       method: "POST",
       path: (i) => `/v1/knowledge-bases/${i.kb}/evals`,
       need: "admin",
@@ -220,6 +231,13 @@ describe("role-by-route matrix", () => {
       scoped: false,
     },
     { method: "GET", path: () => "/v1/tenants", need: "platform", scoped: false },
+    {
+      method: "POST",
+      path: (i) => `/v1/tenants/${i.org}/keys`,
+      need: "platform",
+      body: () => ({}),
+      scoped: false,
+    },
     { method: "GET", path: () => "/v1/platform/organizations", need: "platform", scoped: false },
     {
       method: "POST",
