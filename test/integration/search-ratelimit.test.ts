@@ -35,6 +35,15 @@ describe("per-key rate limits on /v1/search and /v1/ask", () => {
     ],
   ];
 
+  /**
+   * Windows are aligned to the clock minute: a run that crossed a boundary between its requests would
+   * start counting again. Start with at least 15 s of the current window left.
+   */
+  async function awayFromWindowEdge() {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 50));
+  }
+
   describe.each(limiters)("%s limiter", (_name, make) => {
     let a: AskTestApp;
     let geo: Awaited<ReturnType<typeof seedGeography>>;
@@ -49,6 +58,7 @@ describe("per-key rate limits on /v1/search and /v1/ask", () => {
     afterAll(async () => a?.close());
 
     it("answers 429 with Retry-After once a key's per-minute limit is used up", async () => {
+      await awayFromWindowEdge();
       const { key } = await a.t.newKey(geo.adminKey, ["query"], { rate_limit_per_minute: 3 });
       const body = { query: "Paris", knowledge_base_ids: [geo.kbId] };
       for (let i = 0; i < 2; i++) {
@@ -91,6 +101,7 @@ describe("per-key rate limits on /v1/search and /v1/ask", () => {
   });
 
   it("counts one window per key in Redis and lets it expire", async () => {
+    await awayFromWindowEdge();
     prefix = `test:rl:${randomBytes(6).toString("hex")}:`;
     const limiter = createRedisRateLimiter({ client: redis, prefix, windowMs: 60_000 });
     const d1 = await limiter.hit("key_a", 2);
