@@ -5,6 +5,8 @@
  * BENCH_SIGNINS (20) sign-ins; BENCH_REQUESTS (3000) requests per credential, interleaved.
  * Writes test/bench/results/auth.json and auth.md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
