@@ -91,6 +91,8 @@ export async function signIn({
  * The one moment the plain password is at hand: a hash made with older (or other) scrypt parameters is
  * replaced by one with today's, so lowering or raising PASSWORD_SCRYPT_LOG_N reaches every account that
  * signs in. The write is conditional on the old hash, so a password change in between is never undone.
+ * Until an account signs in, a wrong password for it costs what its old parameters cost (unlike the
+ * unknown-email answer, timed at today's); re-hashing is also what closes that timing difference.
  */
 async function upgradeHash(ctx: PublicCtx, userId: string, password: string, stored: string) {
   const logN = ctx.deps.config.PASSWORD_SCRYPT_LOG_N;
