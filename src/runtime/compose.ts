@@ -13,12 +13,15 @@ import { openConfiguredDatabase } from "./database.js";
 import { createConfiguredEmbedder } from "./embedder.js";
 import { composeIngestion, type Ingestion } from "./ingestion.js";
 import { redisReadiness } from "./redis-check.js";
+import { askWarmUpSteps, startWarmUp, type WarmUp } from "./warm-up.js";
 
 export interface Runtime {
   deps: AppDeps;
   /** Base URL of the vector store (the embedded engine's loopback URL in the embedded profile). */
   vectorUrl: string;
   ingestion: Ingestion;
+  /** The API's background warm-up of the ask path (null for workers, which never answer questions). */
+  warmUp: WarmUp | null;
   /** Closes everything this runtime opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -90,11 +93,12 @@ export async function composeRuntime(
       closers.push(() => redis.close());
       readiness.push(redis);
     }
+    const metrics = createHttpMetrics();
     const deps: AppDeps = {
       config,
       database,
       logger,
-      metrics: createHttpMetrics(),
+      metrics,
       readiness,
       vectors,
       embedder,
@@ -107,7 +111,12 @@ export async function composeRuntime(
         opts.role === "worker" ? undefined : consoleAssetsFromDir(config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
       lifecycle: { draining: false },
     };
-    return { deps, vectorUrl, ingestion, close };
+    // Started last and not awaited: readiness and the first requests never wait for it.
+    const warmUp =
+      opts.role === "worker"
+        ? null
+        : startWarmUp(askWarmUpSteps({ embedder, models, vectors }), { logger, registry: metrics.registry });
+    return { deps, vectorUrl, ingestion, warmUp, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,3 +1,5 @@
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../node-check.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { buildWidget } from "./build.js";
 

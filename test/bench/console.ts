@@ -10,6 +10,8 @@
  *      50 rows, the next page after a click, and the list API's latency on the first and a deep page.
  * Writes test/bench/results/console.json and console.md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";

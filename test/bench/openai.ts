@@ -8,6 +8,8 @@
  * recorded. Streamed (SSE, read to the end) and JSON are measured separately.
  * Env: BENCH_N (400 pairs per variant), BENCH_WARMUP (50). Writes test/bench/results/openai.json and .md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";

@@ -8,6 +8,8 @@
  *      (usage.ttft_ms, measured from the upstream call's start), against the OpenAI wire stub over HTTP.
  * Writes test/bench/results/widget.json and widget.md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { launchChromium } from "../helpers/browser.js";

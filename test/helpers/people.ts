@@ -45,8 +45,10 @@ export function browser(app: TestApp["app"]): Browser {
       const sendCsrf = opts.csrf ?? true;
       if (typeof sendCsrf === "string") headers["x-csrf-token"] = sendCsrf;
       else if (sendCsrf && b.csrf && !["GET", "HEAD"].includes(method)) headers["x-csrf-token"] = b.csrf;
-      let body: string | undefined;
-      if (opts.body !== undefined) {
+      let body: string | FormData | undefined;
+      // Multipart bodies go as they are: fetch sets the content type with its boundary.
+      if (opts.body instanceof FormData) body = opts.body;
+      else if (opts.body !== undefined) {
         const raw = typeof opts.body === "string" && headers["content-type"];
         body = raw ? (opts.body as string) : JSON.stringify(opts.body);
         headers["content-type"] ??= "application/json";

@@ -67,7 +67,7 @@ describe("embeds and the public widget endpoints", () => {
     expect(e.template).toBe("support-bot");
     const got = await a.t.call("GET", `/v1/embeds/${e.id}`, { key: s.adminKey });
     expect(got.body.signing_secret).toBeUndefined();
-    expect(got.body.monthly_budget_usd).toBe(5);
+    expect(got.body).toMatchObject({ monthly_budget_micros: 5_000_000, monthly_budget_usd: "5.000000" });
     const list = await a.t.call("GET", "/v1/embeds", { key: s.adminKey });
     expect(list.body.data.map((x: { id: string }) => x.id)).toContain(e.id);
     const upd = await a.t.call("PATCH", `/v1/embeds/${e.id}`, {

@@ -22,17 +22,19 @@ describe("Node version check", () => {
     expect(NODE_REQUIRED).toBe("22.18.0");
   });
 
-  // Every entry imports the check before anything else (ES modules evaluate in import order).
+  // Every entry imports the check before anything else (ES modules evaluate in import order). The
+  // entries are the files npm scripts run with tsx, so a new script cannot forget the check.
+  const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
   const entries = [
-    "src/server.ts",
-    "ingest/worker.ts",
-    "src/vector/engine/main.ts",
-    "src/db/migrate-cli.ts",
-    "test/eval/cli.ts",
-    "test/bench/ingest.ts",
-    "test/bench/vector.ts",
-    "test/bench/ask.ts",
+    ...new Set(
+      Object.values(scripts).flatMap((cmd) => [...cmd.matchAll(/\btsx\s+(\S+\.ts)\b/g)].map((m) => m[1]!)),
+    ),
   ];
+  it("finds the entries in package.json", () => {
+    expect(entries).toEqual(
+      expect.arrayContaining(["src/server.ts", "ingest/worker.ts", "src/db/migrate-cli.ts"]),
+    );
+  });
   it.each(entries)("%s imports the check first", (entry) => {
     const source = readFileSync(entry, "utf8");
     const first = /^import\s[^;]*;/m.exec(source)?.[0];

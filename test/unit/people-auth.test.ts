@@ -1,6 +1,6 @@
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
-import { hashPassword, passwordProblem, verifyPassword } from "../../src/auth/passwords.js";
+import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../src/auth/passwords.js";
 import { isPublicPath } from "../../src/auth/public-paths.js";
 import { actionsOfRole, actionsOfScopes, capActions, ROLE_ACTIONS, scopesOf } from "../../src/auth/roles.js";
 import { totpCode, totpStep } from "../../src/auth/totp.js";
@@ -42,6 +42,13 @@ describe("passwords", () => {
     expect(hash).toMatch(/^scrypt\$12\$8\$1\$/);
     expect(await verifyPassword("violet-harbor-lantern-42", hash)).toBe(true);
     expect(await verifyPassword("violet-harbor-lantern-43", hash)).toBe(false);
+  });
+  it("asks for a re-hash when the stored parameters differ from today's", async () => {
+    const hash = await hashPassword("violet-harbor-lantern-42", 12);
+    expect(needsRehash(hash, 12)).toBe(false);
+    expect(needsRehash(hash, 15)).toBe(true);
+    expect(needsRehash(hash.replace("scrypt$12$8$1$", "scrypt$12$4$1$"), 12)).toBe(true);
+    expect(needsRehash("bcrypt$whatever", 12)).toBe(true);
   });
   it("names the broken rule", () => {
     expect(passwordProblem("short")).toBe("must be at least 10 characters long");

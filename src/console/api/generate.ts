@@ -4,6 +4,8 @@
  * openapi-typescript. Run after changing a route schema:  npm run console:api
  * test/unit/console-api-types.test.ts fails when schema.generated.ts is stale.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../node-check.js";
 import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

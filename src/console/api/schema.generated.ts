@@ -9724,7 +9724,11 @@ export interface components {
         };
         Conversation: {
             cost_micros: number;
-            cost_usd: number;
+            /**
+             * @description USD as a decimal string with six places (exact).
+             * @example 0.012345
+             */
+            cost_usd: string;
             created_at: string;
             embed_id: string | null;
             id: string;
@@ -9837,8 +9841,8 @@ export interface components {
             max_messages_per_day?: number | null;
             /** @description Tried in order (fallback); empty: the deployment's default model. */
             models?: string[];
-            /** @description Spend per calendar month (UTC) after which visitors get 402; null = none. */
-            monthly_budget_usd?: number | null;
+            /** @description Spend per calendar month (UTC) after which visitors get 402, as a number or a decimal string ("25.00"); null = none. */
+            monthly_budget_usd?: number | string | null;
             /** @example Help center bot */
             name: string;
             /** @description Only visitors with a token minted by your backend with the signing secret may chat. */
@@ -10030,7 +10034,12 @@ export interface components {
             max_messages_per_conversation: number | null;
             max_messages_per_day: number | null;
             models: string[];
-            monthly_budget_usd: number | null;
+            monthly_budget_micros: number | null;
+            /**
+             * @description USD as a decimal string with six places (exact).
+             * @example 0.012345
+             */
+            monthly_budget_usd: string | null;
             name: string;
             signed_visitors_only: boolean;
             /** @description The script tag to paste into a page. */
@@ -10744,8 +10753,8 @@ export interface components {
             max_messages_per_day?: number | null;
             /** @description Tried in order (fallback); empty: the deployment's default model. */
             models?: string[];
-            /** @description Spend per calendar month (UTC) after which visitors get 402; null = none. */
-            monthly_budget_usd?: number | null;
+            /** @description Spend per calendar month (UTC) after which visitors get 402, as a number or a decimal string ("25.00"); null = none. */
+            monthly_budget_usd?: number | string | null;
             /** @example Help center bot */
             name?: string;
             /** @description Only visitors with a token minted by your backend with the signing secret may chat. */

@@ -63,6 +63,19 @@ function counter(name: EncodingName): Promise<Counter> {
   return c;
 }
 
+/**
+ * The encodings whose rank tables are loaded (or loading) in this process. Loading one costs ~250 ms of
+ * CPU on first use; the API warms them at start (src/runtime/warm-up.ts) and its test reads this.
+ */
+export function loadedEncodings(): EncodingName[] {
+  return [...counters.keys()];
+}
+
+/** Loads an encoding's rank table now, so the first request that counts tokens does not. */
+export async function warmEncoding(name: EncodingName): Promise<void> {
+  await counter(name);
+}
+
 function count(c: Counter, text: string): number {
   let total = 0;
   for (const [piece] of text.matchAll(c.pattern)) {

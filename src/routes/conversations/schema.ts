@@ -4,6 +4,7 @@ import type { MessageRow } from "../../services/conversations/get.js";
 import { PROMPT_TEMPLATES } from "../../services/knowledge-bases/settings.js";
 import { AskJsonResponse } from "../ask/schema.js";
 import { isoDate } from "../common.js";
+import { UsdString, usd } from "../money.js";
 import { KbIdsField, TopKField } from "../search/schema.js";
 
 export const ConversationIdParam = z.object({
@@ -37,7 +38,7 @@ export const ConversationSchema = z
     visitor_id: z.string().nullable(),
     message_count: z.number().int(),
     cost_micros: z.number().int(),
-    cost_usd: z.number(),
+    cost_usd: UsdString,
     created_at: z.string(),
     last_message_at: z.string(),
   })
@@ -101,7 +102,7 @@ export function toConversation(r: ConversationRow): z.infer<typeof ConversationS
     visitor_id: r.visitorId,
     message_count: r.messageCount,
     cost_micros: r.costMicros,
-    cost_usd: r.costMicros / 1e6,
+    cost_usd: usd(r.costMicros),
     created_at: isoDate(r.createdAt)!,
     last_message_at: isoDate(r.lastMessageAt)!,
   };

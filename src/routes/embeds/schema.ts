@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { LOCALES } from "../../i18n/locales.js";
-import { usdPerMillionToMicros } from "../../models/cost.js";
 import type { EmbedRow, EmbedSettings } from "../../services/embeds/create.js";
 import { PROMPT_TEMPLATES } from "../../services/knowledge-bases/settings.js";
 import { isoDate } from "../common.js";
+import { UsdInput, UsdString, usdOrNull, usdToMicros } from "../money.js";
 import { KbIdsField } from "../search/schema.js";
 
 export const EmbedIdParam = z.object({
@@ -62,12 +62,10 @@ const fields = {
   max_messages_per_conversation: cap("Questions per conversation"),
   max_conversations_per_visitor_per_day: cap("Conversations a visitor may start per UTC day"),
   max_messages_per_day: cap("Questions per UTC day across all visitors"),
-  monthly_budget_usd: z
-    .number()
-    .min(0)
-    .max(1_000_000)
-    .nullable()
-    .openapi({ description: "Spend per calendar month (UTC) after which visitors get 402; null = none." }),
+  monthly_budget_usd: UsdInput.nullable().openapi({
+    description:
+      'Spend per calendar month (UTC) after which visitors get 402, as a number or a decimal string ("25.00"); null = none.',
+  }),
   signed_visitors_only: z.boolean().openapi({
     description: "Only visitors with a token minted by your backend with the signing secret may chat.",
   }),
@@ -109,7 +107,8 @@ export const EmbedSchema = z
     max_messages_per_conversation: z.number().int().nullable(),
     max_conversations_per_visitor_per_day: z.number().int().nullable(),
     max_messages_per_day: z.number().int().nullable(),
-    monthly_budget_usd: z.number().nullable(),
+    monthly_budget_micros: z.number().int().nullable(),
+    monthly_budget_usd: UsdString.nullable(),
     signed_visitors_only: z.boolean(),
     snippet: z.string().openapi({ description: "The script tag to paste into a page." }),
     created_at: z.string(),
@@ -144,7 +143,7 @@ export function fromEmbedBody(b: Body): Partial<EmbedSettings> {
         ? undefined
         : b.monthly_budget_usd === null
           ? null
-          : usdPerMillionToMicros(b.monthly_budget_usd),
+          : usdToMicros(b.monthly_budget_usd),
     signedVisitorsOnly: b.signed_visitors_only,
   };
 }
@@ -168,7 +167,8 @@ export function toEmbed(r: EmbedRow, baseUrl: string): z.infer<typeof EmbedSchem
     max_messages_per_conversation: r.maxMessagesPerConversation,
     max_conversations_per_visitor_per_day: r.maxConversationsPerVisitorPerDay,
     max_messages_per_day: r.maxMessagesPerDay,
-    monthly_budget_usd: r.monthlyBudgetMicros === null ? null : r.monthlyBudgetMicros / 1e6,
+    monthly_budget_micros: r.monthlyBudgetMicros,
+    monthly_budget_usd: usdOrNull(r.monthlyBudgetMicros),
     signed_visitors_only: r.signedVisitorsOnly,
     snippet: snippetFor(baseUrl, r.id),
     created_at: isoDate(r.createdAt)!,

@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { burnPasswordCheck, verifyPassword } from "../../auth/passwords.js";
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "../../auth/passwords.js";
 import { clearAccount, lockRemainingMs, recordFailure, throttleKeys } from "../../auth/throttle.js";
 import { normalizeEmail, sha256 } from "../../auth/tokens.js";
 import { totpStep } from "../../auth/totp.js";
@@ -63,6 +63,7 @@ export async function signIn({
     throw WRONG();
   }
   await clearAccount(db, email);
+  await upgradeHash(ctx, user.id, input.password, user.passwordHash!);
   if (user.suspendedAt) {
     throw new ApiError("forbidden", "This account is suspended. Contact the platform administrator.");
   }
@@ -84,6 +85,23 @@ export async function signIn({
     requestId: ctx.requestId,
   });
   return { kind: "session", started, user };
+}
+
+/**
+ * The one moment the plain password is at hand: a hash made with older (or other) scrypt parameters is
+ * replaced by one with today's, so lowering or raising PASSWORD_SCRYPT_LOG_N reaches every account that
+ * signs in. The write is conditional on the old hash, so a password change in between is never undone.
+ * Until an account signs in, a wrong password for it costs what its old parameters cost (unlike the
+ * unknown-email answer, timed at today's); re-hashing is also what closes that timing difference.
+ */
+async function upgradeHash(ctx: PublicCtx, userId: string, password: string, stored: string) {
+  const logN = ctx.deps.config.PASSWORD_SCRYPT_LOG_N;
+  if (!needsRehash(stored, logN)) return;
+  const passwordHash = await hashPassword(password, logN);
+  await ctx.deps.database.db
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, stored)));
 }
 
 /** Second step: a TOTP code (not reused) or an unused recovery code, within 5 tries per challenge. */

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { ROLES } from "../../src/auth/roles.js";
+import { invitedPerson } from "../helpers/people.js";
+import { type Case, describeMatrix, type World } from "../helpers/role-matrix.js";
+
+/** The role matrix for organizations, members, invitations, SSO settings, sessions and the platform. */
+let n = 0;
+const cases = (w: World): Case[] => {
+  const freshMember = async () => {
+    const p = await invitedPerson(w.t, w.mailer, w.owner, w.A.org, `fresh-${n++}@example.com`, "viewer");
+    return { key: p.userId };
+  };
+  return [
+    {
+      method: "POST",
+      path: () => "/v1/tenants",
+      need: "platform",
+      body: () => ({ name: "x" }),
+      scoped: false,
+    },
+    { method: "GET", path: () => "/v1/tenants", need: "platform", scoped: false },
+    {
+      method: "POST",
+      path: (i) => `/v1/tenants/${i.org}/keys`,
+      need: "platform",
+      body: () => ({}),
+      scoped: false,
+    },
+    { method: "GET", path: () => "/v1/platform/organizations", need: "platform", scoped: false },
+    {
+      method: "POST",
+      path: (i) => `/v1/platform/organizations/${i.org}/suspend`,
+      need: "platform",
+      body: () => ({}),
+      scoped: false,
+    },
+    {
+      method: "POST",
+      path: (i) => `/v1/platform/organizations/${i.org}/restore`,
+      need: "platform",
+      scoped: false,
+    },
+    { method: "GET", path: () => "/v1/platform/users", need: "platform", scoped: false },
+    {
+      method: "PATCH",
+      path: (i) => `/v1/platform/users/${i.key}`,
+      need: "platform",
+      body: () => ({ suspended: true }),
+      scoped: false,
+    },
+    { method: "GET", path: () => "/v1/platform/audit", need: "platform", scoped: false },
+    { method: "GET", path: () => "/v1/orgs", need: "member", scoped: false },
+    {
+      method: "POST",
+      path: () => "/v1/orgs",
+      need: "member",
+      body: () => ({ name: "side project" }),
+      scoped: false,
+    },
+    { method: "GET", path: (i) => `/v1/orgs/${i.org}/members`, need: "members.read", scoped: true },
+    {
+      method: "PATCH",
+      path: (i) => `/v1/orgs/${i.org}/members/${i.key}`,
+      need: "members.manage",
+      body: () => ({ role: "developer" }),
+      fresh: freshMember,
+      scoped: true,
+    },
+    {
+      method: "DELETE",
+      path: (i) => `/v1/orgs/${i.org}/members/${i.key}`,
+      need: "members.manage",
+      fresh: freshMember,
+      scoped: true,
+    },
+    {
+      method: "POST",
+      path: (i) => `/v1/orgs/${i.org}/invitations`,
+      need: "members.manage",
+      body: () => ({ email: `inv-${Math.random()}@example.com`, role: "viewer" }),
+      scoped: true,
+    },
+    { method: "GET", path: (i) => `/v1/orgs/${i.org}/invitations`, need: "members.manage", scoped: true },
+    {
+      method: "DELETE",
+      path: (i) => `/v1/orgs/${i.org}/invitations/${i.key}`,
+      need: "members.manage",
+      fresh: async () => ({
+        key: (
+          await w.owner.call("POST", `/v1/orgs/${w.A.org}/invitations`, {
+            body: { email: `w-${Math.random()}@example.com`, role: "viewer" },
+          })
+        ).body.id,
+      }),
+      scoped: true,
+    },
+    { method: "GET", path: (i) => `/v1/orgs/${i.org}/sso`, need: "sso.manage", scoped: true },
+    {
+      method: "PUT",
+      path: (i) => `/v1/orgs/${i.org}/sso`,
+      need: "sso.manage",
+      body: () => ({
+        issuer: "https://id.example.com",
+        client_id: "c",
+        client_secret: "s",
+        allowed_domains: ["example.com"],
+        default_role: "viewer",
+      }),
+      scoped: true,
+    },
+    { method: "DELETE", path: (i) => `/v1/orgs/${i.org}/sso`, need: "sso.manage", scoped: true },
+    { method: "GET", path: () => "/v1/auth/session", need: "member", scoped: false },
+    { method: "GET", path: () => "/v1/auth/sessions", need: "member", scoped: false },
+  ];
+};
+
+describe("role-by-route matrix: organizations, members, sessions, platform", () => {
+  const w = describeMatrix("people", cases);
+
+  it("the people in the matrix hold the roles it assumes", async () => {
+    const members = (await w.owner.call("GET", `/v1/orgs/${w.A.org}/members`)).body.data;
+    for (const role of ROLES)
+      expect(members.find((m: { user_id: string }) => m.user_id === w.userIds[role]).role).toBe(role);
+  });
+});
