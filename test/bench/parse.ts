@@ -7,6 +7,8 @@
  * records the longest the calling thread's event loop was blocked during each, which is what
  * isolation is for. Writes test/bench/results/parse.json and parse.md.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";

@@ -4,6 +4,8 @@
  * that are still processing, then 500 sequential /healthz calls; also the latency with no streams open.
  * Writes test/bench/results/streams.{json,md}.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";

@@ -19,6 +19,8 @@
  * and tokens.md. BENCH_PROMPTS (default 60) prompts per language, BENCH_CHATS (default 30) chats;
  * BENCH_RENDER_ONLY=1 re-renders tokens.md from tokens.json without counting.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../src/node-check.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
