@@ -329,6 +329,8 @@ describe("role-by-route matrix", () => {
     "POST /v1/auth/invitations/accept",
     "GET /v1/auth/sso/{orgId}/start",
     "GET /v1/auth/sso/callback",
+    "GET /v1/auth/options",
+    "POST /v1/auth/sso/discover",
     // The widget's endpoints take no key and no session: an embed's origin list and visitor tokens
     // decide (test/integration/embeds-public.test.ts).
     "POST /v1/public/embeds/{embedId}/conversations",

@@ -105,6 +105,16 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
     await db.cleanup();
   });
 
+  it("before any organization configures SSO the sign-in options say so, and discovery finds nothing", async () => {
+    const o = await t.app.request("/v1/auth/options");
+    expect(o.status).toBe(200);
+    expect(await o.json()).toEqual({ sign_up: "open", sso: false });
+    const d = await browser(t.app).call("POST", "/v1/auth/sso/discover", {
+      body: { email: "sam@corp.example" },
+    });
+    expect(d.status).toBe(404);
+  });
+
   it("an owner configures SSO; the secret is write-only", async () => {
     const put = await owner.call("PUT", `/v1/orgs/${orgId}/sso`, {
       body: { issuer, ...CLIENT, allowed_domains: ["corp.example"], default_role: "developer" },
@@ -141,6 +151,25 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
     const audit = await owner.call("GET", "/v1/audit?limit=50");
     const actions = audit.body.data.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["auth.sso_sign_in", "member.join_sso", "sso.update"]));
+  });
+
+  it("the sign-in page learns SSO exists and finds the organization from an email's domain only", async () => {
+    expect(await (await t.app.request("/v1/auth/options")).json()).toEqual({ sign_up: "open", sso: true });
+    const anon = browser(t.app);
+    const found = await anon.call("POST", "/v1/auth/sso/discover", { body: { email: "Kim@Corp.Example" } });
+    expect(found.status).toBe(200);
+    const url = new URL(found.body.sign_in_url, PUBLIC_URL);
+    expect(url.pathname).toBe(`/v1/auth/sso/${orgId}/start`);
+    expect(url.searchParams.get("login_hint")).toBe("Kim@Corp.Example");
+    // The discovered address really starts the flow at the provider.
+    const start = await t.app.request(`${url.pathname}${url.search}`);
+    expect(start.status).toBe(302);
+    expect(start.headers.get("location")).toContain(issuer);
+    const other = await anon.call("POST", "/v1/auth/sso/discover", {
+      body: { email: "eve@elsewhere.example" },
+    });
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain(orgId);
   });
 
   it("refuses emails outside the allowed domains", async () => {
