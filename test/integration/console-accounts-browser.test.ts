@@ -1,0 +1,220 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "../../src/auth/totp.js";
+import { launchChromium } from "../helpers/browser.js";
+import { type ConsoleServer, seriousAxeViolations, startConsoleServer } from "../helpers/console.js";
+import { catalog, mailedToken, verifiedPerson } from "../helpers/console-people.js";
+
+/**
+ * The console's account pages in real Chromium against a real server (embedded profile): sign-in by
+ * email and password (a wrong password shows the catalog's message), the TOTP step, the organization
+ * switcher over a person's organizations (kept across a reload), Members (invite, pending list,
+ * revoke, role change; what a viewer is not offered) and Embeds (create, snippet, preview, edit,
+ * delete), with axe-core on each page. Selectors come from the catalog.
+ */
+const PASSWORD = "violet-harbor-lantern-42";
+const t = catalog("en");
+
+describe("console accounts, members and embeds in Chromium", () => {
+  let srv: ConsoleServer;
+  let browser: Browser;
+  let ada: Awaited<ReturnType<typeof verifiedPerson>>;
+  let betaId = "";
+  const axeFindings: Record<string, unknown[]> = {};
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    [srv, browser] = await Promise.all([
+      // A cheaper password hash keeps the sign-ins quick on a shared machine; the rule is the same.
+      startConsoleServer({ env: { PASSWORD_SCRYPT_LOG_N: "12", SIGNUP: "open" } }),
+      launchChromium(),
+    ]);
+    ada = await verifiedPerson(srv, "ada@acme.example", PASSWORD, "Acme");
+    await ada.client.call("POST", "/v1/knowledge-bases", { name: "Acme manuals" });
+    betaId = (await ada.client.call("POST", "/v1/orgs", { name: "Beta" })).id;
+    await ada.client.call("POST", "/v1/auth/session/organization", { organization_id: betaId });
+    await ada.client.call("POST", "/v1/knowledge-bases", { name: "Beta notes" });
+    await ada.client.call("POST", "/v1/auth/session/organization", { organization_id: ada.orgId });
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await srv?.close();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ locale: "en", viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on("dialog", (d) => void d.accept());
+    return page;
+  }
+
+  async function checkAxe(page: Page, name: string) {
+    await page.locator("h1").first().waitFor();
+    const found = await seriousAxeViolations(page);
+    if (found.length) axeFindings[name] = found;
+  }
+
+  async function signIn(page: Page, email: string, password = PASSWORD) {
+    await page.goto(srv.base);
+    await page.getByLabel(t("auth.email"), { exact: true }).fill(email);
+    await page.getByLabel(t("auth.password"), { exact: true }).fill(password);
+    await page.getByRole("button", { name: t("auth.continue"), exact: true }).click();
+  }
+
+  const nav = (page: Page, key: string) =>
+    page
+      .getByRole("navigation", { name: t("nav.label") })
+      .getByRole("link", { name: t(key) })
+      .click();
+
+  let page: Page;
+
+  it("signs in by account: a wrong password shows the catalog's message, the right one gets in", async () => {
+    page = await newPage();
+    await page.goto(srv.base);
+    // SIGNUP=open: the page offers sign-up; no organization has SSO, so no SSO button.
+    await page.getByRole("link", { name: t("auth.sign_up_link") }).waitFor();
+    expect(await page.getByRole("button", { name: t("auth.sso") }).count()).toBe(0);
+    await signIn(page, "ada@acme.example", "not-the-right-password-1");
+    await page.getByRole("alert").getByText(t("errors:invalid_credentials")).waitFor();
+    await checkAxe(page, "sign-in");
+    await signIn(page, "ada@acme.example");
+    await page.getByRole("heading", { level: 1, name: t("kb.title") }).waitFor();
+    await page.getByRole("link", { name: "Acme manuals" }).waitFor();
+  }, 120_000);
+
+  it("switches organization: pages query the other tenant, and a reload keeps it", async () => {
+    const switcher = page.getByLabel(t("auth.organization"), { exact: true });
+    await switcher.selectOption({
+      label: t("auth.org_option", { name: "Beta", role: t("members.role_owner") }),
+    });
+    await page.getByRole("link", { name: "Beta notes" }).waitFor();
+    expect(await page.getByRole("link", { name: "Acme manuals" }).count()).toBe(0);
+    await page.reload();
+    await page.getByRole("link", { name: "Beta notes" }).waitFor();
+    expect(await switcher.inputValue()).toBe(`org:${betaId}`);
+    await switcher.selectOption(`org:${ada.orgId}`);
+    await page.getByRole("link", { name: "Acme manuals" }).waitFor();
+  }, 120_000);
+
+  it("Members: invite (pending, revoke), the invitee joins, and the owner changes their role", async () => {
+    await nav(page, "nav.members");
+    await page.getByRole("heading", { level: 1, name: t("members.title") }).waitFor();
+    await page.getByRole("cell", { name: "ada@acme.example", exact: true }).waitFor();
+    for (const email of ["grace@acme.example", "hopper@acme.example"]) {
+      await page.getByLabel(t("members.invite_email")).fill(email);
+      await page.getByRole("button", { name: t("members.invite") }).click();
+      await page.getByRole("cell", { name: email, exact: true }).waitFor();
+    }
+    await checkAxe(page, "members");
+    await page
+      .getByRole("button", { name: t("members.revoke_named", { email: "hopper@acme.example" }) })
+      .click();
+    await page.getByRole("cell", { name: "hopper@acme.example", exact: true }).waitFor({ state: "detached" });
+    const pending = await ada.client.call("GET", `/v1/orgs/${ada.orgId}/invitations`);
+    expect(pending.data.map((i: { email: string }) => i.email)).toEqual(["grace@acme.example"]);
+
+    // Grace accepts through the console's invitation page (a new account: she chooses a password).
+    const grace = await newPage();
+    const token = await mailedToken(srv, "grace@acme.example", "accept-invitation");
+    await grace.goto(`${srv.base}/auth/accept-invitation?token=${token}`);
+    await grace.getByLabel(t("auth.new_password")).fill("quiet-meadow-orchard-77");
+    await grace.getByRole("button", { name: t("auth.accept_invitation") }).click();
+    await grace.getByRole("heading", { level: 1, name: t("kb.title") }).waitFor();
+
+    await page.reload();
+    const role = page.getByLabel(t("members.role_of", { email: "grace@acme.example" }));
+    expect(await role.inputValue()).toBe("developer");
+    await role.selectOption("viewer");
+    await page.getByText(t("members.role_changed", { role: t("members.role_viewer") })).waitFor();
+    const members = await ada.client.call("GET", `/v1/orgs/${ada.orgId}/members`);
+    expect(members.data.find((m: { email: string }) => m.email === "grace@acme.example").role).toBe("viewer");
+
+    // A viewer is offered neither invitations, role changes nor embeds (the API would refuse them).
+    await grace.reload();
+    await nav(grace, "nav.members");
+    await grace.getByRole("cell", { name: "ada@acme.example", exact: true }).waitFor();
+    expect(await grace.getByLabel(t("members.invite_email")).count()).toBe(0);
+    expect(
+      await grace
+        .getByRole("combobox", { name: t("members.role_of", { email: "ada@acme.example" }) })
+        .count(),
+    ).toBe(0);
+    await nav(grace, "nav.embeds");
+    await grace.getByText(t("embeds.admin_only")).waitFor();
+    expect(await grace.getByRole("button", { name: t("embeds.new") }).count()).toBe(0);
+  }, 180_000);
+
+  it("Embeds: create (secret once, snippet, live preview), edit, delete", async () => {
+    await nav(page, "nav.embeds");
+    await page.getByRole("heading", { level: 1, name: t("embeds.title") }).waitFor();
+    await page.getByRole("button", { name: t("embeds.new") }).click();
+    await page.getByLabel(t("embeds.name"), { exact: true }).fill("Help center");
+    await page.getByLabel(t("common.knowledge_bases")).selectOption({ label: "Acme manuals" });
+    await page.getByLabel(t("embeds.origins")).fill("https://shop.example.com\n*.acme.example");
+    await page.getByLabel(t("embeds.greeting")).fill("Hi! Ask me about Acme.");
+    await page.getByLabel(t("embeds.cap_day")).fill("500");
+    await page.getByRole("button", { name: t("embeds.create_button") }).click();
+    await page
+      .getByTestId("embed-secret")
+      .getByText(/embsec_/)
+      .waitFor();
+    const snippet = page.getByTestId("embed-snippet");
+    await snippet.getByText(/widget\.js" data-embed-id="emb_/).waitFor();
+    await checkAxe(page, "embeds");
+
+    const [embed] = (await ada.client.call("GET", "/v1/embeds")).data;
+    expect(embed).toMatchObject({
+      name: "Help center",
+      allowed_origins: ["https://shop.example.com", "*.acme.example"],
+      greeting: "Hi! Ask me about Acme.",
+      max_messages_per_day: 500,
+    });
+    expect(await snippet.locator("code").textContent()).toBe(embed.snippet);
+
+    // The preview runs the snippet on the console's origin once it is allowed: the widget loads.
+    await snippet.getByRole("button", { name: t("embeds.show_preview") }).click();
+    await snippet.getByRole("button", { name: t("embeds.allow_here") }).click();
+    await snippet.getByRole("button", { name: t("embeds.allow_here") }).waitFor({ state: "detached" });
+    const iframe = await page.locator(`iframe[title="${t("embeds.preview")}"]`).elementHandle();
+    const preview = (await iframe!.contentFrame())!;
+    await preview.waitForFunction(() => "AIHubChat" in window, undefined, { timeout: 20_000 });
+
+    await page.getByRole("button", { name: t("embeds.edit_named", { name: "Help center" }) }).click();
+    await page.getByLabel(t("embeds.name"), { exact: true }).fill("Support desk");
+    await page.getByRole("button", { name: t("common.save") }).click();
+    await page.getByRole("cell", { name: "Support desk", exact: true }).waitFor();
+    const edited = await ada.client.call("GET", `/v1/embeds/${embed.id}`);
+    expect(edited.name).toBe("Support desk");
+    expect(edited.allowed_origins).toContain(srv.base);
+
+    await page.getByRole("button", { name: t("embeds.delete_named", { name: "Support desk" }) }).click();
+    await page.getByText(t("embeds.empty")).waitFor();
+    expect((await ada.client.call("GET", "/v1/embeds")).data).toEqual([]);
+  }, 180_000);
+
+  it("signs out, and an account with two-factor gets the code step", async () => {
+    await page.getByRole("button", { name: t("auth.sign_out") }).click();
+    await page.getByRole("heading", { name: t("auth.title") }).waitFor();
+
+    const tess = await verifiedPerson(srv, "tess@acme.example", PASSWORD, "Tess & Co");
+    const setup = await tess.client.call("POST", "/v1/auth/2fa/totp/setup");
+    await tess.client.call("POST", "/v1/auth/2fa/totp/enable", { code: totpCode(setup.secret) });
+    await signIn(page, "tess@acme.example");
+    await page.getByRole("heading", { name: t("auth.mfa_heading") }).waitFor();
+    await checkAxe(page, "second-factor");
+    // The code of the next step: the one used to enable is spent.
+    await page.getByLabel(t("auth.mfa_code")).fill(totpCode(setup.secret, Date.now() + 30_000));
+    await page.getByRole("button", { name: t("auth.verify") }).click();
+    await page.getByRole("heading", { level: 1, name: t("kb.title") }).waitFor();
+    const label = t("auth.org_option", { name: "Tess & Co", role: t("members.role_owner") });
+    await page.getByRole("option", { name: label }).waitFor({ state: "attached" });
+  }, 120_000);
+
+  it("finds no serious or critical accessibility violation", () => {
+    expect(axeFindings).toEqual({});
+  });
+});
