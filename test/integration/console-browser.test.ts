@@ -245,10 +245,16 @@ describe("web console in Chromium", () => {
     expect(await page.locator(".chart canvas").count()).toBe(1);
     await checkPage(page, locale, "evals");
 
-    // The slots for pages that come with their own issues.
+    // Members need a person signed in by account (this walk uses a key; the account pages have their
+    // own test, console-accounts-browser.test.ts); an admin key manages embeds; Billing is still a slot.
     await nav(page, t, "nav.members");
-    await page.getByText(t("slots.members")).waitFor();
+    await page.getByText(t("members.account_only")).waitFor();
     await checkPage(page, locale, "members");
+    await nav(page, t, "nav.embeds");
+    await page.getByText(t("embeds.empty")).waitFor();
+    await checkPage(page, locale, "embeds");
+    await nav(page, t, "nav.billing");
+    await page.getByText(t("slots.billing")).waitFor();
 
     expect(errors).toEqual([]);
     await context.close();
