@@ -1,9 +1,12 @@
+import type { Server } from "node:http";
+import { createServer } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../../src/auth/totp.js";
 import { launchChromium } from "../helpers/browser.js";
 import { type ConsoleServer, seriousAxeViolations, startConsoleServer } from "../helpers/console.js";
 import { catalog, mailedToken, verifiedPerson } from "../helpers/console-people.js";
+import { OIDC_CLIENT, startOidcProvider, stopOidcProvider } from "../helpers/oidc-provider.js";
 
 /**
  * The console's account pages in real Chromium against a real server (embedded profile): sign-in by
@@ -15,18 +18,31 @@ import { catalog, mailedToken, verifiedPerson } from "../helpers/console-people.
 const PASSWORD = "violet-harbor-lantern-42";
 const t = catalog("en");
 
+/** The server needs its port before it starts: the provider must know the SSO redirect address. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
 describe("console accounts, members and embeds in Chromium", () => {
   let srv: ConsoleServer;
   let browser: Browser;
   let ada: Awaited<ReturnType<typeof verifiedPerson>>;
   let betaId = "";
+  let issuer = "";
+  let oidc: Server;
   const axeFindings: Record<string, unknown[]> = {};
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
+    const port = await freePort();
+    ({ issuer, server: oidc } = await startOidcProvider(`http://localhost:${port}/v1/auth/sso/callback`));
     [srv, browser] = await Promise.all([
       // A cheaper password hash keeps the sign-ins quick on a shared machine; the rule is the same.
-      startConsoleServer({ env: { PASSWORD_SCRYPT_LOG_N: "12", SIGNUP: "open" } }),
+      startConsoleServer({ env: { PASSWORD_SCRYPT_LOG_N: "12", SIGNUP: "open", PORT: String(port) } }),
       launchChromium(),
     ]);
     ada = await verifiedPerson(srv, "ada@acme.example", PASSWORD, "Acme");
@@ -41,6 +57,7 @@ describe("console accounts, members and embeds in Chromium", () => {
     for (const c of contexts) await c.close();
     await browser?.close();
     await srv?.close();
+    if (oidc) await stopOidcProvider(oidc);
   });
 
   async function newPage(): Promise<Page> {
@@ -212,6 +229,32 @@ describe("console accounts, members and embeds in Chromium", () => {
     await page.getByRole("heading", { level: 1, name: t("kb.title") }).waitFor();
     const label = t("auth.org_option", { name: "Tess & Co", role: t("members.role_owner") });
     await page.getByRole("option", { name: label }).waitFor({ state: "attached" });
+  }, 120_000);
+
+  it("offers SSO once an organization has it, and signs a new person in through the provider", async () => {
+    await ada.client.call("PUT", `/v1/orgs/${ada.orgId}/sso`, {
+      issuer,
+      ...OIDC_CLIENT,
+      allowed_domains: ["sso.example"],
+      default_role: "developer",
+    });
+    const sam = await newPage();
+    await sam.goto(srv.base);
+    await sam.getByLabel(t("auth.email"), { exact: true }).fill("sam@sso.example");
+    await sam.getByRole("button", { name: t("auth.sso") }).click();
+    // The provider's own (development) login and consent pages.
+    await sam.waitForURL((u) => u.href.startsWith(issuer));
+    await sam.locator('input[name="login"]').fill("sam@sso.example");
+    await sam.locator('input[name="password"]').fill("any");
+    await sam.locator('button[type="submit"]').click();
+    while (sam.url().startsWith(issuer)) {
+      await sam.locator('button[type="submit"]').first().click();
+      await sam.waitForLoadState();
+    }
+    await sam.getByRole("heading", { level: 1, name: t("kb.title") }).waitFor();
+    await sam.getByRole("link", { name: "Acme manuals" }).waitFor();
+    const label = t("auth.org_option", { name: "Acme", role: t("members.role_developer") });
+    await sam.getByRole("option", { name: label }).waitFor({ state: "attached" });
   }, 120_000);
 
   it("finds no serious or critical accessibility violation", () => {

@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import Provider from "oidc-provider";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { OIDC_CLIENT as CLIENT, startOidcProvider, stopOidcProvider } from "../helpers/oidc-provider.js";
 import { type Browser, browser, memoryMailer, signedUpPerson } from "../helpers/people.js";
 
 /**
@@ -11,33 +10,6 @@ import { type Browser, browser, memoryMailer, signedUpPerson } from "../helpers/
  * loopback port, with its development login and consent pages driven over HTTP like a browser would.
  */
 const PUBLIC_URL = "http://hub.test";
-const CLIENT = { client_id: "ai-hub", client_secret: "provider-side-secret-0123456789" };
-
-async function startProvider(): Promise<{ issuer: string; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        ...CLIENT,
-        redirect_uris: [`${PUBLIC_URL}/v1/auth/sso/callback`],
-        grant_types: ["authorization_code"],
-        response_types: ["code"],
-      },
-    ],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-    scopes: ["openid", "email", "profile"],
-    cookies: { keys: ["oidc-test-cookie-key"] },
-    // The login page accepts any login; the login becomes the account id and the email.
-    findAccount: async (_ctx: unknown, id: string) => ({
-      accountId: id,
-      claims: async () => ({ sub: id, email: id, email_verified: true, name: "Sam Single" }),
-    }),
-  });
-  server.on("request", provider.callback());
-  return { issuer, server };
-}
 
 /** Follows the provider's redirects and fills its login and consent forms, as a browser would. */
 async function throughProvider(start: string, login: string): Promise<URL> {
@@ -92,7 +64,7 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
   const mailer = memoryMailer();
 
   beforeAll(async () => {
-    ({ issuer, server } = await startProvider());
+    ({ issuer, server } = await startOidcProvider(`${PUBLIC_URL}/v1/auth/sso/callback`));
     db = await openTestDatabase("pglite");
     t = await createTestApp(db, { mailer }, { PUBLIC_URL, PASSWORD_SCRYPT_LOG_N: "12" });
     const a = await signedUpPerson(t, mailer, "owner@corp.example", { organization_name: "Corp" });
@@ -100,8 +72,7 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
     orgId = a.orgId;
   }, 120_000);
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await stopOidcProvider(server);
     await db.cleanup();
   });
 
