@@ -1,5 +1,7 @@
+import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../../src/auth/totp.js";
@@ -16,6 +18,8 @@ import { OIDC_CLIENT, startOidcProvider, stopOidcProvider } from "../helpers/oid
  * delete), with axe-core on each page. Selectors come from the catalog.
  */
 const PASSWORD = "violet-harbor-lantern-42";
+/** As in console-browser.test.ts: CONSOLE_SCREENSHOTS=src/console/screenshots makes the README's. */
+const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? "test/bench/results/tmp/console-screens";
 const t = catalog("en");
 
 /** The server needs its port before it starts: the provider must know the SSO redirect address. */
@@ -38,6 +42,7 @@ describe("console accounts, members and embeds in Chromium", () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     const port = await freePort();
     ({ issuer, server: oidc } = await startOidcProvider(`http://localhost:${port}/v1/auth/sso/callback`));
     [srv, browser] = await Promise.all([
@@ -72,6 +77,7 @@ describe("console accounts, members and embeds in Chromium", () => {
     await page.locator("h1").first().waitFor();
     const found = await seriousAxeViolations(page);
     if (found.length) axeFindings[name] = found;
+    await page.screenshot({ path: join(SHOTS, `en-account-${name}.png`), fullPage: true });
   }
 
   async function signIn(page: Page, email: string, password = PASSWORD) {
@@ -164,6 +170,30 @@ describe("console accounts, members and embeds in Chromium", () => {
     await grace.getByText(t("embeds.admin_only")).waitFor();
     expect(await grace.getByRole("button", { name: t("embeds.new") }).count()).toBe(0);
   }, 180_000);
+
+  it("works the same in Simplified Chinese: the wrong-password message and Members from the catalog", async () => {
+    const zh = catalog("zh-CN");
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const p = await context.newPage();
+    await p.goto(srv.base);
+    await p.getByLabel(zh("auth.email"), { exact: true }).fill("ada@acme.example");
+    const password = p.getByLabel(zh("auth.password"), { exact: true });
+    await password.fill("not-the-right-password-2");
+    await p.getByRole("button", { name: zh("auth.continue"), exact: true }).click();
+    await p.getByRole("alert").getByText(zh("errors:invalid_credentials")).waitFor();
+    await password.fill(PASSWORD);
+    await p.getByRole("button", { name: zh("auth.continue"), exact: true }).click();
+    await p.getByRole("heading", { level: 1, name: zh("kb.title") }).waitFor();
+    await p
+      .getByRole("navigation", { name: zh("nav.label") })
+      .getByRole("link", { name: zh("nav.members") })
+      .click();
+    await p.getByText(zh("members.your_role", { role: zh("members.role_owner") })).waitFor();
+    await p.getByLabel(zh("members.role_of", { email: "grace@acme.example" })).waitFor();
+    expect(await seriousAxeViolations(p)).toEqual([]);
+    await p.screenshot({ path: join(SHOTS, "zh-CN-account-members.png"), fullPage: true });
+  }, 120_000);
 
   it("Embeds: create (secret once, snippet, live preview), edit, delete", async () => {
     await nav(page, "nav.embeds");
