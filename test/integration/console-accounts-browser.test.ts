@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -229,6 +230,15 @@ describe("console accounts, members and embeds in Chromium", () => {
     const iframe = await page.locator(`iframe[title="${t("embeds.preview")}"]`).elementHandle();
     const preview = (await iframe!.contentFrame())!;
     await preview.waitForFunction(() => "AIHubChat" in window, undefined, { timeout: 20_000 });
+
+    // Transcripts download as the API's CSV (no conversation yet: the header row).
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      snippet.getByRole("button", { name: t("embeds.transcripts_csv") }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${embed.id}-transcripts.csv`);
+    const csv = await readFile((await download.path())!, "utf8");
+    expect(csv.split("\n")[0]).toContain("conversation_id");
 
     await page.getByRole("button", { name: t("embeds.edit_named", { name: "Help center" }) }).click();
     await page.getByLabel(t("embeds.name"), { exact: true }).fill("Support desk");

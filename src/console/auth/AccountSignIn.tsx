@@ -100,7 +100,14 @@ export function AccountSignIn({ onDone }: { onDone: () => void }) {
           <button type="submit" className="primary" disabled={busy || !code.trim()}>
             {t("auth.verify")}
           </button>
-          <button type="button" onClick={() => (setMfaToken(null), setCode(""), setError(null))}>
+          <button
+            type="button"
+            onClick={() => {
+              setMfaToken(null);
+              setCode("");
+              setError(null);
+            }}
+          >
             {t("common.cancel")}
           </button>
         </div>

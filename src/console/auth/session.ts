@@ -72,8 +72,12 @@ export function signIn(session: Session) {
 /** After sign-in, second factor or a switch: the API's session body is the truth about the account. */
 export function setAccount(body: AccountSession) {
   account = body;
-  if (!sessions().some((s) => s.kind === "account")) signIn({ kind: "account", label: body.user.email });
-  else notify();
+  const list = sessions();
+  const i = list.findIndex((s) => s.kind === "account");
+  if (i < 0) return signIn({ kind: "account", label: body.user.email });
+  // Another person may have signed in on this browser since (SSO, an invitation): keep the label true.
+  list[i] = { kind: "account", label: body.user.email };
+  save(list, activeIndex());
 }
 
 export function switchTo(index: number) {

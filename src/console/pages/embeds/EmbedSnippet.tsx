@@ -1,10 +1,12 @@
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Schemas } from "../../api/client";
+import { problemFrom, rawFetch, type Schemas } from "../../api/client";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { saveFile } from "../../components/save-file";
 import { currentLocale } from "../../i18n/index";
 
 /**
- * The tag to paste into a site, with a copy button, and a live preview: the snippet runs in an
+ * The tag to paste into a site, with a copy button, the transcripts as CSV, and a live preview: the snippet runs in an
  * iframe whose srcdoc inherits this console's origin, so the widget talks to the real public
  * endpoints and works only when that origin is on the embed's list (the page offers to add it).
  */
@@ -21,6 +23,7 @@ export function EmbedSnippet({
   const id = useId();
   const [copied, setCopied] = useState(false);
   const [preview, setPreview] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
   const here = window.location.origin;
   const allowed = embed.allowed_origins.includes(here);
   const locale = embed.default_language ?? currentLocale();
@@ -28,6 +31,14 @@ export function EmbedSnippet({
     "<script ",
     `<script data-locale="${locale}" `,
   )}</body></html>`;
+  // Transcripts: every conversation's messages, citations, feedback and cost, one row per message.
+  async function exportTranscripts() {
+    setExportError(null);
+    const res = await rawFetch(`/v1/embeds/${encodeURIComponent(embed.id)}/conversations?format=csv`);
+    if (!res.ok) return setExportError(await problemFrom(res));
+    saveFile(await res.blob(), `${embed.id}-transcripts.csv`);
+  }
+
   return (
     <section className="card" aria-labelledby={`${id}-title`} data-testid="embed-snippet">
       <h2 id={`${id}-title`}>{t("embeds.snippet_named", { name: embed.name })}</h2>
@@ -48,7 +59,11 @@ export function EmbedSnippet({
         <button type="button" aria-expanded={preview} onClick={() => setPreview(!preview)}>
           {preview ? t("embeds.hide_preview") : t("embeds.show_preview")}
         </button>
+        <button type="button" onClick={() => void exportTranscripts()}>
+          {t("embeds.transcripts_csv")}
+        </button>
       </div>
+      <ErrorNotice error={exportError} />
       {preview ? (
         <>
           {allowed ? null : (
