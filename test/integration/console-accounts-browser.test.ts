@@ -271,6 +271,33 @@ describe("console accounts, members and embeds in Chromium", () => {
     await page.getByRole("option", { name: label }).waitFor({ state: "attached" });
   }, 120_000);
 
+  it("signs up from the sign-in page, confirms the e-mailed link on its console page, then signs in", async () => {
+    const lin = await newPage();
+    await lin.goto(srv.base);
+    await lin.getByRole("link", { name: t("auth.sign_up_link") }).click();
+    await lin.getByRole("heading", { level: 1, name: t("auth.sign_up_title") }).waitFor();
+    await lin.getByLabel(t("auth.email"), { exact: true }).fill("lin@new.example");
+    await lin.getByLabel(t("auth.new_password")).fill("password");
+    await lin.getByLabel(t("auth.organization_name")).fill("Lin Labs");
+    await lin.getByRole("button", { name: t("auth.create_account") }).click();
+    // The password rule is the API's; its refusal names the field.
+    await lin.getByRole("alert").getByText(t("errors:validation_failed")).waitFor();
+    await lin.getByLabel(t("auth.new_password")).fill(PASSWORD);
+    await lin.getByRole("button", { name: t("auth.create_account") }).click();
+    await lin.getByText(t("auth.sign_up_done", { email: "lin@new.example" })).waitFor();
+    await checkAxe(lin, "sign-up");
+
+    const token = await mailedToken(srv, "lin@new.example", "verify-email");
+    await lin.goto(`${srv.base}/auth/verify-email?token=${token}`);
+    await lin.getByRole("button", { name: t("auth.verify_email") }).click();
+    await lin.getByText(t("auth.verify_done")).waitFor();
+    await lin.getByRole("link", { name: t("auth.back_to_sign_in") }).click();
+    await signIn(lin, "lin@new.example");
+    await lin.getByRole("heading", { level: 1, name: t("kb.title") }).waitFor();
+    const label = t("auth.org_option", { name: "Lin Labs", role: t("members.role_owner") });
+    await lin.getByRole("option", { name: label }).waitFor({ state: "attached" });
+  }, 120_000);
+
   it("offers SSO once an organization has it, and signs a new person in through the provider", async () => {
     await ada.client.call("PUT", `/v1/orgs/${ada.orgId}/sso`, {
       issuer,
