@@ -3,6 +3,7 @@
  * of e-mailed links. Everything else under /v1 goes through `authenticate`.
  */
 const PUBLIC_PATHS = [
+  "/v1/auth/options",
   "/v1/auth/sign-up",
   "/v1/auth/sign-in",
   "/v1/auth/password/forgot",

@@ -4,6 +4,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { ApiProblem } from "./api/client";
+import { loadAccount } from "./auth/session";
 import { initI18n, initialLocale } from "./i18n/index";
 import { router } from "./router";
 
@@ -18,7 +19,8 @@ const queries = new QueryClient({
   },
 });
 
-await initI18n(initialLocale());
+// The cookie session (if any) is read alongside the catalog, so the first render knows who is signed in.
+await Promise.all([initI18n(initialLocale()), loadAccount()]);
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queries}>

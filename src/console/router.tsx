@@ -14,6 +14,10 @@ function page(load: () => Promise<{ default: ComponentType }>) {
 }
 
 export const router = createBrowserRouter([
+  // Reached without signing in: sign-up and the pages e-mailed links open.
+  { path: "/auth/sign-up", element: page(() => import("./auth/SignUpPage")) },
+  { path: "/auth/verify-email", element: page(() => import("./auth/EmailLinkPage")) },
+  { path: "/auth/accept-invitation", element: page(() => import("./auth/EmailLinkPage")) },
   {
     path: "/",
     element: <Shell />,
@@ -35,8 +39,8 @@ export const router = createBrowserRouter([
       { path: "usage", element: page(() => import("./pages/usage/UsagePage")) },
       { path: "audit", element: page(() => import("./pages/audit/AuditPage")) },
       { path: "evals", element: page(() => import("./pages/evals/EvalsPage")) },
-      { path: "members", element: page(() => import("./pages/slots/SlotPage")) },
-      { path: "embeds", element: page(() => import("./pages/slots/SlotPage")) },
+      { path: "members", element: page(() => import("./pages/members/MembersPage")) },
+      { path: "embeds", element: page(() => import("./pages/embeds/EmbedsPage")) },
       { path: "billing", element: page(() => import("./pages/slots/SlotPage")) },
       { path: "*", element: page(() => import("./pages/slots/NotFoundPage")) },
     ],

@@ -98,6 +98,8 @@ export const OUTSIDE = new Set([
   "POST /v1/auth/2fa/totp/disable",
   "POST /v1/auth/invitations/accept",
   "GET /v1/auth/sso/{orgId}/start",
+  "GET /v1/auth/options",
+  "POST /v1/auth/sso/discover",
   "GET /v1/auth/sso/callback",
   // The widget's endpoints take no key and no session: an embed's origin list and visitor tokens
   // decide (test/integration/embeds-public.test.ts).

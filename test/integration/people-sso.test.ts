@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import Provider from "oidc-provider";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { OIDC_CLIENT as CLIENT, startOidcProvider, stopOidcProvider } from "../helpers/oidc-provider.js";
 import { type Browser, browser, memoryMailer, signedUpPerson } from "../helpers/people.js";
 
 /**
@@ -11,33 +10,6 @@ import { type Browser, browser, memoryMailer, signedUpPerson } from "../helpers/
  * loopback port, with its development login and consent pages driven over HTTP like a browser would.
  */
 const PUBLIC_URL = "http://hub.test";
-const CLIENT = { client_id: "ai-hub", client_secret: "provider-side-secret-0123456789" };
-
-async function startProvider(): Promise<{ issuer: string; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        ...CLIENT,
-        redirect_uris: [`${PUBLIC_URL}/v1/auth/sso/callback`],
-        grant_types: ["authorization_code"],
-        response_types: ["code"],
-      },
-    ],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-    scopes: ["openid", "email", "profile"],
-    cookies: { keys: ["oidc-test-cookie-key"] },
-    // The login page accepts any login; the login becomes the account id and the email.
-    findAccount: async (_ctx: unknown, id: string) => ({
-      accountId: id,
-      claims: async () => ({ sub: id, email: id, email_verified: true, name: "Sam Single" }),
-    }),
-  });
-  server.on("request", provider.callback());
-  return { issuer, server };
-}
 
 /** Follows the provider's redirects and fills its login and consent forms, as a browser would. */
 async function throughProvider(start: string, login: string): Promise<URL> {
@@ -92,7 +64,7 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
   const mailer = memoryMailer();
 
   beforeAll(async () => {
-    ({ issuer, server } = await startProvider());
+    ({ issuer, server } = await startOidcProvider(`${PUBLIC_URL}/v1/auth/sso/callback`));
     db = await openTestDatabase("pglite");
     t = await createTestApp(db, { mailer }, { PUBLIC_URL, PASSWORD_SCRYPT_LOG_N: "12" });
     const a = await signedUpPerson(t, mailer, "owner@corp.example", { organization_name: "Corp" });
@@ -100,9 +72,18 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
     orgId = a.orgId;
   }, 120_000);
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await stopOidcProvider(server);
     await db.cleanup();
+  });
+
+  it("before any organization configures SSO the sign-in options say so, and discovery finds nothing", async () => {
+    const o = await t.app.request("/v1/auth/options");
+    expect(o.status).toBe(200);
+    expect(await o.json()).toEqual({ sign_up: "open", sso: false });
+    const d = await browser(t.app).call("POST", "/v1/auth/sso/discover", {
+      body: { email: "sam@corp.example" },
+    });
+    expect(d.status).toBe(404);
   });
 
   it("an owner configures SSO; the secret is write-only", async () => {
@@ -141,6 +122,25 @@ describe("OIDC single sign-on against a local OpenID provider", () => {
     const audit = await owner.call("GET", "/v1/audit?limit=50");
     const actions = audit.body.data.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["auth.sso_sign_in", "member.join_sso", "sso.update"]));
+  });
+
+  it("the sign-in page learns SSO exists and finds the organization from an email's domain only", async () => {
+    expect(await (await t.app.request("/v1/auth/options")).json()).toEqual({ sign_up: "open", sso: true });
+    const anon = browser(t.app);
+    const found = await anon.call("POST", "/v1/auth/sso/discover", { body: { email: "Kim@Corp.Example" } });
+    expect(found.status).toBe(200);
+    const url = new URL(found.body.sign_in_url, PUBLIC_URL);
+    expect(url.pathname).toBe(`/v1/auth/sso/${orgId}/start`);
+    expect(url.searchParams.get("login_hint")).toBe("Kim@Corp.Example");
+    // The discovered address really starts the flow at the provider.
+    const start = await t.app.request(`${url.pathname}${url.search}`);
+    expect(start.status).toBe(302);
+    expect(start.headers.get("location")).toContain(issuer);
+    const other = await anon.call("POST", "/v1/auth/sso/discover", {
+      body: { email: "eve@elsewhere.example" },
+    });
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain(orgId);
   });
 
   it("refuses emails outside the allowed domains", async () => {

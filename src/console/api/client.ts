@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import { activeKey } from "../auth/session";
+import { authHeaders } from "../auth/session";
 import type { components, paths } from "./schema.generated";
 
 export type Schemas = components["schemas"];
@@ -28,15 +28,12 @@ export async function problemFrom(res: Response): Promise<ApiProblem> {
   }
 }
 
-/** Every request carries the signed-in key; the API never sees cookies. */
-export function authHeaders(): Record<string, string> {
-  const key = activeKey();
-  return key ? { authorization: `Bearer ${key}` } : {};
-}
+export { authHeaders };
 
+/** A key travels as Bearer; an account's cookie goes by itself, with the CSRF token on unsafe methods. */
 const auth: Middleware = {
   onRequest({ request }) {
-    for (const [k, v] of Object.entries(authHeaders())) request.headers.set(k, v);
+    for (const [k, v] of Object.entries(authHeaders(request.method))) request.headers.set(k, v);
     return request;
   },
 };
@@ -68,6 +65,6 @@ export async function unwrap<T>(
  */
 export function rawFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  for (const [k, v] of Object.entries(authHeaders())) headers.set(k, v);
+  for (const [k, v] of Object.entries(authHeaders(init.method))) headers.set(k, v);
   return fetch(path, { ...init, headers });
 }

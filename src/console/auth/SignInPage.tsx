@@ -2,12 +2,13 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiProblem, problemFrom } from "../api/client";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { AccountSignIn } from "./AccountSignIn";
 import { sessions, signIn } from "./session";
 
 /**
- * Sign in. Accounts (email and password, SSO) come with /v1/auth/...; their form goes in the
- * "account" section below, and a session of kind "account" joins the API-key kind in session.ts.
- * Meanwhile a tenant API key signs in: it is checked against the API before it is kept.
+ * Sign in: by account (email and password, second factor, SSO; AccountSignIn) or with a tenant API
+ * key, which is checked against the API before it is kept. Both can be held at once; the
+ * organization switcher moves between them.
  */
 export function SignInPage({ onDone, onCancel }: { onDone: () => void; onCancel?: () => void }) {
   const { t } = useTranslation();
@@ -40,11 +41,8 @@ export function SignInPage({ onDone, onCancel }: { onDone: () => void; onCancel?
   return (
     <section className="card signin" aria-labelledby="signin-title">
       <h1 id="signin-title">{t("auth.title")}</h1>
-      <section aria-labelledby="signin-account">
-        <h2 id="signin-account">{t("auth.account_heading")}</h2>
-        <p className="muted">{t("auth.account_soon")}</p>
-      </section>
-      <form onSubmit={submit}>
+      <AccountSignIn onDone={onDone} />
+      <form onSubmit={submit} className="signin-key">
         <h2 id="signin-key">{t("auth.key_heading")}</h2>
         <p className="muted">{t("auth.key_help")}</p>
         <div className="field">

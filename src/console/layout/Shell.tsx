@@ -2,13 +2,22 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
+import { api } from "../api/client";
 import { SignInPage } from "../auth/SignInPage";
-import { activeIndex, onSessionChange, sessions, signOut } from "../auth/session";
+import {
+  accountSession,
+  activeIndex,
+  activeSession,
+  onSessionChange,
+  sessions,
+  signOut,
+} from "../auth/session";
 import { LanguagePicker } from "./LanguagePicker";
 import { OrgSwitcher } from "./OrgSwitcher";
 
 const subscribe = (fn: () => void) => onSessionChange(fn);
-const snapshot = () => `${activeIndex()}:${sessions().length}`;
+// The whole shell remounts when the organization changes, so no page keeps another tenant's state.
+const snapshot = () => `${activeIndex()}:${sessions().length}:${accountSession()?.organization?.id ?? ""}`;
 
 const NAV = [
   ["/knowledge-bases", "nav.knowledge_bases"],
@@ -18,14 +27,12 @@ const NAV = [
   ["/usage", "nav.usage"],
   ["/audit", "nav.audit"],
   ["/evals", "nav.evals"],
+  ["/members", "nav.members"],
+  ["/embeds", "nav.embeds"],
 ] as const;
 
 /** Pages that arrive with their own issues; the shell already has their place. */
-const SLOTS = [
-  ["/members", "nav.members"],
-  ["/embeds", "nav.embeds"],
-  ["/billing", "nav.billing"],
-] as const;
+const SLOTS = [["/billing", "nav.billing"]] as const;
 
 export function Shell() {
   const { t } = useTranslation();
@@ -65,7 +72,10 @@ export function Shell() {
         <LanguagePicker />
         <button
           type="button"
-          onClick={() => {
+          onClick={async () => {
+            // An account's server-side session ends too; a key is only forgotten by this browser.
+            if (activeSession()?.kind === "account")
+              await api.POST("/v1/auth/sign-out").catch(() => undefined);
             signOut();
             queries.clear();
           }}

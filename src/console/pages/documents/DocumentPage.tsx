@@ -5,6 +5,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Pager, useCursorPages } from "../../components/Pager";
+import { saveFile } from "../../components/save-file";
 import { formatBytes, formatDateTime, formatMs, formatNumber } from "../../i18n/format";
 import { fetchChunks, fetchOriginal, fetchText, NOT_AVAILABLE } from "./content";
 import { stageOf } from "./progress";
@@ -50,12 +51,7 @@ export default function DocumentPage() {
         setDownloadMissing(true);
         return;
       }
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = doc.data?.filename ?? docId;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(blob, doc.data?.filename ?? docId);
     } catch (err) {
       setDownloadError(err);
     }

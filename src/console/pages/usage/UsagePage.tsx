@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { api, problemFrom, rawFetch, type Schemas, unwrap } from "../../api/client";
 import { Chart } from "../../components/Chart";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { saveFile } from "../../components/save-file";
 import { formatDay, formatMicros, formatNumber } from "../../i18n/format";
 
 type Group = "day" | "model" | "key";
@@ -144,12 +145,7 @@ export default function UsagePage() {
       `/v1/usage?${new URLSearchParams({ group_by: group, from, to, format: "csv" })}`,
     );
     if (!res.ok) return setExportError(await problemFrom(res));
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `usage-${group}-${from}-${to}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(await res.blob(), `usage-${group}-${from}-${to}.csv`);
   }
 
   return (
