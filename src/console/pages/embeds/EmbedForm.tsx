@@ -54,7 +54,7 @@ function fieldsOf(e?: Schemas["Embed"]): Fields {
     perConversation: str(e?.max_messages_per_conversation),
     perVisitorDay: str(e?.max_conversations_per_visitor_per_day),
     perDay: str(e?.max_messages_per_day),
-    budget: str(e?.monthly_budget_usd),
+    budget: e?.monthly_budget_usd ?? "",
     signedOnly: e?.signed_visitors_only ?? false,
   };
 }
