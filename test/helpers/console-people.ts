@@ -26,7 +26,9 @@ export function catalog(locale: string) {
  */
 export async function mailedToken(srv: ConsoleServer, email: string, page: string): Promise<string> {
   const quoted = email.replace(/[.+]/g, "\\$&");
-  const re = new RegExp(`"to":"${quoted}"[^\\n]*?/auth/${page}\\?token=([A-Za-z0-9_-]+)`);
+  const re = new RegExp(
+    `sent \\(SMTP_URL is not set\\) to ${quoted}:[^\\n]*?/auth/${page}\\?token=([A-Za-z0-9_-]+)`,
+  );
   const [, token] = await srv.server.waitFor(re, 20_000);
   return token!;
 }
