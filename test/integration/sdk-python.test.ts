@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
+import { serveOverHttp } from "../helpers/serve.js";
+
+/** Debian's interpreter: it has python3-httpx (0.23) and python3-pytest; the first python3 on PATH may not. */
+const PYTHON = "/usr/bin/python3";
+/** tests/test_client.py 8, tests/test_types.py 4, tests/test_examples.py 2. */
+const EXPECTED_PASSED = 14;
+
+/** The Python SDK's pytest suite (src/sdk/python), examples included, against the real app over HTTP. */
+describe("Python SDK against a live server", () => {
+  let s: IngestStack;
+  let http: Awaited<ReturnType<typeof serveOverHttp>>;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    s = await startIngestStack("pglite");
+    ({ adminKey } = await tenantWithKb(s.t));
+    http = await serveOverHttp(s.t.app);
+  }, 180_000);
+  afterAll(async () => {
+    await http?.close();
+    await s?.close();
+  });
+
+  it("passes pytest", async () => {
+    // spawn, not execSync: the server runs in this process and must keep answering while pytest runs.
+    const child = spawn(PYTHON, ["-m", "pytest", "src/sdk/python/tests", "-q", "-p", "no:cacheprovider"], {
+      env: {
+        ...process.env,
+        AIHUB_BASE_URL: http.baseURL,
+        AIHUB_API_KEY: adminKey,
+        AIHUB_SAMPLE_PDF: `${FIXTURES}pdf/pdfjs_tracemonkey.pdf`,
+        PYTHONDONTWRITEBYTECODE: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code, out).toBe(0);
+    expect(Number(out.match(/(\d+) passed/)?.[1]), out).toBe(EXPECTED_PASSED);
+  }, 300_000);
+});
