@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
-import { serveOverHttp } from "../helpers/serve.js";
+import { FIXTURES } from "../helpers/ingest.js";
+import { SDK_PROFILES, type SdkServer, startSdkServer } from "../helpers/sdk-server.js";
 
 /** Debian's interpreter: it has python3-httpx (0.23) and python3-pytest; the first python3 on PATH may not. */
 const PYTHON = "/usr/bin/python3";
@@ -9,19 +9,14 @@ const PYTHON = "/usr/bin/python3";
 const EXPECTED_PASSED = 14;
 
 /** The Python SDK's pytest suite (src/sdk/python), examples included, against the real app over HTTP. */
-describe("Python SDK against a live server", () => {
-  let s: IngestStack;
-  let http: Awaited<ReturnType<typeof serveOverHttp>>;
-  let adminKey: string;
+describe.each(SDK_PROFILES)("Python SDK against a live server (%s)", (profile) => {
+  let server: SdkServer;
 
   beforeAll(async () => {
-    s = await startIngestStack("pglite");
-    ({ adminKey } = await tenantWithKb(s.t));
-    http = await serveOverHttp(s.t.app);
+    server = await startSdkServer(profile);
   }, 180_000);
   afterAll(async () => {
-    await http?.close();
-    await s?.close();
+    await server?.close();
   });
 
   it("passes pytest", async () => {
@@ -29,8 +24,8 @@ describe("Python SDK against a live server", () => {
     const child = spawn(PYTHON, ["-m", "pytest", "src/sdk/python/tests", "-q", "-p", "no:cacheprovider"], {
       env: {
         ...process.env,
-        AIHUB_BASE_URL: http.baseURL,
-        AIHUB_API_KEY: adminKey,
+        AIHUB_BASE_URL: server.baseURL,
+        AIHUB_API_KEY: server.adminKey,
         AIHUB_SAMPLE_PDF: `${FIXTURES}pdf/pdfjs_tracemonkey.pdf`,
         PYTHONDONTWRITEBYTECODE: "1",
       },

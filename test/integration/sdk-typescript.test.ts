@@ -1,27 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AiHub, AiHubError, type AskEvent } from "../../src/sdk/typescript/src/index.js";
-import { FIXTURES, type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
+import { FIXTURES } from "../helpers/ingest.js";
 import { spawnTs } from "../helpers/process.js";
-import { serveOverHttp } from "../helpers/serve.js";
+import { SDK_PROFILES, type SdkServer, startSdkServer } from "../helpers/sdk-server.js";
 
 const PDF = `${FIXTURES}pdf/pdfjs_tracemonkey.pdf`;
 
 /** The TypeScript SDK (src/sdk/typescript) and its examples against the real app over HTTP. */
-describe("TypeScript SDK against a live server", () => {
-  let s: IngestStack;
-  let http: Awaited<ReturnType<typeof serveOverHttp>>;
+describe.each(SDK_PROFILES)("TypeScript SDK against a live server (%s)", (profile) => {
+  let server: SdkServer;
+  let http: { baseURL: string };
   let adminKey: string;
   let hub: AiHub;
 
   beforeAll(async () => {
-    s = await startIngestStack("pglite");
-    ({ adminKey } = await tenantWithKb(s.t));
-    http = await serveOverHttp(s.t.app);
-    hub = new AiHub({ baseURL: http.baseURL, apiKey: adminKey });
+    server = await startSdkServer(profile);
+    http = { baseURL: server.baseURL };
+    adminKey = server.adminKey;
+    hub = new AiHub({ baseURL: server.baseURL, apiKey: adminKey });
   }, 180_000);
   afterAll(async () => {
-    await http?.close();
-    await s?.close();
+    await server?.close();
   });
 
   let kbId: string;
