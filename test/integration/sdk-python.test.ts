@@ -5,8 +5,8 @@ import { SDK_PROFILES, type SdkServer, startSdkServer } from "../helpers/sdk-ser
 
 /** Debian's interpreter: it has python3-httpx (0.23) and python3-pytest; the first python3 on PATH may not. */
 const PYTHON = "/usr/bin/python3";
-/** tests/test_client.py 8, tests/test_types.py 4, tests/test_examples.py 2. */
-const EXPECTED_PASSED = 14;
+/** test_client.py 8, test_async_client.py 2, test_types.py 4, test_examples.py 2 (tests/). */
+const EXPECTED_PASSED = 16;
 
 /** The Python SDK's pytest suite (src/sdk/python), examples included, against the real app over HTTP. */
 describe.each(SDK_PROFILES)("Python SDK against a live server (%s)", (profile) => {

@@ -1,4 +1,5 @@
 """AI Hub's Python SDK: ``from aihub import AiHub``."""
+from .async_client import AsyncAiHub, AsyncAskStream
 from .client import AiHub
 from .errors import (
     AiHubError,
@@ -17,6 +18,8 @@ __all__ = [
     "Answer",
     "AskEvent",
     "AskStream",
+    "AsyncAiHub",
+    "AsyncAskStream",
     "AuthenticationError",
     "ConnectionError",
     "Delta",

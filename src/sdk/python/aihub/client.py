@@ -33,6 +33,32 @@ def _id(value: str) -> str:
     return quote(value, safe="")
 
 
+def _upload_parts(
+    file: Union[str, os.PathLike, bytes, BinaryIO],
+    filename: Optional[str],
+    metadata: Optional[Json],
+    external_id: Optional[str],
+) -> tuple[Json, Json]:
+    """The multipart fields of an upload. Bytes, not the open file, so a retry can send the body again."""
+    if isinstance(file, (str, os.PathLike)):
+        filename = filename or os.path.basename(os.fspath(file))
+        with open(file, "rb") as f:
+            content = f.read()
+    elif isinstance(file, bytes):
+        content = file
+    else:
+        filename = filename or os.path.basename(getattr(file, "name", "") or "")
+        content = file.read()
+    if not filename:
+        raise ValueError("documents.upload: pass filename= with bytes or an unnamed file object")
+    data: Json = {}
+    if metadata is not None:
+        data["metadata"] = json.dumps(metadata)
+    if external_id is not None:
+        data["external_id"] = external_id
+    return {"file": (filename, content)}, data
+
+
 class KnowledgeBases:
     def __init__(self, t: Transport):
         self._t = t
@@ -67,26 +93,8 @@ class Documents:
         external_id: Optional[str] = None,
     ) -> Json:
         """Queues a file (a path, bytes or a binary file object) for ingestion; answers at once."""
-        if isinstance(file, (str, os.PathLike)):
-            filename = filename or os.path.basename(os.fspath(file))
-            with open(file, "rb") as f:
-                content = f.read()
-        elif isinstance(file, bytes):
-            content = file
-        else:
-            filename = filename or os.path.basename(getattr(file, "name", "") or "")
-            content = file.read()
-        if not filename:
-            raise ValueError("documents.upload: pass filename= with bytes or an unnamed file object")
-        data = {}
-        if metadata is not None:
-            data["metadata"] = json.dumps(metadata)
-        if external_id is not None:
-            data["external_id"] = external_id
-        # Bytes, not the open file, so a retry can send the body again.
-        return self._t.json(
-            "POST", f"/v1/knowledge-bases/{_id(kb_id)}/documents", files={"file": (filename, content)}, data=data
-        )
+        files, data = _upload_parts(file, filename, metadata, external_id)
+        return self._t.json("POST", f"/v1/knowledge-bases/{_id(kb_id)}/documents", files=files, data=data)
 
     def get(self, document_id: str) -> Json:
         return self._t.json("GET", f"/v1/documents/{_id(document_id)}")

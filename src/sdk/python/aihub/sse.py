@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any
 
 
@@ -22,3 +22,16 @@ def read_events(lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
         # Comments (": keep-alive") and id: lines carry nothing the client needs.
     if data:
         yield event, json.loads("\n".join(data))
+
+
+async def aread_events(lines: AsyncIterable[str]) -> AsyncIterator[tuple[str, Any]]:
+    """``read_events`` for an async line source (httpx.AsyncClient streams)."""
+    buffered: list[str] = []
+    async for line in lines:
+        buffered.append(line)
+        if not line.rstrip("\r\n"):
+            for event in read_events(buffered):
+                yield event
+            buffered = []
+    for event in read_events(buffered):
+        yield event

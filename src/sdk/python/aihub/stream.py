@@ -53,36 +53,10 @@ class AskStream:
                     yield event.text
 
     def final_answers(self) -> FinalAnswers:
-        sources: list[Source] = []
-        done: Optional[Done] = None
-        text: dict[str, str] = {}
-        usage: dict[str, Usage] = {}
-        errors: dict[str, ModelError] = {}
+        folder = AnswerFolder()
         for event in self:
-            if isinstance(event, Sources):
-                sources = event.sources
-            elif isinstance(event, Delta):
-                text[event.model] = text.get(event.model, "") + event.text
-            elif isinstance(event, Usage):
-                usage[event.model] = event
-            elif isinstance(event, ModelError):
-                errors[event.model] = event
-            else:
-                done = event
-        assert done is not None  # __iter__ raises when the done event is missing
-        answers = [
-            Answer(
-                model=m["model"],
-                text=text.get(m["model"], ""),
-                usage=usage.get(m["model"]),
-                error=errors.get(m["model"]),
-                citations=m["citations"],
-                answerable=m["answerable"],
-            )
-            for m in done.models
-        ]
-        cited_numbers = {n for a in answers for n in a.citations}
-        return FinalAnswers(sources, answers, done, [s for s in sources if s.n in cited_numbers])
+            folder.add(event)
+        return folder.result()
 
     def close(self) -> None:
         self._response.close()
@@ -92,3 +66,44 @@ class AskStream:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class AnswerFolder:
+    """Folds answer events into one Answer per model; shared by the sync and async streams."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self.done: Optional[Done] = None
+        self.text: dict[str, str] = {}
+        self.usage: dict[str, Usage] = {}
+        self.errors: dict[str, ModelError] = {}
+
+    def add(self, event: AskEvent) -> None:
+        if isinstance(event, Sources):
+            self.sources = event.sources
+        elif isinstance(event, Delta):
+            self.text[event.model] = self.text.get(event.model, "") + event.text
+        elif isinstance(event, Usage):
+            self.usage[event.model] = event
+        elif isinstance(event, ModelError):
+            self.errors[event.model] = event
+        else:
+            self.done = event
+
+    def result(self) -> FinalAnswers:
+        done = self.done
+        if done is None:
+            raise ConnectionError("the answer stream ended before its done event")
+        answers = [
+            Answer(
+                model=m["model"],
+                text=self.text.get(m["model"], ""),
+                usage=self.usage.get(m["model"]),
+                error=self.errors.get(m["model"]),
+                citations=m["citations"],
+                answerable=m["answerable"],
+            )
+            for m in done.models
+        ]
+        cited_numbers = {n for a in answers for n in a.citations}
+        return FinalAnswers(self.sources, answers, done, [s for s in self.sources if s.n in cited_numbers])
