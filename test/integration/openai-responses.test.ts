@@ -160,6 +160,21 @@ describe("POST /v1/responses with the openai SDK", () => {
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.message).toMatch(/previous_response_id \(responses are not stored/);
     expect(err.message).toMatch(/tools\.0\.type/);
+    const threshold = await client.responses
+      .create({
+        model: "alpha",
+        input: "hi",
+        tools: [
+          {
+            type: "file_search",
+            vector_store_ids: [geo.kbId],
+            ranking_options: { score_threshold: 0.5 },
+          },
+        ],
+      })
+      .catch((e) => e);
+    expect(threshold).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(threshold.message).toMatch(/score_threshold/);
   });
 
   it("denies a wrong key, and answers 404 for another tenant's vector store", async () => {

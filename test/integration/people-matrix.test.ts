@@ -155,6 +155,17 @@ describe("role-by-route matrix", () => {
       body: (i) => ({ question: "What do trace trees record?", knowledge_base_ids: [i.kb], stream: false }),
       scoped: true,
     },
+    {
+      method: "POST",
+      path: () => "/v1/responses",
+      need: "query",
+      body: (i) => ({
+        model: "extractive",
+        input: "What do trace trees record?",
+        tools: [{ type: "file_search", vector_store_ids: [i.kb] }],
+      }),
+      scoped: true,
+    },
     { method: "GET", path: () => "/v1/models", need: "member", scoped: false },
     { method: "GET", path: () => "/v1/usage", need: "member", scoped: false },
     { method: "GET", path: () => "/v1/audit", need: "admin", scoped: false },

@@ -10122,10 +10122,9 @@ export interface components {
                 type: "and" | "or";
             } | null;
             max_num_results?: number;
-            /** @description Accepted; the knowledge base's own retrieval settings rank. */
+            /** @description `ranker` is accepted; `score_threshold` is refused (use vector store search). */
             ranking_options?: {
                 ranker?: string;
-                score_threshold?: number;
             };
             /** @enum {string} */
             type: "file_search";

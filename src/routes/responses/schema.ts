@@ -29,10 +29,14 @@ export const FileSearchTool = z
     }),
     filters: Filters.nullable().optional(),
     max_num_results: z.number().int().min(1).max(50).optional(),
+    // Strict: a score_threshold would be silently ignored (the knowledge base's retrieval ranks), so it
+    // is refused by name; /v1/vector_stores/{id}/search honours it.
     ranking_options: z
-      .object({ ranker: z.string().max(64).optional(), score_threshold: z.number().min(0).max(1).optional() })
+      .strictObject({ ranker: z.string().max(64).optional() })
       .optional()
-      .openapi({ description: "Accepted; the knowledge base's own retrieval settings rank." }),
+      .openapi({
+        description: "`ranker` is accepted; `score_threshold` is refused (use vector store search).",
+      }),
   })
   .openapi("FileSearchTool");
 
