@@ -126,6 +126,25 @@ describe.each(SDK_PROFILES)("TypeScript SDK against a live server (%s)", (profil
     expect(calls).toBe(2);
   });
 
+  it("shows SDK samples on the native operations in /openapi.json, calling methods the SDK has", async () => {
+    const doc = (await (await fetch(`${http.baseURL}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { "x-codeSamples"?: { lang: string; source: string }[] }>>;
+    };
+    for (const [path, method] of [
+      ["/v1/ask", "post"],
+      ["/v1/search", "post"],
+      ["/v1/knowledge-bases", "post"],
+      ["/v1/knowledge-bases/{id}/documents", "post"],
+    ] as const) {
+      const samples = doc.paths[path]![method]!["x-codeSamples"]!;
+      expect(samples.map((x) => x.lang)).toEqual(["curl", "TypeScript", "Python"]);
+      for (const [, group, fn] of samples[1]!.source.matchAll(/hub\.(\w+)(?:\.(\w+))?\(/g)) {
+        const target = (hub as unknown as Record<string, Record<string, unknown>>)[group!]!;
+        expect(typeof (fn ? target[fn] : target), `${group}.${fn}`).toBe("function");
+      }
+    }
+  });
+
   it("runs the examples against the server", async () => {
     const env = { AIHUB_BASE_URL: http.baseURL, AIHUB_API_KEY: adminKey };
     const ask = spawnTs("src/sdk/typescript/examples/ask-a-pdf.ts", env, [PDF]);
