@@ -49,6 +49,19 @@ describe.each(SDK_PROFILES)("TypeScript SDK against a live server (%s)", (profil
     expect(listed).toEqual([docId]);
   }, 120_000);
 
+  it("uploads a Blob and raw bytes with a filename, and refuses bytes without one", async () => {
+    const kb = await hub.knowledgeBases.create({ name: "Blobs" });
+    const text = "# Notes\n\nThe blob upload path works in browsers and Workers too.\n";
+    const blob = await hub.documents.upload(kb.id, new Blob([text]), { filename: "notes.md" });
+    const bytes = await hub.documents.upload(kb.id, new TextEncoder().encode(`${text}Bytes.\n`), {
+      filename: "bytes.md",
+    });
+    expect((await hub.documents.waitUntilReady(blob.id)).filename).toBe("notes.md");
+    expect((await hub.documents.waitUntilReady(bytes.id)).filename).toBe("bytes.md");
+    await expect(hub.documents.upload(kb.id, new Uint8Array([1]))).rejects.toThrow(/filename/);
+    await hub.knowledgeBases.delete(kb.id);
+  }, 60_000);
+
   it("searches, and streams an answer as typed events with cited pages", async () => {
     const found = await hub.search({ query: "trace tree", knowledge_base_ids: [kbId], top_k: 3 });
     expect(found.data[0]).toMatchObject({ document_id: docId });
