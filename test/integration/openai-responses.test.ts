@@ -154,12 +154,14 @@ describe("POST /v1/responses with the openai SDK", () => {
         model: "alpha",
         input: "hi",
         previous_response_id: plain.id,
+        store: true,
         tools: [{ type: "web_search" }],
       })
       .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.message).toMatch(/previous_response_id \(responses are not stored/);
     expect(err.message).toMatch(/tools\.0\.type/);
+    expect(err.message).toMatch(/store \(responses are not stored/);
     const threshold = await client.responses
       .create({
         model: "alpha",

@@ -6,6 +6,10 @@ export const RESPONSES_UNSUPPORTED: UnsupportedRules = {
   previous_response_id: {
     why: "responses are not stored; send the earlier turns in `input` (e.g. [...previous.output, nextMessage])",
   },
+  store: {
+    why: "responses are not stored (nothing to retrieve later); omit store or send false",
+    noop: (v) => v === false,
+  },
   conversation: { why: "OpenAI conversations are not stored; send the earlier turns in `input`" },
   background: { why: "background responses are not supported", noop: (v) => v === false },
   prompt: { why: "stored prompts are not supported; use `instructions`" },
