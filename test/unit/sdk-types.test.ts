@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderSdkTypes, SDK_TYPES_PATH } from "../../src/sdk/typescript/scripts/generate.js";
 
 describe("TypeScript SDK types", () => {
-  it("are generated from the app's current OpenAPI document (run `npm run sdk:types` when this fails)", async () => {
+  it("are generated from the app's current OpenAPI document (run `npm run console:api` when this fails)", async () => {
     const fresh = await renderSdkTypes();
     expect(
       readFileSync(SDK_TYPES_PATH, "utf8") === fresh,
