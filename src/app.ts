@@ -25,6 +25,7 @@ import { opsRoutes } from "./routes/ops/index.js";
 import { orgRoutes } from "./routes/orgs/index.js";
 import { platformRoutes } from "./routes/platform/index.js";
 import { publicRoutes } from "./routes/public/index.js";
+import { responseRoutes } from "./routes/responses/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", searchRoutes());
   app.route("/v1", askRoutes());
   app.route("/v1", chatRoutes());
+  app.route("/v1", responseRoutes());
   app.route("/v1", embeddingRoutes());
   app.route("/v1", fileRoutes());
   app.route("/v1", vectorStoreRoutes());

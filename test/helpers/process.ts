@@ -10,8 +10,8 @@ export interface Spawned {
 }
 
 /** Starts a TypeScript entry with tsx under the project's Node, capturing its output. */
-export function spawnTs(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+export function spawnTs(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: process.cwd(),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -73,6 +73,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   embeds: "conversations",
   chat: "openai",
   embeddings: "openai",
+  responses: "openai",
   files: "openai",
   vector_stores: "openai",
 };

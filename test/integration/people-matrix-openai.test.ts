@@ -134,6 +134,17 @@ const cases = (w: World): Case[] => [
   },
   {
     method: "POST",
+    path: () => "/v1/responses",
+    need: "query",
+    body: (i) => ({
+      model: "extractive",
+      input: "What do trace trees record?",
+      tools: [{ type: "file_search", vector_store_ids: [i.kb] }],
+    }),
+    scoped: true,
+  },
+  {
+    method: "POST",
     path: () => "/v1/embeddings",
     need: "query",
     body: () => ({ input: "trace trees", model: "default" }),

@@ -7589,6 +7589,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Response on OpenAI's Responses protocol, with the file_search tool (scope query)
+         * @description Drop-in for OpenAI's `POST /responses`. A `file_search` tool grounds the answer in its vector stores (knowledge bases); the text keeps its `[n]` markers and each is a `file_citation` annotation carrying `page_start`, `page_end`, `chunk_id` and `score` as extensions. Multi-turn `input` goes through the conversation-aware rewrite. Responses are not stored, so `previous_response_id` is refused: send earlier turns in `input`. Fields this door cannot honour get a 400 naming them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResponseCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The response. With `stream: true`, Server-Sent Events in the Responses protocol, each `event: <type>` with the event as `data`: response.created, response.in_progress; with file_search the call's output_item.added, file_search_call.in_progress / searching / completed and output_item.done; then the message's output_item.added, content_part.added, output_text.delta events, one output_text.annotation.added per file citation (pages as an extension), output_text.done, content_part.done, output_item.done, and response.completed with usage. A model failing mid-stream ends with response.failed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Response"];
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The call could exceed the monthly budget of the key or tenant. */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/search": {
         parameters: {
             query?: never;
@@ -10266,6 +10391,42 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        FileSearchTool: {
+            /** @description OpenAI attribute filters: comparisons eq, ne, gt, gte, lt, lte, in, nin on file attributes, combined with and/or (an `and` may hold one `or`); mapped to Qdrant must / should / must_not. */
+            filters?: {
+                key: string;
+                /** @enum {string} */
+                type: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin";
+                value: string | number | boolean | (string | number | boolean)[];
+            } | {
+                filters: ({
+                    key: string;
+                    /** @enum {string} */
+                    type: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin";
+                    value: string | number | boolean | (string | number | boolean)[];
+                } | {
+                    filters: {
+                        key: string;
+                        /** @enum {string} */
+                        type: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin";
+                        value: string | number | boolean | (string | number | boolean)[];
+                    }[];
+                    /** @enum {string} */
+                    type: "and" | "or";
+                })[];
+                /** @enum {string} */
+                type: "and" | "or";
+            } | null;
+            max_num_results?: number;
+            /** @description `ranker` is accepted; `score_threshold` is refused (use vector store search). */
+            ranking_options?: {
+                ranker?: string;
+            };
+            /** @enum {string} */
+            type: "file_search";
+            /** @description Vector stores (knowledge bases) to answer from. */
+            vector_store_ids: string[];
+        };
         ForgotPassword: {
             /**
              * Format: email
@@ -10523,6 +10684,170 @@ export interface components {
             /** @description The token from the e-mailed link. */
             token: string;
         };
+        Response: {
+            completed_at: number | null;
+            created_at: number;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            id: string;
+            incomplete_details: null;
+            instructions: string | null;
+            max_output_tokens: number | null;
+            metadata: {
+                [key: string]: string;
+            } | null;
+            model: string;
+            /** @enum {string} */
+            object: "response";
+            output: ({
+                id: string;
+                queries: string[];
+                results: {
+                    attributes: {
+                        [key: string]: string | number | boolean;
+                    };
+                    file_id: string;
+                    filename: string;
+                    score: number;
+                    text: string;
+                }[] | null;
+                /** @enum {string} */
+                status: "completed";
+                /** @enum {string} */
+                type: "file_search_call";
+            } | {
+                content: {
+                    annotations: components["schemas"]["ResponseFileCitation"][];
+                    /** @description Always empty. */
+                    logprobs: {
+                        logprob: number;
+                        token: string;
+                    }[];
+                    text: string;
+                    /** @enum {string} */
+                    type: "output_text";
+                }[];
+                id: string;
+                /** @enum {string} */
+                role: "assistant";
+                /** @enum {string} */
+                status: "in_progress" | "completed" | "incomplete";
+                /** @enum {string} */
+                type: "message";
+            })[];
+            /** @description All output text, as the SDKs' `output_text`. */
+            output_text: string;
+            parallel_tool_calls: boolean;
+            previous_response_id: null;
+            /** @enum {string} */
+            status: "in_progress" | "completed" | "failed";
+            /** @enum {boolean} */
+            store: false;
+            temperature: number | null;
+            text: {
+                format: {
+                    /** @enum {string} */
+                    type: "text";
+                };
+            };
+            tool_choice: string | {
+                type: string;
+            };
+            tools: components["schemas"]["FileSearchTool"][];
+            top_p: null;
+            usage: components["schemas"]["ResponseUsage"];
+        };
+        ResponseCreateRequest: {
+            /** @description `file_search_call.results` adds the retrieved chunks to the call item. */
+            include?: "file_search_call.results"[] | null;
+            /** @description The question, or the conversation as message items; the last must be a user message. */
+            input: string | components["schemas"]["ResponseInputItem"][];
+            instructions?: string | null;
+            max_output_tokens?: number | null;
+            /** @description Echoed back. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description A model id from GET /v1/models (the "<model>@<kb_id>" grounding alias works too).
+             * @example extractive
+             */
+            model: string;
+            /** @description Accepted; one tool runs. */
+            parallel_tool_calls?: boolean | null;
+            /** @enum {boolean|null} */
+            store?: false | null;
+            stream?: boolean | null;
+            temperature?: number | null;
+            /**
+             * @description Extension: answer template.
+             * @enum {string}
+             */
+            template?: "qa" | "strict" | "support-bot";
+            tool_choice?: ("auto" | "required") | {
+                /** @enum {string} */
+                type: "file_search";
+            };
+            /** @description At most one `file_search` tool: answers are grounded in its vector stores with citations. */
+            tools?: components["schemas"]["FileSearchTool"][];
+            /**
+             * @description Chunks to retrieve (1-100, default 8).
+             * @default 8
+             */
+            top_k: number;
+            /** @description Accepted and ignored. */
+            user?: string;
+        };
+        ResponseFileCitation: {
+            chunk_id: string;
+            document_id: string;
+            file_id: string;
+            filename: string;
+            /** @description Where in the text the [n] marker stands. */
+            index: number;
+            knowledge_base_id: string;
+            page_end: number | null;
+            /** @description Extension: first page cited. */
+            page_start: number | null;
+            score: number;
+            /** @description Extension: the n of the [n] marker. */
+            source_index: number;
+            title: string;
+            /** @enum {string} */
+            type: "file_citation";
+        };
+        ResponseInputItem: {
+            content?: string | {
+                text: string;
+                /** @enum {string} */
+                type: "input_text" | "output_text";
+            }[];
+            /** @enum {string} */
+            role?: "system" | "developer" | "user" | "assistant";
+            /**
+             * @description `message` (the default), or a `file_search_call` copied from an earlier output, which is skipped: retrieval runs again for the new question.
+             * @enum {string}
+             */
+            type?: "message" | "file_search_call";
+        };
+        ResponseUsage: {
+            /** @description Extension: the ledger's charge, micro-dollars. */
+            cost_micros: number;
+            input_tokens: number;
+            input_tokens_details: {
+                cache_write_tokens: number;
+                cached_tokens: number;
+            };
+            output_tokens: number;
+            output_tokens_details: {
+                reasoning_tokens: number;
+            };
+            total_tokens: number;
+            /** @enum {string} */
+            usage_source: "provider" | "estimated";
+        } | null;
         RunEval: {
             /**
              * @description Search mode (default hybrid, like /v1/search).

@@ -5,6 +5,7 @@ import { collectAsk } from "../../services/ask/collect.js";
 import { prepareAsk } from "../../services/ask/prepare.js";
 import { runAsk } from "../../services/ask/run.js";
 import { errorResponses, jsonBody, security } from "../common.js";
+import { SDK_SAMPLES } from "../sdk-samples.js";
 import { AskBody, AskJsonResponse, SSE_DESCRIPTION } from "./schema.js";
 import { sseResponse } from "./sse.js";
 
@@ -14,6 +15,7 @@ export const route = createRoute({
   tags: ["Search and ask"],
   summary: "Answer a question from knowledge bases with one or more models, with [n] citations (scope query)",
   security,
+  "x-codeSamples": SDK_SAMPLES.ask,
   request: { body: jsonBody(AskBody) },
   responses: {
     200: {

@@ -1,7 +1,10 @@
 import type { FieldError } from "../../errors.js";
 
-/** Fields of OpenAI's request this door does not implement, and why; a value in `noop` is accepted. */
-const UNSUPPORTED: Record<string, { why: string; noop?: (v: unknown) => boolean }> = {
+/** A field this door does not implement, and why; a value for which `noop` holds is accepted. */
+export type UnsupportedRules = Record<string, { why: string; noop?: (v: unknown) => boolean }>;
+
+/** Fields of OpenAI's chat completion request this door does not implement. */
+const UNSUPPORTED: UnsupportedRules = {
   tools: { why: "tool calling is not supported", noop: (v) => Array.isArray(v) && v.length === 0 },
   tool_choice: { why: "tool calling is not supported", noop: (v) => v === "none" },
   parallel_tool_calls: { why: "tool calling is not supported" },
@@ -38,12 +41,16 @@ const UNSUPPORTED: Record<string, { why: string; noop?: (v: unknown) => boolean 
  * The fields of a body this door cannot honour, each named with the reason: silently ignoring a
  * `tools` array would give a developer an answer that looks right and is not. Nulls count as absent.
  */
-export function unsupportedFields(body: unknown, known: readonly string[]): FieldError[] {
+export function unsupportedFields(
+  body: unknown,
+  known: readonly string[],
+  rules: UnsupportedRules = UNSUPPORTED,
+): FieldError[] {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return [];
   const errors: FieldError[] = [];
   for (const [field, value] of Object.entries(body)) {
     if (value === null || value === undefined) continue;
-    const rule = UNSUPPORTED[field];
+    const rule = rules[field];
     if (rule) {
       if (!rule.noop?.(value)) errors.push({ field, message: rule.why });
     } else if (!known.includes(field)) errors.push({ field, message: "unknown field" });

@@ -5,6 +5,7 @@ import { ApiError } from "../../errors.js";
 import { uploadDocument } from "../../services/documents/upload.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
 import { KbIdParam } from "../knowledge-bases/schema.js";
+import { SDK_SAMPLES } from "../sdk-samples.js";
 import { findBadJsonText } from "../text-guard.js";
 import { readUpload } from "./read-upload.js";
 import { ExternalIdSchema, MetadataSchema, UploadAccepted } from "./schema.js";
@@ -35,6 +36,7 @@ export const route = createRoute({
     "(or Content-Disposition) and optional `?metadata=` / `?external_id=`. The type is detected from the content. " +
     "Returns 202 with a status URL; identical content already in the knowledge base returns 200 with `deduplicated: true`.",
   security,
+  "x-codeSamples": SDK_SAMPLES.uploadDocument,
   request: {
     params: KbIdParam,
     body: {

@@ -3,6 +3,7 @@ import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { createKnowledgeBase } from "../../services/knowledge-bases/create.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
+import { SDK_SAMPLES } from "../sdk-samples.js";
 import { CreateKbBody, fromKbBody, KbSchema, toKb } from "./schema.js";
 
 export const route = createRoute({
@@ -11,6 +12,7 @@ export const route = createRoute({
   tags: ["Knowledge bases"],
   summary: "Create a knowledge base (scope admin)",
   security,
+  "x-codeSamples": SDK_SAMPLES.createKnowledgeBase,
   request: { body: jsonBody(CreateKbBody) },
   responses: { 201: jsonResponse(KbSchema, "The new knowledge base."), ...errorResponses(403) },
 });

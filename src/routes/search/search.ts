@@ -3,6 +3,7 @@ import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { searchChunks } from "../../services/search/search.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
+import { SDK_SAMPLES } from "../sdk-samples.js";
 import { SearchBody, SearchResponse, toChunk } from "./schema.js";
 
 export const route = createRoute({
@@ -11,6 +12,7 @@ export const route = createRoute({
   tags: ["Search and ask"],
   summary: "Search knowledge bases for the chunks that best match a query (scope query)",
   security,
+  "x-codeSamples": SDK_SAMPLES.search,
   request: { body: jsonBody(SearchBody) },
   responses: {
     200: jsonResponse(SearchResponse, "The best chunks, best first."),

@@ -1,8 +1,7 @@
-import { inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
-import { documents } from "../../db/schema.js";
 import type { MetaValue } from "../../vector/types.js";
 import { searchChunks } from "../search/search.js";
+import { fileRefs } from "./file-refs.js";
 import { type AttributeFilter, toMetaFilter } from "./filters.js";
 
 export interface StoreSearchHit {
@@ -55,21 +54,17 @@ export async function searchVectorStore({
   const chunks = found.chunks.filter(
     (c) => input.scoreThreshold === undefined || c.score >= input.scoreThreshold,
   );
-  const docIds = [...new Set(chunks.map((c) => c.documentId))];
-  const rows = docIds.length
-    ? await ctx.deps.database.db
-        .select({ id: documents.id, externalId: documents.externalId, filename: documents.filename })
-        .from(documents)
-        .where(inArray(documents.id, docIds))
-    : [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const refs = await fileRefs(
+    ctx,
+    chunks.map((c) => c.documentId),
+  );
   return {
     searchQuery,
     hits: chunks.map((c) => {
-      const doc = byId.get(c.documentId);
+      const ref = refs.get(c.documentId);
       return {
-        fileId: doc?.externalId ?? c.documentId,
-        filename: doc?.filename ?? c.title,
+        fileId: ref?.fileId ?? c.documentId,
+        filename: ref?.filename ?? c.title,
         score: c.score,
         attributes: { ...c.metadata, page_start: c.pageStart, page_end: c.pageEnd },
         text: c.text,
