@@ -3,6 +3,8 @@
  * serves, built in-process). Run after changing a route schema:  npm run console:api (or npm run sdk:types)
  * test/unit/sdk-types.test.ts fails when src/schema.generated.ts is stale.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../../node-check.js";
 import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
