@@ -11,11 +11,22 @@ export interface Spawned {
 
 /** Starts a TypeScript entry with tsx under the project's Node, capturing its output. */
 export function spawnTs(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return spawnProcess(
+    process.execPath,
+    ["--import", "tsx", entry],
+    { ...process.env, ...env },
+    process.cwd(),
+  );
+}
+
+/** Starts a command with exactly the environment given (nothing inherited), capturing its output. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Spawned {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
