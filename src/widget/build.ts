@@ -34,9 +34,11 @@ export async function buildWidget(): Promise<BuiltWidget> {
     legalComments: "none",
     charset: "utf8",
   });
-  const js = result.outputFiles[0]!.text;
-  const bytes = Buffer.byteLength(js);
-  return { js, bytes, gzipBytes: gzipSync(js, { level: 9 }).length };
+  return measured(result.outputFiles[0]!.text);
+}
+
+function measured(js: string): BuiltWidget {
+  return { js, bytes: Buffer.byteLength(js), gzipBytes: gzipSync(js, { level: 9 }).length };
 }
 
 /** dist/widget.js as seen from the compiled dist/src/widget/build.js; null when running from source. */
@@ -49,14 +51,9 @@ export async function loadWidget(): Promise<BuiltWidget> {
   const prebuilt = prebuiltWidgetUrl();
   if (prebuilt) {
     const js = await readFile(prebuilt, "utf8").catch(() => null);
-    if (js !== null)
-      return { js, bytes: Buffer.byteLength(js), gzipBytes: gzipSync(js, { level: 9 }).length };
-    if (
-      !(await import("esbuild").then(
-        () => true,
-        () => false,
-      ))
-    ) {
+    if (js !== null) return measured(js);
+    const esbuild = await import("esbuild").catch(() => null);
+    if (!esbuild) {
       throw new Error(
         `${fileURLToPath(prebuilt)} is missing and esbuild is not installed: run \`npm run build\``,
       );

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -246,6 +246,24 @@ describe("production build under plain node", () => {
       const workers = [run("worker-1"), run("worker-2")];
       const port2 = await listening(api2);
       await Promise.all(workers.map((w) => w.waitFor(/ingest worker ready/, 90_000)));
+
+      // The health checks, run as the containers would, with the same host and port mapping.
+      const check = (name: string, from: string, to: string) => {
+        const [kind, command, ...args] = compose.services[name]!.healthcheck!.test!;
+        expect([kind, command]).toEqual(["CMD", "node"]);
+        const mapped = args.map((a) => a.replaceAll(from, to));
+        return spawnSync(process.execPath, mapped, { cwd: app, env: plainEnv({}), encoding: "utf8" }).status;
+      };
+      expect(check("api-1", "8080", String(port1))).toBe(0);
+      expect(check("api-1", "8080", "1")).toBe(1);
+      expect(check("worker-1", "6379, 'redis'", `${redis.port || 6379}, '${redis.hostname}'`)).toBe(0);
+      const dockerCheck = readFileSync(join(REPO, "Dockerfile"), "utf8").match(
+        /CMD \["node", "-e", "(.*)"\]\n/,
+      )![1]!;
+      const docker = spawnSync(process.execPath, ["-e", dockerCheck], {
+        env: plainEnv({ PORT: String(port2) }),
+      });
+      expect(docker.status).toBe(0);
 
       const one = hubClient(`http://127.0.0.1:${port1}`);
       const two = hubClient(`http://127.0.0.1:${port2}`);
