@@ -13,7 +13,7 @@ import { interpolate, readComposeFile } from "../helpers/compose-file.js";
 import { TEST_DATABASE_URL } from "../helpers/database.js";
 import { hubClient } from "../helpers/http-client.js";
 import { fixture, obliterate, TEST_REDIS_URL } from "../helpers/ingest.js";
-import { type Spawned, spawnProcess } from "../helpers/process.js";
+import { portOpen, type Spawned, spawnProcess } from "../helpers/process.js";
 
 /**
  * The production install (README "Production install"), for real: `npm run build` into a folder laid
@@ -293,6 +293,23 @@ describe("production build under plain node", () => {
       await client.end();
     }
   }, 180_000);
+
+  it("`npm run engine:prod` execs its entry: SIGTERM to npm stops the engine and frees its port", async () => {
+    const npm = spawnProcess(
+      "npm",
+      ["run", "-s", "engine:prod"],
+      plainEnv({ ENGINE_PORT: "0", ENGINE_DATA_DIR: join(app, "signal-vectors") }),
+      app,
+    );
+    running.push(npm);
+    const port = Number((await npm.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 30_000))[1]);
+    expect(await portOpen(port)).toBe(true);
+    npm.child.kill("SIGTERM");
+    await npm.exited;
+    const deadline = Date.now() + 10_000;
+    while ((await portOpen(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await portOpen(port)).toBe(false);
+  });
 
   it("a compiled entry on a Node older than 22.18 stops with the version message", () => {
     expect(existsSync(SYSTEM_NODE), "Debian's nodejs package provides /usr/bin/node").toBe(true);
