@@ -33,11 +33,28 @@ const PLATFORM_KEY = `platform_${randomBytes(12).toString("hex")}`;
 let app = "";
 const running: Spawned[] = [];
 
-/** The parent's environment less anything that would bring tsx or vitest into the child. */
+/** Service settings a developer's shell may hold; each test sets its own. */
+const SETTINGS = new Set([
+  "DATABASE_URL",
+  "REDIS_URL",
+  "QDRANT_URL",
+  "DATA_DIR",
+  "PORT",
+  "PUBLIC_URL",
+  "CONSOLE_DIR",
+]);
+
+/** The parent's environment less anything that would bring tsx or vitest into the child, or settings. */
 function plainEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k === "NODE_OPTIONS" || k.startsWith("VITEST") || k.startsWith("npm_") || k === "TSX_TSCONFIG_PATH")
+    if (
+      SETTINGS.has(k) ||
+      k === "NODE_OPTIONS" ||
+      k.startsWith("VITEST") ||
+      k.startsWith("npm_") ||
+      k === "TSX_TSCONFIG_PATH"
+    )
       continue;
     env[k] = v;
   }
