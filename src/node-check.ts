@@ -21,8 +21,9 @@ export function nodeVersionProblem(found: string, required: string = NODE_REQUIR
     if (h < n) {
       return (
         `AI Hub needs Node.js >= ${required}, but this is Node.js ${found.replace(/^v/, "")}. ` +
-        "Run it through npm (`npm start`, `npm run worker`, ...), which uses the Node 22 pinned in " +
-        "devDependencies, or install Node 22.18 or newer."
+        "From a checkout with devDependencies, run it through npm (`npm start`, `npm run worker`, ...), " +
+        "which uses the Node 22 pinned there; a production install (`npm ci --omit=dev`, the *:prod " +
+        "scripts) needs Node 22.18 or newer installed."
       );
     }
   }

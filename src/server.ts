@@ -7,14 +7,14 @@ import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
 import { purgeAllExpired } from "./services/conversations/retention.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
-import { buildWidget } from "./widget/build.js";
+import { loadWidget } from "./widget/build.js";
 
 /** Node entry: config -> runtime -> app -> serve, plus graceful shutdown. */
 async function main() {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config);
-  // The widget bundles while the runtime starts; a failed build leaves /widget.js answering 404, not the API down.
-  const widgetBuild = buildWidget().catch((err) => {
+  // The widget bundles (or, compiled, loads) while the runtime starts; a failure leaves /widget.js 404, not the API down.
+  const widgetBuild = loadWidget().catch((err) => {
     logger.error({ err }, "could not build the chat widget; /widget.js is unavailable");
     return undefined;
   });

@@ -4,17 +4,17 @@
  * not, starts an abstention with. Imported statically so the Workers bundle carries them too.
  */
 
-import ar from "./locales/ar/answers.json";
-import de from "./locales/de/answers.json";
-import en from "./locales/en/answers.json";
-import es from "./locales/es/answers.json";
-import fr from "./locales/fr/answers.json";
-import ja from "./locales/ja/answers.json";
-import ko from "./locales/ko/answers.json";
-import ptBR from "./locales/pt-BR/answers.json";
-import ru from "./locales/ru/answers.json";
-import zhCN from "./locales/zh-CN/answers.json";
-import zhTW from "./locales/zh-TW/answers.json";
+import ar from "./locales/ar/answers.json" with { type: "json" };
+import de from "./locales/de/answers.json" with { type: "json" };
+import en from "./locales/en/answers.json" with { type: "json" };
+import es from "./locales/es/answers.json" with { type: "json" };
+import fr from "./locales/fr/answers.json" with { type: "json" };
+import ja from "./locales/ja/answers.json" with { type: "json" };
+import ko from "./locales/ko/answers.json" with { type: "json" };
+import ptBR from "./locales/pt-BR/answers.json" with { type: "json" };
+import ru from "./locales/ru/answers.json" with { type: "json" };
+import zhCN from "./locales/zh-CN/answers.json" with { type: "json" };
+import zhTW from "./locales/zh-TW/answers.json" with { type: "json" };
 import type { Locale } from "./locales.js";
 
 export interface AnswerStrings {

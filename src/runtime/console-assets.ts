@@ -5,8 +5,15 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { ConsoleAsset, ConsoleAssets } from "../context.js";
 
-/** Where `npm run build:console` writes (prestart runs it, so `npm start` always serves a fresh build). */
-export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../dist/console");
+/**
+ * Where `npm run build:console` writes (prestart runs it, so `npm start` always serves a fresh build):
+ * dist/console. Compiled by `npm run build`, this file is dist/src/runtime/console-assets.js, so the
+ * same folder is two levels up.
+ */
+export const DEFAULT_CONSOLE_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  import.meta.url.endsWith(".ts") ? "../../dist/console" : "../../console",
+);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

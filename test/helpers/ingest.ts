@@ -93,7 +93,7 @@ export async function startIngestStack(
 }
 
 /** Removes every Redis key of a test's queue prefix. */
-async function obliterate(prefix: string): Promise<void> {
+export async function obliterate(prefix: string): Promise<void> {
   const { Redis } = await import("ioredis");
   const redis = new Redis(TEST_REDIS_URL);
   try {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { connect } from "node:net";
 
 export interface Spawned {
   child: ChildProcess;
@@ -11,11 +12,22 @@ export interface Spawned {
 
 /** Starts a TypeScript entry with tsx under the project's Node, capturing its output. */
 export function spawnTs(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return spawnProcess(
+    process.execPath,
+    ["--import", "tsx", entry, ...args],
+    { ...process.env, ...env },
+    process.cwd(),
+  );
+}
+
+/** Starts a command with exactly the environment given (nothing inherited), capturing its output. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Spawned {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -52,4 +64,16 @@ export function spawnTs(entry: string, env: Record<string, string>, args: string
       });
     },
   };
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }

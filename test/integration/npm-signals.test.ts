@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { portOpen } from "../helpers/process.js";
 
 /**
  * `npm start`, `npm run worker` and `npm run engine` exec their entry (package.json), so a SIGTERM sent
@@ -45,14 +45,3 @@ describe("npm scripts pass signals to the service", () => {
     expect(await portOpen(port)).toBe(false);
   }, 60_000);
 });
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
