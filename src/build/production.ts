@@ -6,6 +6,8 @@
  * - console/: the web console (vite), served at `/`;
  * - widget.js: the chat widget bundle, which the compiled server reads instead of running esbuild.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../node-check.js";
 import { spawn } from "node:child_process";
 import { cp, mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
