@@ -1,5 +1,6 @@
 import { Api, ApiRefusal, type EmbedConfig, type Source } from "./api.js";
 import { type Lang, pickLang, type StringKey } from "./i18n.js";
+import { arrow } from "./icons.js";
 import { renderMarkdown } from "./markdown.js";
 import { CSS } from "./styles.js";
 
@@ -367,8 +368,9 @@ export class Chat {
   private feedback(conv: Conv, messageId: string) {
     const row = h("div", "fb");
     const { t } = this.lang;
-    const mk = (rating: "up" | "down", label: StringKey, glyph: string) => {
-      const b = h("button", "", glyph);
+    const mk = (rating: "up" | "down", label: StringKey) => {
+      const b = h("button");
+      b.append(arrow(rating));
       b.type = "button";
       b.setAttribute("aria-label", t(label));
       b.setAttribute("aria-pressed", "false");
@@ -386,7 +388,7 @@ export class Chat {
     };
     const thanks = h("span");
     thanks.setAttribute("role", "status");
-    row.append(mk("up", "feedback_up", "👍"), mk("down", "feedback_down", "👎"), thanks);
+    row.append(mk("up", "feedback_up"), mk("down", "feedback_down"), thanks);
     return row;
   }
 
