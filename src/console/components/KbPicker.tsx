@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId } from "react";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../api/client";
 
@@ -23,11 +23,6 @@ export function KbPicker({
   const { t } = useTranslation();
   const id = useId();
   const kbs = useKnowledgeBases();
-  // With a single knowledge base there is nothing to choose: pick it, so Ask and Search are ready.
-  const only = kbs.data?.data.length === 1 ? kbs.data.data[0]!.id : null;
-  useEffect(() => {
-    if (only && value.length === 0) onChange([only]);
-  }, [only, value.length, onChange]);
   return (
     <div className="field">
       <label htmlFor={id}>{t("common.knowledge_bases")}</label>
