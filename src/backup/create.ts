@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { Readable } from "node:stream";
 import type { Logger } from "../context.js";
@@ -107,7 +107,11 @@ async function linkTree(from: string, to: string) {
     if (!st?.isFile()) continue;
     const dst = join(to, name);
     await mkdir(dirname(dst), { recursive: true });
-    await link(src, dst);
+    // A volume without hard links gets a copy instead: slower, and still inside the barrier.
+    await link(src, dst).catch((err: NodeJS.ErrnoException) => {
+      if (!["EPERM", "EXDEV", "ENOTSUP", "EOPNOTSUPP", "EMLINK"].includes(err.code ?? "")) throw err;
+      return copyFile(src, dst);
+    });
     out.push({ key: relative(from, src).split("\\").join("/"), file: dst, size: st.size });
   }
   return out;
