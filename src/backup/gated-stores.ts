@@ -43,6 +43,9 @@ export class GatedBlobStore implements BlobStore {
   get(key: string): Promise<Uint8Array> {
     return this.inner.get(key);
   }
+  replace(key: string, bytes: Uint8Array): Promise<boolean> {
+    return this.gate.write(() => this.inner.replace(key, bytes));
+  }
   delete(key: string): Promise<number> {
     return this.gate.write(() => this.inner.delete(key));
   }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { BlobStore } from "./types.js";
+import { BlobNotFoundError, type BlobStore } from "./types.js";
 
 /** A named AES-256 key; the id is stored in each blob so old keys keep decrypting after rotation. */
 export interface BlobKey {
@@ -103,16 +103,22 @@ export class EncryptedBlobStore implements BlobStore {
     return this.inner.delete(key);
   }
 
+  async replace(key: string, bytes: Uint8Array): Promise<boolean> {
+    const current = this.keys[0];
+    return this.inner.replace(key, current ? encryptBlob(bytes, current, key) : bytes);
+  }
+
   /**
    * Re-encrypts one blob with the current key when it is plaintext or names another key; returns
-   * whether it wrote. The plaintext is checked (GCM) before anything is overwritten.
+   * whether it wrote. The plaintext is checked (GCM) before anything is overwritten, and a blob deleted
+   * meanwhile stays deleted.
    */
-  async rotate(key: string, opts: { tenantId: string }): Promise<boolean> {
+  async rotate(key: string): Promise<boolean> {
     const current = this.keys[0];
     if (!current) throw new Error("BLOB_ENCRYPTION_KEYS is not set: there is no key to rotate to.");
     const stored = await this.inner.get(key);
     if (keyIdOf(stored) === current.id) return false;
-    await this.put(key, decryptBlob(stored, this.keys, key), opts);
+    if (!(await this.replace(key, decryptBlob(stored, this.keys, key)))) throw new BlobNotFoundError(key);
     return true;
   }
 }

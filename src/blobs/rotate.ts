@@ -36,7 +36,7 @@ export async function rotateBlobs(
     if (seen.has(row.key)) continue;
     seen.add(row.key);
     try {
-      if (await store.rotate(row.key, { tenantId: row.tenantId })) result.rotated++;
+      if (await store.rotate(row.key)) result.rotated++;
       else result.current++;
     } catch (err) {
       if (!(err instanceof BlobNotFoundError)) throw err;
