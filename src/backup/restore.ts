@@ -43,7 +43,7 @@ export async function restoreBackup(opts: { archive: Buffer; dataDir: string; fo
         blobs++;
       } else throw new Error(`unexpected entry ${JSON.stringify(e.path)} in the backup file`);
     }
-    if (!manifest || manifest.format !== 1) throw new Error("the backup file has no readable manifest");
+    if (manifest?.format !== 1) throw new Error("the backup file has no readable manifest");
     if (!database) throw new Error("the backup file has no database");
     await loadPglite(join(work, "pg"), database);
     for (const d of OWNED) {
