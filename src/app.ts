@@ -27,6 +27,7 @@ import { platformRoutes } from "./routes/platform/index.js";
 import { publicRoutes } from "./routes/public/index.js";
 import { responseRoutes } from "./routes/responses/index.js";
 import { searchRoutes } from "./routes/search/index.js";
+import { securityHeaders } from "./routes/security-headers.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
@@ -63,10 +64,16 @@ export function createApp(deps: AppDeps) {
     );
   });
 
-  // Support bots call the API from web pages; keys travel in headers, never cookies.
+  app.use("*", securityHeaders);
+
+  // API keys are for servers: browsers get CORS on /v1 only from the origins in CORS_ORIGINS (none by
+  // default). The console is same-origin and needs none; visitors' pages talk to /v1/public/*, where
+  // each embed's allowed_origins decide (routes/public). No credentials: sessions never go cross-origin.
+  const allowedOrigins = new Set(deps.config.CORS_ORIGINS ?? []);
   const apiCors = cors({
-    origin: "*",
+    origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
     allowHeaders: ["authorization", "content-type", "x-request-id"],
+    exposeHeaders: ["x-request-id", "retry-after"],
     maxAge: 600,
   });
   app.use("/v1/*", async (c, next) => (PUBLIC_PATH.test(c.req.path) ? next() : apiCors(c, next)));

@@ -16,6 +16,35 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
     });
 
+/**
+ * `id:base64key` pairs separated by commas; the first encrypts new blobs, every one decrypts (rotation:
+ * put the new key first, run `npm run blobs:rotate`, then drop the old one).
+ */
+const blobKeys = z.string().transform((raw, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const part of raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(part);
+    const key = m ? Buffer.from(m[2]!, "base64") : undefined;
+    if (!m || key?.length !== 32) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "each entry must be id:base64 of 32 random bytes (openssl rand -base64 32), ids of A-Z a-z 0-9 _ -",
+      });
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === m[1])) {
+      ctx.addIssue({ code: "custom", message: `key id ${m[1]} appears twice` });
+      return z.NEVER;
+    }
+    keys.push({ id: m[1]!, key: key! });
+  }
+  return keys;
+});
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: intFrom(0, 65535).default(8080),
@@ -104,6 +133,26 @@ export const configSchema = z.object({
   /** Failed sign-ins allowed before back-off starts, and the first back-off (doubling per failure). */
   LOGIN_FREE_FAILURES: intFrom(1, 100).default(5),
   LOGIN_BACKOFF_BASE_MS: intFrom(100, 600_000).default(1000),
+  // ---- production hygiene (issue 17) ----
+  /** Encrypts stored originals with AES-256-GCM: `id:base64key[,id:base64key...]`, the first for writes. */
+  BLOB_ENCRYPTION_KEYS: blobKeys.optional(),
+  /** Browser origins allowed to call /v1 with CORS (comma-separated); default none: API keys are for servers. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim().replace(/\/$/, ""))
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^https?:\/\/[^/\s]+$/, "each origin is scheme://host[:port], e.g. https://app.example.com"),
+      ),
+    )
+    .optional(),
   /** Use the first X-Forwarded-For address as the client address (only behind a proxy you trust). */
   TRUST_PROXY: bool.optional(),
 });

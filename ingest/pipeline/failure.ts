@@ -1,4 +1,5 @@
 import { UnrecoverableError } from "bullmq";
+import { BlobDecryptionError } from "../../src/blobs/encryption.js";
 import { BlobNotFoundError } from "../../src/blobs/types.js";
 import { ParseError } from "../parsers/index.js";
 import { JobTimeoutError } from "../queue/run-attempt.js";
@@ -37,6 +38,7 @@ export function reasonFor(err: unknown): FailureReason {
     return { code: err.code, message: err.message, ...(err.pages ? { pages: err.pages } : {}) };
   }
   if (err instanceof BlobNotFoundError) return { code: "blob_missing", message: err.message };
+  if (err instanceof BlobDecryptionError) return { code: "blob_unreadable", message: err.message };
   if (err instanceof JobTimeoutError) {
     return {
       code: "timeout",

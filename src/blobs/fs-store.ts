@@ -22,6 +22,16 @@ export class FsBlobStore implements BlobStore {
     await rename(tmp, path);
   }
 
+  async replace(key: string, bytes: Uint8Array): Promise<boolean> {
+    // One process owns DATA_DIR (rotation runs with the service stopped): check, then write.
+    const exists = await stat(this.pathOf(key)).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await this.put(key, bytes);
+    return exists;
+  }
+
   async get(key: string): Promise<Uint8Array> {
     try {
       return new Uint8Array(await readFile(this.pathOf(key)));

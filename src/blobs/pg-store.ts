@@ -20,6 +20,16 @@ export class PgBlobStore implements BlobStore {
       .onConflictDoUpdate({ target: blobs.key, set: { data, sizeBytes: bytes.byteLength } });
   }
 
+  async replace(key: string, bytes: Uint8Array): Promise<boolean> {
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    const rows = await this.db
+      .update(blobs)
+      .set({ data, sizeBytes: bytes.byteLength })
+      .where(eq(blobs.key, key))
+      .returning({ key: blobs.key });
+    return rows.length > 0;
+  }
+
   async get(key: string): Promise<Uint8Array> {
     const [row] = await this.db.select({ data: blobs.data }).from(blobs).where(eq(blobs.key, key)).limit(1);
     if (!row) throw new BlobNotFoundError(key);

@@ -6,6 +6,11 @@ export interface BlobStore {
   readonly kind: "fs" | "postgres";
   put(key: string, bytes: Uint8Array, opts: { tenantId: string }): Promise<void>;
   get(key: string): Promise<Uint8Array>;
+  /**
+   * Overwrites a blob only if it still exists (re-encryption must not bring back a blob deleted
+   * meanwhile); returns whether it wrote.
+   */
+  replace(key: string, bytes: Uint8Array): Promise<boolean>;
   /** Removes the blob; returns how many bytes were freed (0 when it was already gone). */
   delete(key: string): Promise<number>;
 }

@@ -16,6 +16,11 @@ export interface Database {
    * LISTENs on a channel (PostgreSQL NOTIFY, also within PGlite); resolves to a function that stops.
    * Absent where the driver cannot (the edge): callers fall back to reading on a timer.
    */
+  /**
+   * The embedded database's files as a gzipped tar, taken between transactions (PGlite only): what
+   * `new PGlite(dir, { loadDataDir })` restores. PostgreSQL is backed up with pg_dump instead.
+   */
+  dumpDataDir?(): Promise<Blob>;
   listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 

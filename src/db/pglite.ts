@@ -31,6 +31,8 @@ export async function openPglite(dir?: string): Promise<Database> {
     migrate: () => migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() }),
     ping: () => pingDatabase(db),
     close: () => client.close(),
+    // The transaction lock first: a dump never lands between the statements of an open transaction.
+    dumpDataDir: () => client._runExclusiveTransaction(() => client.dumpDataDir("gzip")),
     listen: async (channel, onPayload) => {
       const stop = await client.listen(channel, onPayload);
       return async () => stop();

@@ -1,5 +1,8 @@
 import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
+import { embeddedBackupSource } from "../backup/create.js";
+import { WriteGate } from "../backup/gate.js";
+import { GatedVectorIndex } from "../backup/gated-stores.js";
 import type { Config } from "../config.js";
 import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
@@ -46,14 +49,16 @@ export async function composeRuntime(
     await database.migrate();
 
     let vectorUrl = config.QDRANT_URL;
+    let engine: import("../vector/engine/index.js").EngineHandle | undefined;
     if (!vectorUrl) {
       const { startEngine } = await import("../vector/engine/index.js");
-      const engine = await startEngine({
+      engine = await startEngine({
         dataDir: join(config.DATA_DIR, "vectors"),
         host: "127.0.0.1",
         port: 0,
       });
-      closers.push(() => engine.close());
+      const started = engine;
+      closers.push(() => started.close());
       vectorUrl = engine.url;
     }
     const client = new QdrantClient({
@@ -62,11 +67,15 @@ export async function composeRuntime(
       checkCompatibility: false,
     });
     const embedder = createConfiguredEmbedder(config);
-    const vectors = new QdrantIndex({
+    // The embedded profile can be backed up while serving: vector and blob writes pass a barrier.
+    const embedded = engine && database.dumpDataDir ? { engine, dump: database.dumpDataDir } : null;
+    const gate = embedded ? new WriteGate() : undefined;
+    const qdrant = new QdrantIndex({
       client,
       collection: collectionNameFor(embedder.id),
       dimension: embedder.dimension,
     });
+    const vectors = gate ? new GatedVectorIndex(qdrant, gate) : qdrant;
     await vectors.ensureReady();
     const ingestion = await composeIngestion({
       config,
@@ -75,6 +84,7 @@ export async function composeRuntime(
       vectors,
       embedder,
       role: opts.role ?? "api",
+      gate,
     });
     closers.push(() => ingestion.close());
 
@@ -110,6 +120,16 @@ export async function composeRuntime(
       consoleAssets:
         opts.role === "worker" ? undefined : consoleAssetsFromDir(config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
       lifecycle: { draining: false },
+      backup:
+        embedded && gate
+          ? embeddedBackupSource({
+              gate,
+              dumpDatabase: embedded.dump,
+              exportVectors: () => embedded.engine.exportSnapshot(),
+              dataDir: config.DATA_DIR,
+              logger,
+            })
+          : undefined,
     };
     // Started last and not awaited: readiness and the first requests never wait for it.
     const warmUp =

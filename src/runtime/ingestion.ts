@@ -7,6 +7,8 @@ import { recoverUnfinished } from "../../ingest/pipeline/recover.js";
 import { createBullQueue, startBullWorker } from "../../ingest/queue/bullmq.js";
 import { createInProcessQueue } from "../../ingest/queue/in-process.js";
 import type { IngestQueue, IngestRunner } from "../../ingest/queue/types.js";
+import type { WriteGate } from "../backup/gate.js";
+import { GatedBlobStore } from "../backup/gated-stores.js";
 import { createBlobStore } from "../blobs/index.js";
 import type { BlobStore } from "../blobs/types.js";
 import type { Config } from "../config.js";
@@ -41,9 +43,12 @@ export async function composeIngestion(opts: {
   vectors: VectorIndex;
   embedder: Embedder;
   role: "api" | "worker";
+  /** The backup's write barrier (embedded profile): blob writes and deletes pass through it. */
+  gate?: WriteGate;
 }): Promise<Ingestion> {
   const { config, logger } = opts;
-  const blobs = createBlobStore(config, opts.database);
+  const store = createBlobStore(config, opts.database);
+  const blobs = opts.gate ? new GatedBlobStore(store, opts.gate) : store;
   const deps: PipelineDeps = {
     database: opts.database,
     vectors: opts.vectors,

@@ -27,6 +27,7 @@ const cases = (w: World): Case[] => {
       scoped: false,
     },
     { method: "GET", path: () => "/v1/platform/organizations", need: "platform", scoped: false },
+    { method: "POST", path: () => "/v1/platform/backup", need: "platform", scoped: false },
     {
       method: "POST",
       path: (i) => `/v1/platform/organizations/${i.org}/suspend`,

@@ -1,4 +1,5 @@
 import { newRouter } from "../common.js";
+import * as backup from "./backup.js";
 import * as organizations from "./organizations.js";
 import * as users from "./users.js";
 
@@ -6,5 +7,6 @@ export function platformRoutes() {
   const app = newRouter();
   organizations.register(app);
   users.register(app);
+  backup.register(app);
   return app;
 }

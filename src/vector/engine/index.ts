@@ -5,6 +5,8 @@ import { Store } from "./store.js";
 export interface EngineHandle {
   url: string;
   port: number;
+  /** The state as of now, as the frames of a snapshot file (see Store.exportSnapshot). */
+  exportSnapshot(): { lsn: number; frames: Buffer[] };
   /** Stops accepting requests, waits for in-flight writes, snapshots and releases the data dir. */
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startEngine(opts: {
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    exportSnapshot: () => store.exportSnapshot(),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import type { StoredPoint } from "./partition.js";
 import { layoutToJson, parseLayout } from "./vectors.js";
 import { WriteAheadLog } from "./wal.js";
 
-const SNAPSHOT = "snapshot.bin";
+export const SNAPSHOT = "snapshot.bin";
 const SNAPSHOT_CHUNK = 2048;
 const MIN_COMPACTION_BYTES = 64 * 1024 * 1024;
 
@@ -167,6 +167,14 @@ export class Store {
     await dirFh.close();
     this.snapshotBytes = statSync(join(this.dir, SNAPSHOT)).size;
     for (const seq of covered) rmSync(join(this.dir, walName(seq)), { force: true });
+  }
+
+  /**
+   * The live state as snapshot frames, built synchronously: no write can interleave, so it is the
+   * state at one sequence number. Backups write it as `snapshot.bin` of a fresh data directory.
+   */
+  exportSnapshot(): { lsn: number; frames: Buffer[] } {
+    return { lsn: this.lsn, frames: this.snapshotFrames() };
   }
 
   private snapshotFrames(): Buffer[] {
