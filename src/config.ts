@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type PlanCatalog, parsePlanCatalog } from "./billing/plans.js";
 
 /**
  * Every environment variable the service reads, parsed once at the entry (server.ts, worker, edge.ts).
@@ -106,9 +107,22 @@ export const configSchema = z.object({
   LOGIN_BACKOFF_BASE_MS: intFrom(100, 600_000).default(1000),
   /** Use the first X-Forwarded-For address as the client address (only behind a proxy you trust). */
   TRUST_PROXY: bool.optional(),
+  // ---- billing: plans, quotas, wallet, payments (issue 16) ----
+  /** on: plans' quotas are enforced and calls past them are billed to the wallet; off (default): no quotas, as before. */
+  BILLING: z.enum(["on", "off"]).default("off"),
+  /** JSON array of plans (README "Billing, plans and payments"); absent: free, pro and enterprise defaults. */
+  BILLING_PLANS_JSON: z.string().optional(),
+  /** The plan of an organization that never chose one. */
+  BILLING_DEFAULT_PLAN: z.string().min(1).default("free"),
+  /** Lowest wallet balance calls may leave, in micro-dollars (negative: a credit line). */
+  WALLET_FLOOR_MICROS: z.coerce.number().int().min(-1_000_000_000_000).max(1_000_000_000_000).default(0),
+  /** Days a past-due subscription keeps its plan before the organization drops to the default plan. */
+  BILLING_GRACE_DAYS: intFrom(0, 365).default(7),
 });
 
 export type Config = z.infer<typeof configSchema> & {
+  /** The plan catalog, parsed from BILLING_PLANS_JSON with the rest (src/billing/plans.ts). */
+  plans: PlanCatalog;
   /** Raw environment, for provider API keys named by PROVIDERS_JSON (apiKeyEnv). */
   secrets: Record<string, string | undefined>;
 };
@@ -129,7 +143,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`,
     );
   }
-  return { ...result.data, secrets: env };
+  let plans: PlanCatalog;
+  try {
+    plans = parsePlanCatalog(result.data.BILLING_PLANS_JSON, result.data.BILLING_DEFAULT_PLAN);
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${(err as Error).message}\nSee the configuration table in README.md.`,
+    );
+  }
+  return { ...result.data, plans, secrets: env };
 }
 
 /** The embedded profile runs everything in one process; production profile uses shared services. */

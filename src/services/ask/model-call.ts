@@ -1,3 +1,4 @@
+import { chargeOf } from "../../billing/plans.js";
 import { isChatError } from "../../models/chat/errors.js";
 import { countChatTokens, countTextTokens, encodingForModel } from "../../models/chat/token-count.js";
 import { costMicros } from "../../models/cost.js";
@@ -113,25 +114,31 @@ export async function runModelCall(
   };
   const errorCode = error === undefined ? null : isChatError(error) ? error.code : "internal_error";
   try {
-    await settleCall(ctx.deps.database.db, call.reservationId, {
-      tenantId: ctx.auth.tenantId,
-      keyId: ctx.auth.keyId,
-      requestId: ctx.requestId,
-      kind: "chat",
-      kbIds: prepared.kbIds,
-      model,
-      inputTokens: used.inputTokens,
-      outputTokens: used.outputTokens,
-      cachedInputTokens: used.cachedInputTokens,
-      costMicros: cost,
-      usageSource: used.source,
-      latencyMs,
-      ttftMs: data.ttft_ms,
-      status,
-      errorCode,
-      reportedOutputTokens: overReported ? reported.outputTokens : null,
-      overReservationMicros: overReservation,
-    });
+    await settleCall(
+      ctx.deps.database.db,
+      call.reservationId,
+      {
+        tenantId: ctx.auth.tenantId,
+        keyId: ctx.auth.keyId,
+        requestId: ctx.requestId,
+        kind: "chat",
+        kbIds: prepared.kbIds,
+        model,
+        inputTokens: used.inputTokens,
+        outputTokens: used.outputTokens,
+        cachedInputTokens: used.cachedInputTokens,
+        costMicros: cost,
+        usageSource: used.source,
+        latencyMs,
+        ttftMs: data.ttft_ms,
+        status,
+        errorCode,
+        reportedOutputTokens: overReported ? reported.outputTokens : null,
+        overReservationMicros: overReservation,
+        chargeMicros: chargeOf(cost, call.markupPpm),
+      },
+      ctx.deps.config.WALLET_FLOOR_MICROS,
+    );
   } catch (err) {
     ctx.deps.logger.error({ err, model, requestId: ctx.requestId }, "could not write the usage ledger row");
   }
