@@ -9,6 +9,7 @@ import { rateLimit } from "./ratelimit/middleware.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { authRoutes } from "./routes/auth/index.js";
+import { billingRoutes } from "./routes/billing/index.js";
 import { chatRoutes } from "./routes/chat/index.js";
 import { newRouter } from "./routes/common.js";
 import { consoleRoutes } from "./routes/console/index.js";
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", authRoutes());
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
+  app.route("/v1", billingRoutes());
   app.route("/v1", conversationRoutes());
   app.route("/v1", embedRoutes());
   app.route("/v1", publicRoutes());

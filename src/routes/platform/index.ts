@@ -1,4 +1,5 @@
 import { newRouter } from "../common.js";
+import * as billing from "./billing.js";
 import * as organizations from "./organizations.js";
 import * as users from "./users.js";
 
@@ -6,5 +7,6 @@ export function platformRoutes() {
   const app = newRouter();
   organizations.register(app);
   users.register(app);
+  billing.register(app);
   return app;
 }

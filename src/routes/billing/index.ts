@@ -1,0 +1,11 @@
+import { newRouter } from "../common.js";
+import * as get from "./get.js";
+import * as wallet from "./wallet.js";
+
+/** /v1/billing/...: an organization's plan, quotas, wallet, payments and statements (billing and owner roles). */
+export function billingRoutes() {
+  const app = newRouter();
+  get.register(app);
+  wallet.register(app);
+  return app;
+}
