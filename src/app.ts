@@ -32,6 +32,7 @@ import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
+import { webhookRoutes } from "./routes/webhooks/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { API_VERSION } from "./version.js";
 
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
   app.route("/v1", billingRoutes());
+  app.route("/v1", webhookRoutes());
   app.route("/v1", conversationRoutes());
   app.route("/v1", embedRoutes());
   app.route("/v1", publicRoutes());

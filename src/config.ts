@@ -118,6 +118,22 @@ export const configSchema = z.object({
   WALLET_FLOOR_MICROS: z.coerce.number().int().min(-1_000_000_000_000).max(1_000_000_000_000).default(0),
   /** Days a past-due subscription keeps its plan before the organization drops to the default plan. */
   BILLING_GRACE_DAYS: intFrom(0, 365).default(7),
+  /** Stripe: secret key and webhook signing secret (both needed for card payments). */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Another Stripe API base (stripe-mock, a test fake); default api.stripe.com. */
+  STRIPE_API_URL: url(["http", "https"]).optional(),
+  /** Alipay: app id, the app's RSA2 private key, Alipay's public key (PEM or one base64 line). */
+  ALIPAY_APP_ID: z.string().min(1).optional(),
+  ALIPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  ALIPAY_PUBLIC_KEY: z.string().min(1).optional(),
+  /** Alipay's gateway; default https://openapi.alipay.com/gateway.do (sandbox: the sandbox gateway). */
+  ALIPAY_GATEWAY: url(["http", "https"]).optional(),
+  /** Yuan charged per US dollar of wallet credit, fixed by the operator (Alipay charges CNY). */
+  ALIPAY_CNY_PER_USD: z
+    .string()
+    .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
+    .default("7.20"),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -1,5 +1,6 @@
 import type { IngestQueue } from "../ingest/queue/types.js";
 import type { Action, Role } from "./auth/roles.js";
+import type { Payments } from "./billing/payments/types.js";
 import type { BlobStore } from "./blobs/types.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
@@ -105,6 +106,8 @@ export interface AppDeps {
   consoleAssets?: ConsoleAssets;
   /** The chat widget's script (src/widget), built by the Node entry at start; served at /widget.js. */
   widget?: { js: string };
+  /** Payment providers (Stripe, Alipay), built by the Node entry from config; absent: no payments. */
+  payments?: Payments;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
+import { createPayments } from "../billing/payments/index.js";
 import type { Config } from "../config.js";
 import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
@@ -110,6 +111,7 @@ export async function composeRuntime(
       consoleAssets:
         opts.role === "worker" ? undefined : consoleAssetsFromDir(config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
       lifecycle: { draining: false },
+      payments: createPayments(config),
     };
     // Started last and not awaited: readiness and the first requests never wait for it.
     const warmUp =

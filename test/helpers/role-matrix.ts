@@ -109,6 +109,9 @@ export const OUTSIDE = new Set([
   "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages",
   "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages/{messageId}/feedback",
   "GET /v1/public/embeds/{embedId}",
+  // Payment providers' notifications: no caller, a provider signature (test/integration/billing-*.test.ts).
+  "POST /v1/webhooks/stripe",
+  "POST /v1/webhooks/alipay",
 ]);
 
 const allowed = (need: Need, role: Role) =>
