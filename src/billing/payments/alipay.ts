@@ -28,6 +28,8 @@ export function createAlipayBilling(opts: {
     privateKey: opts.privateKey,
     alipayPublicKey: opts.alipayPublicKey,
     signType: "RSA2",
+    // Alipay's console hands out PKCS#1 keys; openssl and Node write PKCS#8 by default.
+    keyType: opts.privateKey.includes("BEGIN PRIVATE KEY") ? "PKCS8" : "PKCS1",
     ...(opts.gateway ? { gateway: opts.gateway } : {}),
   });
   return {
