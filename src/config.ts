@@ -134,6 +134,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
     .default("7.20"),
+  /** Tax rate printed on statements, as a fraction ("0.2" = 20%); 0: no tax line amount. */
+  STATEMENT_TAX_RATE: z
+    .string()
+    .regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, "a fraction between 0 and 1 such as 0.2")
+    .default("0"),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -41,6 +41,15 @@ const cases = (w: World): Case[] => [
     scoped: false,
   },
   { method: "POST", path: () => "/v1/billing/portal", need: "billing.manage", scoped: false },
+  { method: "GET", path: () => "/v1/billing/statements", need: "billing.manage", scoped: false },
+  {
+    method: "GET",
+    // The placeholder ids name the documented route; real ids ask for this month's (open) statement.
+    path: (i) =>
+      `/v1/billing/statements/${i.org === "{org}" ? "{month}" : new Date().toISOString().slice(0, 7)}`,
+    need: "billing.manage",
+    scoped: false,
+  },
 ];
 
 let fake: StripeFake | undefined;

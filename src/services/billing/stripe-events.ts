@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { StripeEventLike } from "../../billing/payments/types.js";
 import type { AppDeps } from "../../context.js";
 import type { Db } from "../../db/client.js";
-import { orgBilling } from "../../db/schema.js";
+import { orgBilling, payments } from "../../db/schema.js";
 import { recordAudit } from "../audit/record.js";
 import { completeTopUp, firstDelivery } from "./payments.js";
 
@@ -29,6 +29,13 @@ export async function applyStripeEvent(deps: AppDeps, event: StripeEventLike): P
         eventId: event.id,
       });
       return { applied: true };
+    }
+    if (event.type === "checkout.session.completed" && o.metadata?.payment_id) {
+      // The first month's subscription payment, for the statement.
+      await tx
+        .update(payments)
+        .set({ status: "paid", paidAt: new Date(event.created * 1000), externalId: String(o.id ?? "") })
+        .where(and(eq(payments.id, String(o.metadata.payment_id)), eq(payments.status, "pending")));
     }
     const next = subscriptionChange(deps, event);
     if (!next) return { applied: true };
