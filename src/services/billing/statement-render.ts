@@ -1,4 +1,3 @@
-import PDFDocument from "pdfkit";
 import { formatMicros } from "../../models/cost.js";
 import type { StatementBody, UsageLine } from "./statement-data.js";
 
@@ -60,8 +59,13 @@ export function statementCsv(s: StatementBody): string {
   return `${rows.map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }
 
-/** The statement as a PDF (pdfkit, built-in Helvetica: no font files to ship). */
-export function statementPdf(s: StatementBody): Promise<Buffer> {
+/**
+ * The statement as a PDF (pdfkit, built-in Helvetica: no font files to ship). pdfkit is loaded on first
+ * use: it reads its font metrics from disk, which the Workers entry (bundled with the app) must never do
+ * at start; there statements are JSON and CSV only in practice.
+ */
+export async function statementPdf(s: StatementBody): Promise<Buffer> {
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({
     size: "A4",
     margin: 48,
