@@ -4,6 +4,7 @@ import { orgBilling, usageLedger, walletEntries } from "../../src/db/schema.js";
 import { creditWallet } from "../../src/services/billing/wallet.js";
 import { type AskTestApp, ask, seedGeography, startAskTestApp } from "../helpers/ask-app.js";
 import { billingEnv } from "../helpers/billing.js";
+import type { DbKind } from "../helpers/database.js";
 
 const QUESTION = { question: "What is the capital of France?", max_tokens: 50, models: ["alpha"] };
 
@@ -18,10 +19,10 @@ async function wallet(a: AskTestApp, tenantId: string) {
   return row?.walletMicros ?? 0;
 }
 
-describe("plans and quotas (BILLING=on)", () => {
+describe.each<DbKind>(["pglite", "postgres"])("plans and quotas (BILLING=on) on %s", (kind) => {
   let a: AskTestApp;
   beforeAll(async () => {
-    a = await startAskTestApp("pglite", { env: billingEnv() });
+    a = await startAskTestApp(kind, { env: billingEnv() });
   }, 120_000);
   afterAll(async () => a?.close());
 
