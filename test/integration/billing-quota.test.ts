@@ -71,6 +71,11 @@ describe.each<DbKind>(["pglite", "postgres"])("plans and quotas (BILLING=on) on 
     const rows = await db.select().from(usageLedger).where(eq(usageLedger.tenantId, g.tenantId));
     const last = rows.sort((x, y) => x.id.localeCompare(y.id)).at(-1)!;
     expect(last.chargeMicros).toBe(Math.round(last.costMicros * 1.5));
+    // Transparent cost: the answer's usage event shows both, as the ledger holds them.
+    const usage = paid.events.find((e) => e.event === "usage")!.data;
+    expect(usage).toMatchObject({ cost_micros: last.costMicros, charge_micros: last.chargeMicros });
+    const report = await a.t.call("GET", "/v1/usage?group_by=model", { key: g.adminKey });
+    expect(report.body.totals.charge_micros).toBe(rows.reduce((n, r) => n + r.chargeMicros, 0));
     expect(await wallet(a, g.tenantId)).toBe(1_000_000 - last.chargeMicros);
     const entries = await db.select().from(walletEntries).where(eq(walletEntries.tenantId, g.tenantId));
     expect(entries.reduce((n, e) => n + e.amountMicros, 0)).toBe(await wallet(a, g.tenantId));

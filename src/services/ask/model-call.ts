@@ -91,6 +91,7 @@ export async function runModelCall(
   const overReported = reported.outputTokens > call.maxTokens;
   const used = overReported ? { ...reported, outputTokens: call.maxTokens } : reported;
   const cost = costMicros(used, call.info.price);
+  const charge = chargeOf(cost, call.markupPpm);
   if (overReported) {
     prepared.ctx.deps.logger.warn(
       { model, maxTokens: call.maxTokens, reportedOutputTokens: reported.outputTokens },
@@ -109,6 +110,8 @@ export async function runModelCall(
     usage_source: used.source,
     cost_micros: cost,
     cost_usd: microsToUsd(cost),
+    charge_micros: charge,
+    charge_usd: microsToUsd(charge),
     latency_ms: latencyMs,
     ttft_ms: ttft === null ? null : Math.round(ttft),
   };
@@ -135,7 +138,7 @@ export async function runModelCall(
         errorCode,
         reportedOutputTokens: overReported ? reported.outputTokens : null,
         overReservationMicros: overReservation,
-        chargeMicros: chargeOf(cost, call.markupPpm),
+        chargeMicros: charge,
       },
       ctx.deps.config.WALLET_FLOOR_MICROS,
     );

@@ -11208,6 +11208,13 @@ export interface components {
         };
         AskUsage: {
             cached_input_tokens: number;
+            /** @description What the customer is charged: cost × the plan's markup (transparent cost). */
+            charge_micros: number;
+            /**
+             * @description USD as a decimal string with six places (exact).
+             * @example 0.012345
+             */
+            charge_usd: string;
             /** @description Exact charge in micro-dollars (what the ledger holds). */
             cost_micros: number;
             /**
@@ -12886,6 +12893,13 @@ export interface components {
         UsageReport: {
             data: {
                 cached_input_tokens: number;
+                /** @description What the customer is charged: cost × the plan's markup for the model (1.0 by default). */
+                charge_micros: number;
+                /**
+                 * @description USD as a decimal string with six places (exact).
+                 * @example 0.012345
+                 */
+                charge_usd: string;
                 /** @description Exact cost in micro-dollars. */
                 cost_micros: number;
                 /**
@@ -12907,6 +12921,13 @@ export interface components {
             to: string;
             totals: {
                 cached_input_tokens: number;
+                /** @description What the customer is charged: cost × the plan's markup for the model (1.0 by default). */
+                charge_micros: number;
+                /**
+                 * @description USD as a decimal string with six places (exact).
+                 * @example 0.012345
+                 */
+                charge_usd: string;
                 /** @description Exact cost in micro-dollars. */
                 cost_micros: number;
                 /**
