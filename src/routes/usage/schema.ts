@@ -29,12 +29,9 @@ const Totals = z.object({
   embedding_tokens: z.number().int(),
   cost_micros: z.number().int().openapi({ description: "Exact cost in micro-dollars." }),
   cost_usd: UsdString,
-  charge_micros: z
-    .number()
-    .int()
-    .openapi({
-      description: "What the customer is charged: cost × the plan's markup for the model (1.0 by default).",
-    }),
+  charge_micros: z.number().int().openapi({
+    description: "What the customer is charged: cost × the plan's markup for the model (1.0 by default).",
+  }),
   charge_usd: UsdString,
 });
 
