@@ -9,6 +9,7 @@ import { rateLimit } from "./ratelimit/middleware.js";
 import { askRoutes } from "./routes/ask/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { authRoutes } from "./routes/auth/index.js";
+import { billingRoutes } from "./routes/billing/index.js";
 import { chatRoutes } from "./routes/chat/index.js";
 import { newRouter } from "./routes/common.js";
 import { consoleRoutes } from "./routes/console/index.js";
@@ -32,6 +33,7 @@ import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { vectorStoreRoutes } from "./routes/vector-stores/index.js";
+import { webhookRoutes } from "./routes/webhooks/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { API_VERSION } from "./version.js";
 
@@ -125,6 +127,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", authRoutes());
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
+  app.route("/v1", billingRoutes());
+  app.route("/v1", webhookRoutes());
   app.route("/v1", conversationRoutes());
   app.route("/v1", embedRoutes());
   app.route("/v1", publicRoutes());

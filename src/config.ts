@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type PlanCatalog, parsePlanCatalog } from "./billing/plans.js";
 
 /**
  * Every environment variable the service reads, parsed once at the entry (server.ts, worker, edge.ts).
@@ -155,9 +156,43 @@ export const configSchema = z.object({
     .optional(),
   /** Use the first X-Forwarded-For address as the client address (only behind a proxy you trust). */
   TRUST_PROXY: bool.optional(),
+  // ---- billing: plans, quotas, wallet, payments (issue 16) ----
+  /** on: plans' quotas are enforced and calls past them are billed to the wallet; off (default): no quotas, as before. */
+  BILLING: z.enum(["on", "off"]).default("off"),
+  /** JSON array of plans (README "Billing, plans and payments"); absent: free, pro and enterprise defaults. */
+  BILLING_PLANS_JSON: z.string().optional(),
+  /** The plan of an organization that never chose one. */
+  BILLING_DEFAULT_PLAN: z.string().min(1).default("free"),
+  /** Lowest wallet balance calls may leave, in micro-dollars (negative: a credit line). */
+  WALLET_FLOOR_MICROS: z.coerce.number().int().min(-1_000_000_000_000).max(1_000_000_000_000).default(0),
+  /** Days a past-due subscription keeps its plan before the organization drops to the default plan. */
+  BILLING_GRACE_DAYS: intFrom(0, 365).default(7),
+  /** Stripe: secret key and webhook signing secret (both needed for card payments). */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Another Stripe API base (stripe-mock, a test fake); default api.stripe.com. */
+  STRIPE_API_URL: url(["http", "https"]).optional(),
+  /** Alipay: app id, the app's RSA2 private key, Alipay's public key (PEM or one base64 line). */
+  ALIPAY_APP_ID: z.string().min(1).optional(),
+  ALIPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  ALIPAY_PUBLIC_KEY: z.string().min(1).optional(),
+  /** Alipay's gateway; default https://openapi.alipay.com/gateway.do (sandbox: the sandbox gateway). */
+  ALIPAY_GATEWAY: url(["http", "https"]).optional(),
+  /** Yuan charged per US dollar of wallet credit, fixed by the operator (Alipay charges CNY). */
+  ALIPAY_CNY_PER_USD: z
+    .string()
+    .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
+    .default("7.20"),
+  /** Tax rate printed on statements, as a fraction ("0.2" = 20%); 0: no tax line amount. */
+  STATEMENT_TAX_RATE: z
+    .string()
+    .regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, "a fraction between 0 and 1 such as 0.2")
+    .default("0"),
 });
 
 export type Config = z.infer<typeof configSchema> & {
+  /** The plan catalog, parsed from BILLING_PLANS_JSON with the rest (src/billing/plans.ts). */
+  plans: PlanCatalog;
   /** Raw environment, for provider API keys named by PROVIDERS_JSON (apiKeyEnv). */
   secrets: Record<string, string | undefined>;
 };
@@ -178,7 +213,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`,
     );
   }
-  return { ...result.data, secrets: env };
+  let plans: PlanCatalog;
+  try {
+    plans = parsePlanCatalog(result.data.BILLING_PLANS_JSON, result.data.BILLING_DEFAULT_PLAN);
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${(err as Error).message}\nSee the configuration table in README.md.`,
+    );
+  }
+  return { ...result.data, plans, secrets: env };
 }
 
 /** The embedded profile runs everything in one process; production profile uses shared services. */

@@ -1,6 +1,7 @@
 import type { IngestQueue } from "../ingest/queue/types.js";
 import type { Action, Role } from "./auth/roles.js";
 import type { BackupSource } from "./backup/create.js";
+import type { Payments } from "./billing/payments/types.js";
 import type { BlobStore } from "./blobs/types.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
@@ -108,6 +109,8 @@ export interface AppDeps {
   widget?: { js: string };
   /** Consistent backups of a running embedded-profile service (POST /v1/platform/backup). */
   backup?: BackupSource;
+  /** Payment providers (Stripe, Alipay), built by the Node entry from config; absent: no payments. */
+  payments?: Payments;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

@@ -25,7 +25,13 @@ export type IdPrefix =
   | "vsfb"
   | "cnv"
   | "msg"
-  | "emb";
+  | "emb"
+  // billing (issue 16): wallet entries, code batches and codes, payments, statements
+  | "wal"
+  | "rcb"
+  | "rc"
+  | "pay"
+  | "stm";
 
 function encodeTime(ms: number): string {
   let out = "";

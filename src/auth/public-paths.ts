@@ -12,6 +12,8 @@ const PUBLIC_PATHS = [
   "/v1/auth/email/change/confirm",
   "/v1/auth/invitations/accept",
   "/v1/auth/sso",
+  // Payment providers sign their notifications; the handlers verify them (routes/webhooks).
+  "/v1/webhooks",
 ];
 
 /** Exact paths and everything below them (`/v1/auth/sign-in/second-factor`, `/v1/auth/sso/...`). */

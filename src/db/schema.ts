@@ -181,6 +181,8 @@ export const usageLedger = pgTable(
     cachedInputTokens: integer("cached_input_tokens").notNull().default(0),
     embeddingTokens: integer("embedding_tokens").notNull().default(0),
     costMicros: micros("cost_micros").notNull().default(0),
+    /** What the customer is charged: costMicros × the plan's markup for the model (issue 16; 1.0 by default). */
+    chargeMicros: micros("charge_micros").notNull().default(0),
     /** provider | estimated */
     usageSource: text("usage_source").notNull(),
     latencyMs: integer("latency_ms"),
@@ -208,6 +210,8 @@ export const budgetReservations = pgTable(
     tenantId: text("tenant_id").notNull(),
     keyId: text("key_id"),
     amountMicros: micros("amount_micros").notNull(),
+    /** Held against the prepaid wallet (a call past its plan's quota), not only against budgets. */
+    wallet: boolean("wallet").notNull().default(false),
     createdAt: created(),
   },
   (t) => [index("reservations_tenant_idx").on(t.tenantId)],
@@ -582,3 +586,5 @@ export const conversationRetention = pgTable("conversation_retention", {
   days: integer("days").notNull(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+export * from "./billing-schema.js";

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
 import { ApiError } from "../errors.js";
+import { planRateLimit } from "../services/billing/plan-rate.js";
 import { requestCost } from "./cost.js";
 import { limiterFor } from "./limiter.js";
 import type { RateLimiter } from "./types.js";
@@ -14,7 +15,10 @@ import type { RateLimiter } from "./types.js";
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const deps = c.get("deps");
   const auth = c.get("auth");
-  const limit = auth.rateLimitPerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE;
+  // A key's own limit first, then its organization's plan (BILLING=on), then the server default.
+  const planLimit =
+    auth.rateLimitPerMinute == null && auth.tenantId ? await planRateLimit(deps, auth.tenantId) : null;
+  const limit = auth.rateLimitPerMinute ?? planLimit ?? deps.config.RATE_LIMIT_PER_MINUTE;
   if (limit <= 0) return next();
   const cost = await requestCost(c);
   let decision: Awaited<ReturnType<RateLimiter["hit"]>>;

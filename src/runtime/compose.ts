@@ -3,6 +3,7 @@ import { QdrantClient } from "@qdrant/js-client-rest";
 import { embeddedBackupSource } from "../backup/create.js";
 import { WriteGate } from "../backup/gate.js";
 import { GatedVectorIndex } from "../backup/gated-stores.js";
+import { createPayments } from "../billing/payments/index.js";
 import type { Config } from "../config.js";
 import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
@@ -130,6 +131,7 @@ export async function composeRuntime(
               logger,
             })
           : undefined,
+      payments: createPayments(config),
     };
     // Started last and not awaited: readiness and the first requests never wait for it.
     const warmUp =

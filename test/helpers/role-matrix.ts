@@ -53,7 +53,7 @@ export interface World {
   B: Ids;
 }
 
-export type Area = "core" | "people" | "conversations" | "openai";
+export type Area = "core" | "people" | "conversations" | "openai" | "billing";
 
 /** Which file of the matrix holds a route, by the path segment after /v1. */
 const AREA_OF_SEGMENT: Record<string, Area> = {
@@ -76,6 +76,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   responses: "openai",
   files: "openai",
   vector_stores: "openai",
+  billing: "billing",
 };
 
 /** Routes outside the matrix, and why: they act on one's own account or need no sign-in at all. */
@@ -108,6 +109,9 @@ export const OUTSIDE = new Set([
   "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages",
   "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages/{messageId}/feedback",
   "GET /v1/public/embeds/{embedId}",
+  // Payment providers' notifications: no caller, a provider signature (test/integration/billing-*.test.ts).
+  "POST /v1/webhooks/stripe",
+  "POST /v1/webhooks/alipay",
 ]);
 
 const allowed = (need: Need, role: Role) =>

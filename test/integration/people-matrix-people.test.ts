@@ -50,6 +50,30 @@ const cases = (w: World): Case[] => {
       scoped: false,
     },
     { method: "GET", path: () => "/v1/platform/audit", need: "platform", scoped: false },
+    // billing administration (issue 16)
+    { method: "GET", path: () => "/v1/platform/plans", need: "platform", scoped: false },
+    { method: "GET", path: () => "/v1/platform/balances", need: "platform", scoped: false },
+    {
+      method: "POST",
+      path: () => "/v1/platform/redemption-codes",
+      need: "platform",
+      body: () => ({ count: 1, amount_usd: "1.00" }),
+      scoped: false,
+    },
+    {
+      method: "POST",
+      path: (i) => `/v1/platform/organizations/${i.org}/credits`,
+      need: "platform",
+      body: () => ({ amount_usd: "1.00", reason: "matrix" }),
+      scoped: false,
+    },
+    {
+      method: "PUT",
+      path: (i) => `/v1/platform/organizations/${i.org}/plan`,
+      need: "platform",
+      body: () => ({ plan_id: "pro" }),
+      scoped: false,
+    },
     { method: "GET", path: () => "/v1/orgs", need: "member", scoped: false },
     {
       method: "POST",

@@ -83,6 +83,11 @@ const Usage = z
       .int()
       .openapi({ description: "Exact charge in micro-dollars (what the ledger holds)." }),
     cost_usd: UsdString,
+    charge_micros: z
+      .number()
+      .int()
+      .openapi({ description: "What the customer is charged: cost × the plan's markup (transparent cost)." }),
+    charge_usd: UsdString,
     latency_ms: z.number().int(),
     ttft_ms: z.number().int().nullable().openapi({ description: "Time to the first token, ms." }),
   })

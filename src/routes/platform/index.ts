@@ -1,5 +1,6 @@
 import { newRouter } from "../common.js";
 import * as backup from "./backup.js";
+import * as billing from "./billing.js";
 import * as organizations from "./organizations.js";
 import * as users from "./users.js";
 
@@ -8,5 +9,6 @@ export function platformRoutes() {
   organizations.register(app);
   users.register(app);
   backup.register(app);
+  billing.register(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
+import { meterRequest } from "../../services/billing/quota.js";
 import { searchChunks } from "../../services/search/search.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
 import { SDK_SAMPLES } from "../sdk-samples.js";
@@ -26,8 +27,10 @@ export type SearchResult = z.infer<typeof SearchResponse>;
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const b = c.req.valid("json");
+    const ctx = serviceCtx(c, "query");
+    await meterRequest(ctx);
     const result = await searchChunks({
-      ctx: serviceCtx(c, "query"),
+      ctx,
       input: {
         query: b.query,
         kbIds: b.knowledge_base_ids,

@@ -29,6 +29,10 @@ const Totals = z.object({
   embedding_tokens: z.number().int(),
   cost_micros: z.number().int().openapi({ description: "Exact cost in micro-dollars." }),
   cost_usd: UsdString,
+  charge_micros: z.number().int().openapi({
+    description: "What the customer is charged: cost × the plan's markup for the model (1.0 by default).",
+  }),
+  charge_usd: UsdString,
 });
 
 export const UsageResponse = z
@@ -51,6 +55,8 @@ export function toTotals(t: UsageTotals, usd: (m: number) => string) {
     embedding_tokens: t.embeddingTokens,
     cost_micros: t.costMicros,
     cost_usd: usd(t.costMicros),
+    charge_micros: t.chargeMicros,
+    charge_usd: usd(t.chargeMicros),
   };
 }
 

@@ -32,6 +32,9 @@ export interface UsageData {
   /** Exact charge in integer micro-dollars; cost_usd is the same amount as a decimal string. */
   cost_micros: number;
   cost_usd: string;
+  /** The customer's charge: cost × the plan's markup for the model (issue 16; equal to cost at 1.0). */
+  charge_micros: number;
+  charge_usd: string;
   latency_ms: number;
   ttft_ms: number | null;
 }

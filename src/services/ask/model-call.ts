@@ -1,3 +1,4 @@
+import { chargeOf } from "../../billing/plans.js";
 import { isChatError } from "../../models/chat/errors.js";
 import { countChatTokens, countTextTokens, encodingForModel } from "../../models/chat/token-count.js";
 import { costMicros } from "../../models/cost.js";
@@ -90,6 +91,7 @@ export async function runModelCall(
   const overReported = reported.outputTokens > call.maxTokens;
   const used = overReported ? { ...reported, outputTokens: call.maxTokens } : reported;
   const cost = costMicros(used, call.info.price);
+  const charge = chargeOf(cost, call.markupPpm);
   if (overReported) {
     prepared.ctx.deps.logger.warn(
       { model, maxTokens: call.maxTokens, reportedOutputTokens: reported.outputTokens },
@@ -108,30 +110,38 @@ export async function runModelCall(
     usage_source: used.source,
     cost_micros: cost,
     cost_usd: microsToUsd(cost),
+    charge_micros: charge,
+    charge_usd: microsToUsd(charge),
     latency_ms: latencyMs,
     ttft_ms: ttft === null ? null : Math.round(ttft),
   };
   const errorCode = error === undefined ? null : isChatError(error) ? error.code : "internal_error";
   try {
-    await settleCall(ctx.deps.database.db, call.reservationId, {
-      tenantId: ctx.auth.tenantId,
-      keyId: ctx.auth.keyId,
-      requestId: ctx.requestId,
-      kind: "chat",
-      kbIds: prepared.kbIds,
-      model,
-      inputTokens: used.inputTokens,
-      outputTokens: used.outputTokens,
-      cachedInputTokens: used.cachedInputTokens,
-      costMicros: cost,
-      usageSource: used.source,
-      latencyMs,
-      ttftMs: data.ttft_ms,
-      status,
-      errorCode,
-      reportedOutputTokens: overReported ? reported.outputTokens : null,
-      overReservationMicros: overReservation,
-    });
+    await settleCall(
+      ctx.deps.database.db,
+      call.reservationId,
+      {
+        tenantId: ctx.auth.tenantId,
+        keyId: ctx.auth.keyId,
+        requestId: ctx.requestId,
+        kind: "chat",
+        kbIds: prepared.kbIds,
+        model,
+        inputTokens: used.inputTokens,
+        outputTokens: used.outputTokens,
+        cachedInputTokens: used.cachedInputTokens,
+        costMicros: cost,
+        usageSource: used.source,
+        latencyMs,
+        ttftMs: data.ttft_ms,
+        status,
+        errorCode,
+        reportedOutputTokens: overReported ? reported.outputTokens : null,
+        overReservationMicros: overReservation,
+        chargeMicros: charge,
+      },
+      ctx.deps.config.WALLET_FLOOR_MICROS,
+    );
   } catch (err) {
     ctx.deps.logger.error({ err, model, requestId: ctx.requestId }, "could not write the usage ledger row");
   }

@@ -1,4 +1,5 @@
 import { renderPrompt } from "../../../prompts/index.js";
+import { chargeOf, markupPpm } from "../../billing/plans.js";
 import type { ServiceCtx } from "../../context.js";
 import { ApiError } from "../../errors.js";
 import { countChatTokens, encodingForModel } from "../../models/chat/token-count.js";
@@ -6,6 +7,7 @@ import { maxCostMicros } from "../../models/cost.js";
 import type { ModelInfo } from "../../models/registry.js";
 import type { ChatMessage, ChatModel } from "../../models/types.js";
 import type { MetaFilter } from "../../vector/types.js";
+import { checkModelAllowed, type Metered, meterRequest } from "../billing/quota.js";
 import { reservedPromptTokens } from "../budgets/margin.js";
 import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
@@ -47,6 +49,8 @@ export interface PlannedCall {
   promptTokens: number | null;
   reservedMicros: number;
   reservationId: string | null;
+  /** The plan's markup for this model in parts per million (1_000_000 = at cost; issue 16). */
+  markupPpm: number;
 }
 
 /**
@@ -97,24 +101,32 @@ async function planCalls(
   models: { info: ModelInfo; chat: ChatModel }[],
   messages: ChatMessage[],
   requestedMaxTokens: number | undefined,
-  budgeted: boolean,
+  budgetedByLimits: boolean,
+  metered: Metered | null,
 ): Promise<PlannedCall[]> {
   const calls: PlannedCall[] = [];
+  // A call past its plan's quota is paid from the wallet, so it reserves like a budgeted one.
+  const budgeted = budgetedByLimits || metered?.overage === true;
   for (const { info, chat } of models) {
+    if (metered) checkModelAllowed(metered.plan, info.id);
+    const ppm = metered ? markupPpm(metered.plan, info.id) : 1_000_000;
     const maxTokens =
       requestedMaxTokens ?? Math.min(DEFAULT_MAX_TOKENS, info.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
     // Counting tokens costs milliseconds per call; only a reservation needs the number up front.
     const promptTokens = budgeted ? await countChatTokens(messages, encodingForModel(info.upstream)) : null;
     // The reservation counts the prompt with a margin (src/services/budgets/margin.ts).
-    const reservedMicros =
+    const maxCost =
       promptTokens === null ? 0 : maxCostMicros(reservedPromptTokens(promptTokens), maxTokens, info.price);
-    calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null });
+    // Budgets count cost and the wallet pays the charge: hold the larger, which covers both.
+    const reservedMicros = Math.max(maxCost, chargeOf(maxCost, ppm));
+    calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null, markupPpm: ppm });
   }
   // Fallback reserves every model too: in the worst case each one runs.
   const reservation = await reserveBudget(ctx.deps.database.db, {
     tenantId: ctx.auth.tenantId,
     keyId: ctx.auth.keyId,
     amounts: calls.map((c) => c.reservedMicros),
+    ...(metered?.overage ? { wallet: { floorMicros: ctx.deps.config.WALLET_FLOOR_MICROS } } : {}),
   });
   calls.forEach((c, i) => {
     c.reservationId = reservation.ids[i] ?? null;
@@ -134,8 +146,9 @@ export async function prepareChat({
   input: { messages: ChatMessage[]; models?: string[]; maxTokens?: number; temperature?: number };
 }): Promise<PreparedAsk> {
   const models = resolveModels(ctx, input.models);
+  const metered = await meterRequest(ctx);
   const budgeted = await budgetApplies(ctx.deps.database.db, ctx.auth.tenantId, ctx.auth.keyId);
-  const calls = await planCalls(ctx, models, input.messages, input.maxTokens, budgeted);
+  const calls = await planCalls(ctx, models, input.messages, input.maxTokens, budgeted, metered);
   return {
     ctx,
     mode: "compare",
@@ -166,6 +179,7 @@ export async function prepareAsk({
 }): Promise<{ prepared: PreparedAsk; sources: AskSource[] }> {
   const models = resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
+  const metered = await meterRequest(ctx);
   const query = {
     query: input.retrievalQuery ?? input.question,
     kbIds: input.kbIds,
@@ -194,7 +208,7 @@ export async function prepareAsk({
     input.history,
     models.map(({ info }) => ({ info, maxTokens: capOf(info) })),
   );
-  const calls = await planCalls(ctx, models, messages, input.maxTokens, budgeted);
+  const calls = await planCalls(ctx, models, messages, input.maxTokens, budgeted, metered);
   const prepared: PreparedAsk = {
     ctx,
     mode: input.mode,

@@ -4,6 +4,7 @@ import { apiKeys, budgetReservations } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { formatMicros } from "../../models/cost.js";
+import { insufficientFunds, walletAvailable } from "../billing/wallet.js";
 import { committedMicros, lockTenant } from "./spend.js";
 
 export interface Reservation {
@@ -39,7 +40,14 @@ function exceeded(scope: "key" | "tenant", budget: number, committed: number, ne
  */
 export async function reserveBudget(
   db: Db,
-  input: { tenantId: string; keyId: string; amounts: number[]; now?: Date },
+  input: {
+    tenantId: string;
+    keyId: string;
+    amounts: number[];
+    now?: Date;
+    /** Set for calls past the plan's quota (issue 16): the amounts are held against the prepaid wallet too. */
+    wallet?: { floorMicros: number };
+  },
 ): Promise<Reservation> {
   const total = input.amounts.reduce((a, b) => a + b, 0);
   const none: Reservation = { ids: input.amounts.map(() => null) };
@@ -53,17 +61,30 @@ export async function reserveBudget(
       .where(eq(apiKeys.id, input.keyId));
     const tenantBudget = tenant?.budget ?? null;
     const keyBudget = key?.budget ?? null;
-    if (tenantBudget === null && keyBudget === null) return none;
-    const committed = await committedMicros(tx, input.tenantId, keyBudget === null ? null : input.keyId, now);
-    if (keyBudget !== null && committed.key + total > keyBudget)
-      throw exceeded("key", keyBudget, committed.key, total);
-    if (tenantBudget !== null && committed.tenant + total > tenantBudget)
-      throw exceeded("tenant", tenantBudget, committed.tenant, total);
+    if (tenantBudget === null && keyBudget === null && !input.wallet) return none;
+    if (tenantBudget !== null || keyBudget !== null) {
+      const committed = await committedMicros(
+        tx,
+        input.tenantId,
+        keyBudget === null ? null : input.keyId,
+        now,
+      );
+      if (keyBudget !== null && committed.key + total > keyBudget)
+        throw exceeded("key", keyBudget, committed.key, total);
+      if (tenantBudget !== null && committed.tenant + total > tenantBudget)
+        throw exceeded("tenant", tenantBudget, committed.tenant, total);
+    }
+    if (input.wallet) {
+      // Same lock, same transaction: 50 concurrent calls each see the holds of those before them.
+      const available = await walletAvailable(tx, input.tenantId, input.wallet.floorMicros, now);
+      if (total > available) throw insufficientFunds(total, available);
+    }
     const rows = input.amounts.map((amount) => ({
       id: newId("res"),
       tenantId: input.tenantId,
       keyId: input.keyId,
       amountMicros: amount,
+      wallet: input.wallet !== undefined,
       createdAt: now,
     }));
     await tx.insert(budgetReservations).values(rows);

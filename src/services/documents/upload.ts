@@ -8,6 +8,7 @@ import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { MetaValue } from "../../vector/types.js";
 import { recordAudit } from "../audit/record.js";
+import { enforceQuota } from "../billing/quota.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import { enqueueVersion, ingestionOf } from "./ingestion.js";
 
@@ -65,6 +66,8 @@ export async function uploadDocument({
     };
   }
 
+  if (!existing) await enforceQuota(ctx, "documents");
+  await enforceQuota(ctx, "storage_bytes", input.bytes.byteLength);
   const documentId = existing?.document.id ?? newId("doc");
   const versionId = newId("ver");
   const blobKey = `${ctx.auth.tenantId}/${versionId}`;

@@ -4,6 +4,7 @@ import { ApiError } from "../../errors.js";
 import { newId, randomToken } from "../../ids.js";
 import { modelsOf } from "../ask/registry.js";
 import { recordAudit } from "../audit/record.js";
+import { enforceQuota } from "../billing/quota.js";
 import { loadVisibleKbs } from "../search/visible-kbs.js";
 import { normalizeOrigin, originEntryProblem } from "./origins.js";
 
@@ -50,6 +51,7 @@ export async function validateEmbedSettings(ctx: ServiceCtx, s: Partial<EmbedSet
 export async function createEmbed({ ctx, input }: { ctx: ServiceCtx; input: EmbedSettings }) {
   const settings = { ...input, allowedOrigins: input.allowedOrigins.map(normalizeOrigin) };
   await validateEmbedSettings(ctx, settings);
+  await enforceQuota(ctx, "embeds");
   const secret = `embsec_${randomToken(40)}`;
   return ctx.deps.database.db.transaction(async (tx) => {
     const [row] = await tx

@@ -3,6 +3,7 @@ import { knowledgeBases } from "../../db/schema.js";
 import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { enforceQuota } from "../billing/quota.js";
 import { KB_LIMITS, type KbLanguage, overlapProblem, type PromptTemplateName } from "./settings.js";
 
 export interface CreateKbInput {
@@ -27,6 +28,7 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
   if (ctx.auth.kbIds) {
     throw new ApiError("forbidden", "A key restricted to some knowledge bases cannot create new ones.");
   }
+  await enforceQuota(ctx, "knowledge_bases");
   const id = newId("kb");
   const { db } = ctx.deps.database;
   return db.transaction(async (tx) => {

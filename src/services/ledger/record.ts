@@ -17,6 +17,8 @@ export interface LedgerEntry {
   embeddingTokens?: number;
   /** Integer micro-dollars, computed by models/cost.ts; never a float sum. */
   costMicros: number;
+  /** The customer's charge (cost × the plan's markup, issue 16); defaults to the cost (markup 1.0). */
+  chargeMicros?: number;
   usageSource: "provider" | "estimated";
   latencyMs?: number | null;
   ttftMs?: number | null;
@@ -46,6 +48,7 @@ export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
     cachedInputTokens: e.cachedInputTokens ?? 0,
     embeddingTokens: e.embeddingTokens ?? 0,
     costMicros: e.costMicros,
+    chargeMicros: e.chargeMicros ?? e.costMicros,
     usageSource: e.usageSource,
     latencyMs: e.latencyMs ?? null,
     ttftMs: e.ttftMs ?? null,

@@ -14,6 +14,7 @@ import { rejectWeakPassword } from "../accounts/rules.js";
 import { startSession } from "../accounts/sessions.js";
 import type { PublicCtx } from "../accounts/types.js";
 import { recordAudit } from "../audit/record.js";
+import { enforceQuota } from "../billing/quota.js";
 
 export const INVITATION_DAYS = 7;
 
@@ -41,6 +42,8 @@ export async function createInvitation({
       errors: [{ field: "email", message: "already a member" }],
     });
   }
+  // Checked at invitation, when the organization can still choose whom to invite (members quota).
+  await enforceQuota(ctx, "members");
   const [org] = await db.select().from(tenants).where(eq(tenants.id, ctx.auth.tenantId)).limit(1);
   const [inviter] = ctx.auth.userId
     ? await db.select().from(users).where(eq(users.id, ctx.auth.userId)).limit(1)

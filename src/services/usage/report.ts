@@ -22,6 +22,8 @@ export interface UsageTotals {
   cachedInputTokens: number;
   embeddingTokens: number;
   costMicros: number;
+  /** What the customer is charged (cost × the plan's markup; issue 16): shown beside the cost. */
+  chargeMicros: number;
 }
 
 export interface UsageRow extends UsageTotals {
@@ -121,6 +123,7 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
       cachedInputTokens: total(usageLedger.cachedInputTokens),
       embeddingTokens: total(usageLedger.embeddingTokens),
       costMicros: total(usageLedger.costMicros),
+      chargeMicros: total(usageLedger.chargeMicros),
     })
     .from(usageLedger)
     .where(and(...conds))
@@ -134,6 +137,7 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
     cachedInputTokens: Number(r.cachedInputTokens),
     embeddingTokens: Number(r.embeddingTokens),
     costMicros: Number(r.costMicros),
+    chargeMicros: Number(r.chargeMicros),
   }));
   const totals: UsageTotals = {
     requests: 0,
@@ -142,6 +146,7 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
     cachedInputTokens: 0,
     embeddingTokens: 0,
     costMicros: 0,
+    chargeMicros: 0,
   };
   for (const r of rows) {
     totals.requests += r.requests;
@@ -150,6 +155,7 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
     totals.cachedInputTokens += r.cachedInputTokens;
     totals.embeddingTokens += r.embeddingTokens;
     totals.costMicros += r.costMicros;
+    totals.chargeMicros += r.chargeMicros;
   }
   return { rows, totals, keyId: keyId ?? null };
 }

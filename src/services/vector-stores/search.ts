@@ -1,5 +1,6 @@
 import type { ServiceCtx } from "../../context.js";
 import type { MetaValue } from "../../vector/types.js";
+import { meterRequest } from "../billing/quota.js";
 import { searchChunks } from "../search/search.js";
 import { fileRefs } from "./file-refs.js";
 import { type AttributeFilter, toMetaFilter } from "./filters.js";
@@ -40,6 +41,7 @@ export async function searchVectorStore({
     rewrite: boolean;
   };
 }): Promise<{ searchQuery: string[]; hits: StoreSearchHit[] }> {
+  await meterRequest(ctx);
   const searchQuery = input.rewrite ? input.queries.map(rewriteQuery) : input.queries;
   const found = await searchChunks({
     ctx,

@@ -32,6 +32,8 @@ function fillDays(report: Report): Report["data"] {
         embedding_tokens: 0,
         cost_micros: 0,
         cost_usd: "0.000000",
+        charge_micros: 0,
+        charge_usd: "0.000000",
       },
     );
     if (out.length > 400) break;

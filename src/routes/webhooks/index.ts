@@ -1,0 +1,11 @@
+import { newRouter } from "../common.js";
+import * as alipay from "./alipay.js";
+import * as stripe from "./stripe.js";
+
+/** Payment providers' notifications: no key or session; each proves itself by its provider's signature. */
+export function webhookRoutes() {
+  const app = newRouter();
+  stripe.register(app);
+  alipay.register(app);
+  return app;
+}
