@@ -109,7 +109,9 @@ async function perDocument(key: string) {
 async function bulk(key: string) {
   const kb = await call("POST", "/v1/knowledge-bases", key, { name: "Bulk" });
   const body = corpus
-    .map((d) => JSON.stringify({ external_id: d._id, title: d.title || d._id, text: `${d.title}\n\n${d.text}` }))
+    .map((d) =>
+      JSON.stringify({ external_id: d._id, title: d.title || d._id, text: `${d.title}\n\n${d.text}` }),
+    )
     .join("\n");
   const started = Date.now();
   const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents/bulk`, {
@@ -118,13 +120,19 @@ async function bulk(key: string) {
     body,
   });
   const result = (await res.json()) as any;
-  if (res.status !== 200 || result.failed > 0) throw new Error(`bulk: ${res.status} ${JSON.stringify(result.errors?.slice(0, 3))}`);
+  if (res.status !== 200 || result.failed > 0)
+    throw new Error(`bulk: ${res.status} ${JSON.stringify(result.errors?.slice(0, 3))}`);
   const uploadedMs = Date.now() - started;
   const done = await waitDone(kb.id, corpus.length);
   return summary("bulk JSONL import (one request)", started, uploadedMs, done);
 }
 
-function summary(name: string, started: number, uploadedMs: number, done: Awaited<ReturnType<typeof waitDone>>) {
+function summary(
+  name: string,
+  started: number,
+  uploadedMs: number,
+  done: Awaited<ReturnType<typeof waitDone>>,
+) {
   const ms = done.finishedAt - started;
   return {
     name,
