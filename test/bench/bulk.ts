@@ -85,6 +85,7 @@ async function waitDone(kbId: string, expected: number) {
 async function perDocument(key: string) {
   const kb = await call("POST", "/v1/knowledge-bases", key, { name: "PerDocument" });
   const started = Date.now();
+  const cpu = process.cpuUsage();
   let next = 0;
   const worker = async () => {
     while (next < corpus.length) {
@@ -103,7 +104,7 @@ async function perDocument(key: string) {
   await Promise.all(Array.from({ length: 8 }, worker));
   const uploadedMs = Date.now() - started;
   const done = await waitDone(kb.id, corpus.length);
-  return summary("per-document uploads (8 in flight)", started, uploadedMs, done);
+  return summary("per-document uploads (8 in flight)", started, uploadedMs, done, cpu);
 }
 
 async function bulk(key: string) {
@@ -114,6 +115,7 @@ async function bulk(key: string) {
     )
     .join("\n");
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents/bulk`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/x-ndjson" },
@@ -124,16 +126,22 @@ async function bulk(key: string) {
     throw new Error(`bulk: ${res.status} ${JSON.stringify(result.errors?.slice(0, 3))}`);
   const uploadedMs = Date.now() - started;
   const done = await waitDone(kb.id, corpus.length);
-  return summary("bulk JSONL import (one request)", started, uploadedMs, done);
+  return summary("bulk JSONL import (one request)", started, uploadedMs, done, cpu);
 }
 
+/**
+ * CPU time of the whole process (all threads) per document: unlike wall time it barely moves when
+ * other work shares the machine, so it is the figure to compare across runs on a busy host.
+ */
 function summary(
   name: string,
   started: number,
   uploadedMs: number,
   done: Awaited<ReturnType<typeof waitDone>>,
+  cpuFrom: NodeJS.CpuUsage,
 ) {
   const ms = done.finishedAt - started;
+  const cpu = process.cpuUsage(cpuFrom);
   return {
     name,
     documents: corpus.length,
@@ -142,6 +150,7 @@ function summary(
     uploadMs: uploadedMs,
     ms,
     docsPerSecond: Math.round((corpus.length / (ms / 1000)) * 10) / 10,
+    cpuMsPerDoc: Math.round(((cpu.user + cpu.system) / 1000 / corpus.length) * 100) / 100,
   };
 }
 
@@ -154,6 +163,7 @@ function minisearch() {
     name: "MiniSearch addAll (in memory, reference)",
     documents: corpus.length,
     ms: Math.round(ms),
+    cpuMsPerDoc: Math.round((ms / corpus.length) * 100) / 100,
     docsPerSecond: Math.round(corpus.length / (ms / 1000)),
   };
 }
@@ -185,11 +195,11 @@ try {
     `${corpus.length} SciFact abstracts, embedded profile (PGlite, embedded engine, in-process queue, offline embedder), WORKER_CONCURRENCY=${result.workerConcurrency}, ${result.cores} cores.`,
     `Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${result.loadAverage.end.toFixed(2)}: timings on a loaded machine are indicative only.`,
     "",
-    "| scenario | documents | chunks | request(s) done (ms) | all ready (ms) | documents/s |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | documents | chunks | request(s) done (ms) | all ready (ms) | documents/s | CPU ms/document |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...runs.map(
       (r: any) =>
-        `| ${r.name} | ${r.documents} | ${r.chunks ?? "-"} | ${r.uploadMs ?? "-"} | ${r.ms} | ${r.docsPerSecond} |`,
+        `| ${r.name} | ${r.documents} | ${r.chunks ?? "-"} | ${r.uploadMs ?? "-"} | ${r.ms} | ${r.docsPerSecond} | ${r.cpuMsPerDoc} |`,
     ),
     "",
   ].join("\n");
