@@ -89,6 +89,19 @@ describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) 
     const again = await bulk(s, kb.ingestKey, kb.kbId, lines.join("\n"));
     expect(again.body).toMatchObject({ accepted: 0, deduplicated: DOCS, failed: 4 });
     expect(again.body.documents[0]!.id).toBe(r.body.documents[0]!.id);
+
+    // New text under a known external_id is a new version of that document, as with single uploads;
+    // the same text twice without an external_id is one document.
+    const changed = [
+      JSON.stringify({ ...line(0), text: "Study 0 was retracted." }),
+      JSON.stringify({ text: "A note without an id." }),
+      JSON.stringify({ text: "A note without an id." }),
+    ].join("\n");
+    const update = await bulk(s, kb.ingestKey, kb.kbId, changed);
+    expect(update.body).toMatchObject({ accepted: 2, deduplicated: 1, failed: 0 });
+    expect(update.body.documents[0]!.id).toBe(r.body.documents[0]!.id);
+    expect(update.body.documents[0]!.version_id).not.toBe(r.body.documents[0]!.version_id);
+    expect(update.body.documents[2]!.id).toBe(update.body.documents[1]!.id);
   });
 
   it("refuses an unknown knowledge base once, and a key without the ingest scope", async () => {

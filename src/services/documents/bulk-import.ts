@@ -3,14 +3,14 @@ import type { ServiceCtx } from "../../context.js";
 import { ApiError } from "../../errors.js";
 import type { MetaValue } from "../../vector/types.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
-import { type UploadResult, uploadDocument } from "./upload.js";
+import { uploadDocumentsBatch } from "./upload-batch.js";
 
 /** Lines one import may hold; past it the request is refused, not truncated. */
 export const BULK_MAX_LINES = 20_000;
 /** Longest title, in characters (it becomes the document's filename and first title). */
 const MAX_TITLE_CHARS = 255;
-/** Uploads in flight at once: enough to overlap blob writes and DB round trips, few enough to stay fair. */
-const UPLOAD_CONCURRENCY = 8;
+/** Lines stored per transaction: one multi-row INSERT per table each. */
+const UPLOAD_BATCH = 200;
 
 /** One JSONL line: the document's text plus what a single upload's fields would carry. */
 export const BulkLineSchema = z
@@ -96,8 +96,9 @@ export function parseBulkLine(
 }
 
 /**
- * Imports parsed lines through the same verb as single uploads, so deduplication, versions by
- * external_id, audit and queueing behave exactly as they do one file at a time. Re-sending the same
+ * Imports parsed lines in batches through uploadDocumentsBatch, which stores new documents with
+ * multi-row writes and hands every line touching an existing document to the single-upload verb, so
+ * deduplication, versions by external_id, audit and queueing behave as they do one file at a time. Re-sending the same
  * file is safe: every line whose external_id (or, without one, whose text) is already there comes
  * back `deduplicated`, which is what makes an interrupted import resumable.
  */
@@ -118,8 +119,13 @@ export async function importDocuments({
     documents: [],
     errors: [],
   };
-  const inFlight = new Set<Promise<void>>();
   const seenExternal = new Map<string, number>();
+  let batch: Extract<ParsedLine, { ok: true }>[] = [];
+  const flush = async () => {
+    const taken = batch;
+    batch = [];
+    if (taken.length > 0) await importBatch(ctx, input.kbId, taken, result);
+  };
   for await (const item of input.lines) {
     result.lines += 1;
     if (result.lines > BULK_MAX_LINES) {
@@ -145,15 +151,10 @@ export async function importDocuments({
       }
       seenExternal.set(ext, item.line);
     }
-    const task = importOne(ctx, input.kbId, item).then((outcome) => {
-      if ("error" in outcome) result.errors.push(outcome.error);
-      else result.documents.push(outcome.doc);
-    });
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= UPLOAD_CONCURRENCY) await Promise.race(inFlight);
+    batch.push(item);
+    if (batch.length >= UPLOAD_BATCH) await flush();
   }
-  await Promise.all(inFlight);
+  await flush();
   result.documents.sort((a, b) => a.line - b.line);
   result.errors.sort((a, b) => a.line - b.line);
   result.deduplicated = result.documents.filter((d) => d.deduplicated).length;
@@ -162,44 +163,45 @@ export async function importDocuments({
   return result;
 }
 
-async function importOne(
+async function importBatch(
   ctx: ServiceCtx,
   kbId: string,
-  item: Extract<ParsedLine, { ok: true }>,
-): Promise<{ doc: BulkLineResult } | { error: BulkLineError }> {
-  const { value, line } = item;
-  const title = value.title ?? value.external_id ?? `line-${line}`;
-  let uploaded: UploadResult;
-  try {
-    uploaded = await uploadDocument({
-      ctx,
-      input: {
-        kbId,
-        bytes: new TextEncoder().encode(value.text),
-        // Plain text whatever the title says: a title like "notes.pdf" must not change the parser.
-        filename: title,
-        contentType: "text/plain",
-        metadata: item.metadata,
-        externalId: value.external_id,
-      },
-    });
-  } catch (err) {
-    // A queue outage stops the import (the caller retries the whole file, which is safe); anything
-    // else about one line is that line's error.
-    if (err instanceof ApiError && err.code === "unavailable") throw err;
-    const code = err instanceof ApiError && err.code === "unsupported_media_type" ? err.code : "failed";
-    const message = err instanceof ApiError ? err.message : "could not be stored";
-    if (!(err instanceof ApiError)) ctx.deps.logger.error({ err, line }, "bulk import line failed");
-    return { error: { line, code, message } };
-  }
-  return {
-    doc: {
+  items: Extract<ParsedLine, { ok: true }>[],
+  result: BulkImportResult,
+): Promise<void> {
+  const outcomes = await uploadDocumentsBatch({
+    ctx,
+    kbId,
+    inputs: items.map(({ value, line, metadata }) => ({
+      kbId,
+      bytes: new TextEncoder().encode(value.text),
+      filename: value.title ?? value.external_id ?? `line-${line}`,
+      // Plain text whatever the title says: a title like "notes.pdf" must not change the parser.
+      contentType: "text/plain",
+      metadata,
+      externalId: value.external_id,
+    })),
+  });
+  outcomes.forEach((outcome, i) => {
+    const { line, value } = items[i]!;
+    if ("error" in outcome) {
+      const err = outcome.error;
+      // A queue outage stops the import (the caller retries the whole file, which is safe); anything
+      // else about one line is that line's error.
+      if (err instanceof ApiError && err.code === "unavailable") throw err;
+      const code = err instanceof ApiError && err.code === "unsupported_media_type" ? err.code : "failed";
+      const message = err instanceof ApiError ? err.message : "could not be stored";
+      if (!(err instanceof ApiError)) ctx.deps.logger.error({ err, line }, "bulk import line failed");
+      result.errors.push({ line, code, message });
+      return;
+    }
+    result.documents.push({
       line,
-      documentId: uploaded.documentId,
-      versionId: uploaded.versionId,
-      status: uploaded.status,
-      deduplicated: uploaded.deduplicated,
+      documentId: outcome.documentId,
+      versionId: outcome.versionId,
+      status: outcome.status,
+      deduplicated: outcome.deduplicated,
       externalId: value.external_id ?? null,
-    },
-  };
+    });
+  });
 }
