@@ -64,15 +64,17 @@ describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) 
     lines.splice(20, 0, JSON.stringify({ title: "no text" }));
     lines.splice(30, 0, JSON.stringify({ text: "x", metadata: { "bad name": 1 } }));
     lines.splice(40, 0, JSON.stringify({ ...line(5), text: "again" }));
+    lines.splice(45, 0, JSON.stringify({ text: "x", title: "bad\u0000title" }));
     lines.splice(50, 0, ""); // blank lines are skipped, but still counted for numbering
     const r = await bulk(s, kb.ingestKey, kb.kbId, `${lines.join("\n")}\n`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ lines: DOCS + 4, accepted: DOCS, deduplicated: 0, failed: 4 });
+    expect(r.body).toMatchObject({ lines: DOCS + 5, accepted: DOCS, deduplicated: 0, failed: 5 });
     expect(r.body.errors.map((e) => [e.line, e.code])).toEqual([
       [11, "invalid_json"],
       [21, "validation_failed"],
       [31, "validation_failed"],
       [41, "validation_failed"],
+      [46, "validation_failed"],
     ]);
     expect(r.body.errors[1]!.message).toContain("text");
     expect(r.body.errors[3]!.message).toContain("line 6");
@@ -87,7 +89,7 @@ describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) 
 
     // Re-sending the file is a no-op: every line is deduplicated by its external_id.
     const again = await bulk(s, kb.ingestKey, kb.kbId, lines.join("\n"));
-    expect(again.body).toMatchObject({ accepted: 0, deduplicated: DOCS, failed: 4 });
+    expect(again.body).toMatchObject({ accepted: 0, deduplicated: DOCS, failed: 5 });
     expect(again.body.documents[0]!.id).toBe(r.body.documents[0]!.id);
 
     // New text under a known external_id is a new version of that document, as with single uploads;

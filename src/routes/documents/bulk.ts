@@ -94,6 +94,11 @@ function checkMetadata(
   return { ok: true, value: m as Record<string, MetaValue> };
 }
 
+function badText(value: unknown, field: string): string | null {
+  const bad = findBadJsonText(value, field);
+  return bad ? `${bad.field}: ${bad.reason}` : null;
+}
+
 /** Lines of the body as they stream in, counted against the limit; blank lines are skipped. */
 async function* readLines(
   req: Request,
@@ -111,7 +116,7 @@ async function* readLines(
     lineNo += 1;
     const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (text.trim() === "") return null;
-    return parseBulkLine(text, lineNo, { maxTextBytes, checkMetadata });
+    return parseBulkLine(text, lineNo, { maxTextBytes, checkMetadata, badText });
   };
   const reader = req.body.getReader();
   for (;;) {

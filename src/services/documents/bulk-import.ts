@@ -62,6 +62,8 @@ export function parseBulkLine(
   line: number,
   opts: {
     maxTextBytes: number;
+    /** The API's text rule (no NUL, no lone surrogates...) for title and external_id; null when clean. */
+    badText: (value: unknown, field: string) => string | null;
     checkMetadata: (
       m: unknown,
     ) => { ok: true; value: Record<string, MetaValue> } | { ok: false; message: string };
@@ -77,6 +79,10 @@ export function parseBulkLine(
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join(".") || "line"}: ${i.message}`).join("; ");
     return { ok: false, error: { line, code: "validation_failed", message } };
+  }
+  for (const field of ["title", "external_id"] as const) {
+    const bad = opts.badText(parsed.data[field], field);
+    if (bad) return { ok: false, error: { line, code: "validation_failed", message: bad } };
   }
   if (Buffer.byteLength(parsed.data.text) > opts.maxTextBytes) {
     return {
