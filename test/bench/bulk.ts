@@ -111,7 +111,11 @@ async function bulk(key: string) {
   const kb = await call("POST", "/v1/knowledge-bases", key, { name: "Bulk" });
   const body = corpus
     .map((d) =>
-      JSON.stringify({ external_id: d._id, title: d.title || d._id, text: `${d.title}\n\n${d.text}` }),
+      JSON.stringify({
+        external_id: d._id,
+        title: (d.title || d._id).slice(0, 255),
+        text: `${d.title}\n\n${d.text}`,
+      }),
     )
     .join("\n");
   const started = Date.now();
