@@ -40,7 +40,7 @@ import { API_VERSION } from "./version.js";
 export { API_VERSION };
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
-const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents|files)$/;
+const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents(\/bulk)?|files)$/;
 /** The widget's endpoints: no API key, and CORS only for each embed's allowed origins (routes/public). */
 const PUBLIC_PATH = /^\/v1\/public\//;
 

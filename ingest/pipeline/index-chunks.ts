@@ -31,6 +31,8 @@ export class ChunkIndexer {
   private failure: { error: unknown } | null = null;
   private embedMs = 0;
   private indexMs = 0;
+  /** Set once finish() was called: nothing more will be pushed. */
+  private finishing = false;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -54,6 +56,7 @@ export class ChunkIndexer {
   /** Indexes everything pushed; rethrows the first failure. Adds embed_ms and index_ms to timings. */
   async finish(timings: Record<string, number>): Promise<void> {
     while (this.running) await this.running;
+    this.finishing = true;
     if (!this.failure) this.start(true);
     while (this.running) await this.running;
     if (this.failure) throw this.failure.error;
@@ -100,7 +103,10 @@ export class ChunkIndexer {
       { signal: opts.signal },
     );
     this.embedMs += performance.now() - started;
-    await saveProgress(db, version.id, { chunksEmbedded: done });
+    // The last batch saves embedding progress together with indexing progress below: one round trip
+    // less per document, which is most of a small document's cost.
+    const last = this.finishing && this.waiting.length === 0;
+    if (!last) await saveProgress(db, version.id, { chunksEmbedded: done });
 
     started = performance.now();
     const points: ChunkPoint[] = batch.map((c, i) => ({
@@ -127,6 +133,7 @@ export class ChunkIndexer {
     // Progress and billing move together, so a repeated batch is neither lost nor billed twice.
     await db.transaction(async (tx) => {
       await saveProgress(tx, version.id, {
+        ...(last ? { chunksEmbedded: done } : {}),
         chunksIndexed: done,
         embeddingTokens: version.embeddingTokens + embedded.tokens,
       });

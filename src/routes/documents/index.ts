@@ -1,4 +1,5 @@
 import { newRouter } from "../common.js";
+import * as bulk from "./bulk.js";
 import * as chunks from "./chunks.js";
 import * as content from "./content.js";
 import * as remove from "./delete.js";
@@ -11,6 +12,7 @@ import * as upload from "./upload.js";
 export function documentRoutes() {
   const app = newRouter();
   upload.register(app);
+  bulk.register(app);
   list.register(app);
   get.register(app);
   events.register(app);

@@ -18,7 +18,17 @@ export interface AuditEntry {
 
 /** Appends one audit row; call it inside the same transaction as the change it records. */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+  await recordAudits(db, [entry]);
+}
+
+/** Many entries in one INSERT (a bulk import audits every document it creates). */
+export async function recordAudits(db: Db, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(entries.map(auditRow));
+}
+
+function auditRow(entry: AuditEntry) {
+  return {
     id: newId("aud"),
     tenantId: entry.tenantId,
     actorKeyId: entry.actorKeyId,
@@ -29,7 +39,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     kbIds: entry.kbIds ?? [],
     detail: snakeKeys(entry.detail ?? {}),
     requestId: entry.requestId ?? null,
-  });
+  };
 }
 
 /** "knowledgeBaseIds" -> "knowledge_base_ids": every payload the API returns is snake_case. */

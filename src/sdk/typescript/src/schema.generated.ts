@@ -6062,6 +6062,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge-bases/{id}/documents/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import many text documents from JSONL (scope ingest)
+         * @description One JSON object per line: `{"text": "...", "title": "...", "external_id": "...", "metadata": {...}}` (only `text` is required). At most 20000 lines and 8 × MAX_UPLOAD_MB per request. Each line goes through the same steps as a single upload; a bad line is reported with its line number and the others are imported. Re-sending the file is safe: lines already imported come back `deduplicated`. Poll each document's status (or list the knowledge base's documents with `?status=`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/jsonl": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            responses: {
+                /** @description Every line either queued, deduplicated or in `errors`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkImport"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the documented limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge-bases/{id}/evals": {
         parameters: {
             query?: never;
@@ -11340,6 +11449,33 @@ export interface components {
             request_id: string | null;
             resource_id: string;
             resource_type: string;
+        };
+        BulkImport: {
+            /** @description New documents or versions, queued for ingestion. */
+            accepted: number;
+            /** @description Lines whose content was already there. */
+            deduplicated: number;
+            documents: {
+                deduplicated: boolean;
+                external_id: string | null;
+                /** @example doc_01hx... */
+                id: string;
+                /** @description 1-based line number in the uploaded file. */
+                line: number;
+                /** @enum {string} */
+                status: "queued" | "processing" | "ready" | "failed" | "superseded";
+                version_id: string;
+            }[];
+            /** @description One entry per line that was not imported. */
+            errors: {
+                /** @enum {string} */
+                code: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "failed";
+                line: number;
+                message: string;
+            }[];
+            failed: number;
+            /** @description Lines read, blank lines excluded. */
+            lines: number;
         };
         ChangeEmail: {
             /**

@@ -1,0 +1,216 @@
+/**
+ * Bulk ingestion benchmark on the embedded default profile (PGlite + embedded engine + in-process
+ * queue + offline embedder), on the SciFact abstracts from /work/shared/data (or BENCH_BULK_CORPUS):
+ *   1. "per-document": one multipart upload per abstract, 8 in flight (what `npm run eval` does);
+ *   2. "bulk": the same abstracts as one JSONL request to POST /v1/knowledge-bases/{id}/documents/bulk;
+ *   3. the reference: MiniSearch indexing the same texts in memory, in the same run.
+ * Each scenario gets its own knowledge base; time runs from the first byte sent to the last version's
+ * finished_at. BENCH_BULK_LIMIT (default: all) takes the first N abstracts, for short runs on a busy
+ * machine. Writes test/bench/results/bulk.json and bulk.md with the load average at start and end.
+ */
+import "../../src/node-check.js";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { and, eq, inArray, max, sql } from "drizzle-orm";
+import MiniSearch from "minisearch";
+import { createApp } from "../../src/app.js";
+import { parseConfig } from "../../src/config.js";
+import { documentVersions } from "../../src/db/schema.js";
+import { createLogger } from "../../src/logger.js";
+import { composeRuntime } from "../../src/runtime/compose.js";
+import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const CORPUS = process.env.BENCH_BULK_CORPUS ?? "/work/shared/data/scifact/corpus.jsonl";
+const LIMIT = Number(process.env.BENCH_BULK_LIMIT ?? Number.POSITIVE_INFINITY);
+const ADMIN = "bench_platform_admin_key_0123456789";
+
+interface Abstract {
+  _id: string;
+  title: string;
+  text: string;
+}
+const corpus: Abstract[] = readFileSync(CORPUS, "utf8")
+  .split("\n")
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Abstract)
+  .slice(0, LIMIT);
+
+const dataDir = mkdtempSync(join(tmpdir(), "aihub-bench-bulk-"));
+const config = parseConfig({
+  DATA_DIR: dataDir,
+  LOG_LEVEL: "warn",
+  ADMIN_API_KEY: ADMIN,
+  NODE_ENV: "production",
+  RATE_LIMIT_PER_MINUTE: "0",
+  ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+});
+const runtime = await composeRuntime(config, createLogger(config));
+await ensurePlatformKey(runtime.deps.database.db, ADMIN);
+const app = createApp(runtime.deps);
+const { db } = runtime.deps.database;
+
+async function call(method: string, path: string, key: string, body?: unknown) {
+  const res = await app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as any;
+}
+
+/** Waits until every version of the knowledge base is terminal; returns the last finished_at and counts. */
+async function waitDone(kbId: string, expected: number) {
+  for (;;) {
+    const [row] = await db
+      .select({
+        done: sql<number>`count(*) filter (where ${documentVersions.status} in ('ready', 'failed'))`,
+        failed: sql<number>`count(*) filter (where ${documentVersions.status} = 'failed')`,
+        chunks: sql<number>`coalesce(sum(${documentVersions.chunksIndexed}), 0)`,
+      })
+      .from(documentVersions)
+      .where(eq(documentVersions.kbId, kbId));
+    if (Number(row!.done) >= expected) {
+      const [last] = await db
+        .select({ at: max(documentVersions.finishedAt) })
+        .from(documentVersions)
+        .where(and(eq(documentVersions.kbId, kbId), inArray(documentVersions.status, ["ready", "failed"])));
+      return { finishedAt: last!.at!.getTime(), failed: Number(row!.failed), chunks: Number(row!.chunks) };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function perDocument(key: string) {
+  const kb = await call("POST", "/v1/knowledge-bases", key, { name: "PerDocument" });
+  const started = Date.now();
+  const cpu = process.cpuUsage();
+  let next = 0;
+  const worker = async () => {
+    while (next < corpus.length) {
+      const doc = corpus[next++]!;
+      const form = new FormData();
+      form.set("file", new File([`${doc.title}\n\n${doc.text}`], `${doc._id}.txt`));
+      form.set("external_id", doc._id);
+      const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}` },
+        body: form,
+      });
+      if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const uploadedMs = Date.now() - started;
+  const done = await waitDone(kb.id, corpus.length);
+  return summary("per-document uploads (8 in flight)", started, uploadedMs, done, cpu);
+}
+
+async function bulk(key: string) {
+  const kb = await call("POST", "/v1/knowledge-bases", key, { name: "Bulk" });
+  const body = corpus
+    .map((d) =>
+      JSON.stringify({
+        external_id: d._id,
+        title: (d.title || d._id).slice(0, 255),
+        text: `${d.title}\n\n${d.text}`,
+      }),
+    )
+    .join("\n");
+  const started = Date.now();
+  const cpu = process.cpuUsage();
+  const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents/bulk`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/x-ndjson" },
+    body,
+  });
+  const result = (await res.json()) as any;
+  if (res.status !== 200 || result.failed > 0)
+    throw new Error(`bulk: ${res.status} ${JSON.stringify(result.errors?.slice(0, 3))}`);
+  const uploadedMs = Date.now() - started;
+  const done = await waitDone(kb.id, corpus.length);
+  return summary("bulk JSONL import (one request)", started, uploadedMs, done, cpu);
+}
+
+/**
+ * CPU time of the whole process (all threads) per document: unlike wall time it barely moves when
+ * other work shares the machine, so it is the figure to compare across runs on a busy host.
+ */
+function summary(
+  name: string,
+  started: number,
+  uploadedMs: number,
+  done: Awaited<ReturnType<typeof waitDone>>,
+  cpuFrom: NodeJS.CpuUsage,
+) {
+  const ms = done.finishedAt - started;
+  const cpu = process.cpuUsage(cpuFrom);
+  return {
+    name,
+    documents: corpus.length,
+    chunks: done.chunks,
+    failed: done.failed,
+    uploadMs: uploadedMs,
+    ms,
+    docsPerSecond: Math.round((corpus.length / (ms / 1000)) * 10) / 10,
+    cpuMsPerDoc: Math.round(((cpu.user + cpu.system) / 1000 / corpus.length) * 100) / 100,
+  };
+}
+
+function minisearch() {
+  const started = performance.now();
+  const index = new MiniSearch({ fields: ["title", "text"], idField: "_id" });
+  index.addAll(corpus);
+  const ms = performance.now() - started;
+  return {
+    name: "MiniSearch addAll (in memory, reference)",
+    documents: corpus.length,
+    ms: Math.round(ms),
+    cpuMsPerDoc: Math.round((ms / corpus.length) * 100) / 100,
+    docsPerSecond: Math.round(corpus.length / (ms / 1000)),
+  };
+}
+
+const loadAtStart = loadavg()[0]!;
+try {
+  const tenant = await call("POST", "/v1/tenants", ADMIN, { name: "BenchBulk" });
+  const key = tenant.key.key as string;
+  const only = process.env.BENCH_BULK_ONLY;
+  const runs = [];
+  if (!only || only === "per-document") runs.push(await perDocument(key));
+  if (!only || only === "bulk") runs.push(await bulk(key));
+  runs.push(minisearch());
+  const result = {
+    date: new Date().toISOString(),
+    corpus: CORPUS,
+    documents: corpus.length,
+    workerConcurrency: config.WORKER_CONCURRENCY,
+    loadAverage: { start: loadAtStart, end: loadavg()[0]! },
+    cores: (await import("node:os")).cpus().length,
+    runs,
+  };
+  const dir = join(ROOT, "test/bench/results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "bulk.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const md = [
+    `# Bulk ingestion benchmark (${result.date})`,
+    "",
+    `${corpus.length} SciFact abstracts, embedded profile (PGlite, embedded engine, in-process queue, offline embedder), WORKER_CONCURRENCY=${result.workerConcurrency}, ${result.cores} cores.`,
+    `Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${result.loadAverage.end.toFixed(2)}: timings on a loaded machine are indicative only.`,
+    "",
+    "| scenario | documents | chunks | request(s) done (ms) | all ready (ms) | documents/s | CPU ms/document |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...runs.map(
+      (r: any) =>
+        `| ${r.name} | ${r.documents} | ${r.chunks ?? "-"} | ${r.uploadMs ?? "-"} | ${r.ms} | ${r.docsPerSecond} | ${r.cpuMsPerDoc} |`,
+    ),
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, "bulk.md"), md);
+  console.log(md);
+} finally {
+  await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);

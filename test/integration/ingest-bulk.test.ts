@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BulkImportBody } from "../../src/routes/documents/bulk.js";
+import type { DbKind } from "../helpers/database.js";
+import { type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
+
+const DOCS = 300;
+
+/** Short, distinct abstracts: each becomes one chunk. */
+function line(i: number): Record<string, unknown> {
+  return {
+    external_id: `abs-${i}`,
+    title: `Abstract ${i}`,
+    text: `Study ${i} reports that protein P${i} binds receptor R${i % 17} in cell line C${i % 5}. The effect size was ${i % 9} units.`,
+    metadata: { batch: i % 3 },
+  };
+}
+
+async function bulk(s: IngestStack, key: string, kbId: string, body: string) {
+  const res = await s.t.app.request(`/v1/knowledge-bases/${kbId}/documents/bulk`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/x-ndjson" },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as BulkImportBody & Record<string, unknown> };
+}
+
+async function waitAllReady(
+  s: IngestStack,
+  key: string,
+  kbId: string,
+  expected: number,
+  timeoutMs = 120_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let ready = 0;
+    let cursor: string | null = null;
+    do {
+      const q = `status=ready&limit=200${cursor ? `&cursor=${cursor}` : ""}`;
+      const r = await s.t.call("GET", `/v1/knowledge-bases/${kbId}/documents?${q}`, { key });
+      ready += r.body.data.length;
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    if (ready >= expected) return ready;
+    if (Date.now() > deadline) throw new Error(`${ready}/${expected} ready after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) => {
+  let s: IngestStack;
+  let kb: Awaited<ReturnType<typeof tenantWithKb>>;
+
+  beforeAll(async () => {
+    s = await startIngestStack(kind);
+    kb = await tenantWithKb(s.t);
+  });
+  afterAll(async () => s?.close());
+
+  it("imports a few hundred lines to ready, one point per chunk, and reports bad lines by number", async () => {
+    const lines = Array.from({ length: DOCS }, (_, i) => JSON.stringify(line(i)));
+    // Bad lines among good ones: broken JSON, no text, a bad metadata name, a repeated external_id.
+    lines.splice(10, 0, "{not json");
+    lines.splice(20, 0, JSON.stringify({ title: "no text" }));
+    lines.splice(30, 0, JSON.stringify({ text: "x", metadata: { "bad name": 1 } }));
+    lines.splice(40, 0, JSON.stringify({ ...line(5), text: "again" }));
+    lines.splice(45, 0, JSON.stringify({ text: "x", title: "bad\u0000title" }));
+    lines.splice(50, 0, ""); // blank lines are skipped, but still counted for numbering
+    const r = await bulk(s, kb.ingestKey, kb.kbId, `${lines.join("\n")}\n`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ lines: DOCS + 5, accepted: DOCS, deduplicated: 0, failed: 5 });
+    expect(r.body.errors.map((e) => [e.line, e.code])).toEqual([
+      [11, "invalid_json"],
+      [21, "validation_failed"],
+      [31, "validation_failed"],
+      [41, "validation_failed"],
+      [46, "validation_failed"],
+    ]);
+    expect(r.body.errors[1]!.message).toContain("text");
+    expect(r.body.errors[3]!.message).toContain("line 6");
+
+    await waitAllReady(s, kb.ingestKey, kb.kbId, DOCS);
+    const doc = await s.t.call("GET", `/v1/documents/${r.body.documents[7]!.id}`, { key: kb.ingestKey });
+    expect(doc.body).toMatchObject({ status: "ready", chunks: 1, metadata: { batch: 7 % 3 } });
+    let points = 0;
+    for (const d of r.body.documents)
+      points += await s.vectors.count(kb.tenantId, { docVersion: d.version_id });
+    expect(points).toBe(DOCS);
+
+    // Re-sending the file is a no-op: every line is deduplicated by its external_id.
+    const again = await bulk(s, kb.ingestKey, kb.kbId, lines.join("\n"));
+    expect(again.body).toMatchObject({ accepted: 0, deduplicated: DOCS, failed: 5 });
+    expect(again.body.documents[0]!.id).toBe(r.body.documents[0]!.id);
+
+    // New text under a known external_id is a new version of that document, as with single uploads;
+    // the same text twice without an external_id is one document.
+    const changed = [
+      JSON.stringify({ ...line(0), text: "Study 0 was retracted." }),
+      JSON.stringify({ text: "A note without an id." }),
+      JSON.stringify({ text: "A note without an id." }),
+    ].join("\n");
+    const update = await bulk(s, kb.ingestKey, kb.kbId, changed);
+    expect(update.body).toMatchObject({ accepted: 2, deduplicated: 1, failed: 0 });
+    expect(update.body.documents[0]!.id).toBe(r.body.documents[0]!.id);
+    expect(update.body.documents[0]!.version_id).not.toBe(r.body.documents[0]!.version_id);
+    expect(update.body.documents[2]!.id).toBe(update.body.documents[1]!.id);
+  });
+
+  it("refuses an unknown knowledge base once, and a key without the ingest scope", async () => {
+    const missing = await bulk(s, kb.ingestKey, "kb_missing", JSON.stringify(line(1)));
+    expect(missing.status).toBe(404);
+    const query = await s.t.newKey(kb.adminKey, ["query"]);
+    const denied = await bulk(s, query.key, kb.kbId, JSON.stringify(line(1)));
+    expect(denied.status).toBe(403);
+  });
+});
