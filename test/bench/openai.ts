@@ -56,7 +56,12 @@ const models: ModelRegistry = {
 };
 const database = await openTestDatabase("pglite");
 const fx = await startSearchFixture();
-const t = await createTestApp(database, { vectors: fx.vectors, embedder: fx.embedder, models });
+// Rate limits off: the benchmark sends ~1,000 requests a minute through one key, on purpose.
+const t = await createTestApp(
+  database,
+  { vectors: fx.vectors, embedder: fx.embedder, models },
+  { RATE_LIMIT_PER_MINUTE: "0" },
+);
 const a = {
   t,
   fx,
