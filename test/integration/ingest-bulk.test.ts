@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulkImportBody } from "../../src/routes/documents/bulk.js";
+import { billingEnv } from "../helpers/billing.js";
 import type { DbKind } from "../helpers/database.js";
 import { type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
 
@@ -112,5 +113,47 @@ describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) 
     const query = await s.t.newKey(kb.adminKey, ["query"]);
     const denied = await bulk(s, query.key, kb.kbId, JSON.stringify(line(1)));
     expect(denied.status).toBe(403);
+  });
+});
+
+describe("bulk JSONL import within the plan's quotas (BILLING=on)", () => {
+  let s: IngestStack;
+  let kb: Awaited<ReturnType<typeof tenantWithKb>>;
+
+  beforeAll(async () => {
+    s = await startIngestStack("pglite", { env: billingEnv({ documents: 5 }) });
+    kb = await tenantWithKb(s.t);
+  });
+  afterAll(async () => s?.close());
+
+  it("imports up to the documents quota, then refuses the batch that would pass it with 402", async () => {
+    const first = await bulk(
+      s,
+      kb.ingestKey,
+      kb.kbId,
+      [1, 2, 3].map((i) => JSON.stringify(line(i))).join("\n"),
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.accepted).toBe(3);
+    const over = await bulk(
+      s,
+      kb.ingestKey,
+      kb.kbId,
+      [4, 5, 6].map((i) => JSON.stringify(line(i))).join("\n"),
+    );
+    expect(over.status).toBe(402);
+    expect(over.body).toMatchObject({ code: "quota_exceeded", quota: "documents", use: 3, limit: 5 });
+    // Nothing of the refused batch was stored; re-sending the first batch is still a no-op.
+    const again = await bulk(
+      s,
+      kb.ingestKey,
+      kb.kbId,
+      [1, 2, 3].map((i) => JSON.stringify(line(i))).join("\n"),
+    );
+    expect(again.body.deduplicated).toBe(3);
+    const listed = await s.t.call("GET", `/v1/knowledge-bases/${kb.kbId}/documents?limit=50`, {
+      key: kb.ingestKey,
+    });
+    expect(listed.body.data).toHaveLength(3);
   });
 });

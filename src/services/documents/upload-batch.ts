@@ -5,6 +5,7 @@ import type { ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { type AuditEntry, recordAudits } from "../audit/record.js";
+import { enforceQuota } from "../billing/quota.js";
 import { enqueueVersion, ingestionOf } from "./ingestion.js";
 import { type UploadInput, type UploadResult, uploadDocument } from "./upload.js";
 
@@ -79,6 +80,17 @@ export async function uploadDocumentsBatch({
     }
   });
 
+  // The plan's quotas, as uploadDocument checks them one by one (the other lines go through it below).
+  // Checked for the whole batch before anything is stored: a batch over the quota is refused as one,
+  // and the caller's earlier batches stay (a bulk import is resumable by external_id).
+  if (fresh.length > 0) {
+    await enforceQuota(ctx, "documents", fresh.length);
+    await enforceQuota(
+      ctx,
+      "storage_bytes",
+      fresh.reduce((sum, f) => sum + inputs[f.index]!.bytes.byteLength, 0),
+    );
+  }
   await Promise.all(fresh.map((f) => blobs.put(f.blobKey, inputs[f.index]!.bytes, { tenantId })));
   if (fresh.length > 0) {
     await db.transaction(async (t) => {
