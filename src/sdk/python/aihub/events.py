@@ -57,6 +57,9 @@ class Usage:
     cost_usd: str
     latency_ms: int
     ttft_ms: Optional[int]
+    # What the organization is charged (cost x its plan's markup); equal to the cost without billing.
+    charge_micros: int = 0
+    charge_usd: str = "0.000000"
     type: str = "usage"
 
 
