@@ -161,7 +161,6 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) c.get("logger")?.error({ err }, "request failed");
-    deps.metrics?.observeError?.(apiError.code, apiError.status);
     return problemResponse(c, apiError);
   });
   return app;

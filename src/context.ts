@@ -40,8 +40,6 @@ export interface HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** One model call as the ledger recorded it (every door: ask, conversations, OpenAI surface, widget). */
   observeModelCall?(call: ModelCallMetric): void;
-  /** A request answered with an error body (quota, budget and rate-limit refusals among them). */
-  observeError?(code: string, status: number): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 

@@ -1,15 +1,8 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import type { HttpMetrics } from "./context.js";
 
-/** Counts read from the database when Prometheus scrapes (all tenants): documents by status and failure code. */
-export interface DocumentCounts {
-  byStatus(): Promise<{ status: string; errorCode: string | null; count: number }[]>;
-}
-
 /** Prometheus metrics for the Node runtime; one registry per process (tests create their own). */
-export function createHttpMetrics(
-  opts: { documents?: DocumentCounts } = {},
-): HttpMetrics & { registry: Registry } {
+export function createHttpMetrics(): HttpMetrics & { registry: Registry } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -45,50 +38,8 @@ export function createHttpMetrics(
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
     registers: [registry],
   });
-  const errors = new Counter({
-    name: "aihub_errors_total",
-    help: "Requests answered with an error body, by stable code and status (quota_exceeded, budget_exceeded, rate_limited, ...)",
-    labelNames: ["code", "status"],
-    registers: [registry],
-  });
-  const { documents } = opts;
-  if (documents) {
-    // Read at scrape time rather than counted in process: several API processes and workers change
-    // documents, and the database is the one place that knows them all.
-    // One query per scrape feeds both gauges (the registry collects them concurrently).
-    let last: { at: number; rows: ReturnType<DocumentCounts["byStatus"]> } | null = null;
-    const rows = () => {
-      if (!last || Date.now() - last.at > 1000) last = { at: Date.now(), rows: documents.byStatus() };
-      return last.rows;
-    };
-    const versions: Gauge<"status"> = new Gauge({
-      name: "aihub_document_versions",
-      help: "Document versions by status (queued, processing, ready, failed)",
-      labelNames: ["status"],
-      registers: [registry],
-      async collect() {
-        versions.reset();
-        // Every status is a series, at 0 when empty, so an alert on "failed" or "processing" has data.
-        for (const status of ["queued", "processing", "ready", "failed"]) versions.set({ status }, 0);
-        for (const r of await rows()) versions.inc({ status: r.status }, r.count);
-      },
-    });
-    const failures: Gauge<"code"> = new Gauge({
-      name: "aihub_document_failures",
-      help: "Failed document versions by error code",
-      labelNames: ["code"],
-      registers: [registry],
-      async collect() {
-        failures.reset();
-        for (const r of await rows()) {
-          if (r.status === "failed") failures.inc({ code: r.errorCode ?? "unknown" }, r.count);
-        }
-      },
-    });
-  }
   return {
     registry,
-    observeError: (code, status) => errors.inc({ code, status: String(status) }),
     observeRequest: (method, route, status, seconds) =>
       duration.observe({ method, route, status: String(status) }, seconds),
     observeModelCall: (c) => {

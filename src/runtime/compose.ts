@@ -11,7 +11,6 @@ import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
 import { modelRegistryFromConfig } from "../services/ask/registry.js";
 import { deleteKnowledgeBaseDocuments } from "../services/documents/delete.js";
-import { documentStatusCounts } from "../services/documents/status-counts.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
 import { openConfiguredDatabase } from "./database.js";
@@ -105,7 +104,7 @@ export async function composeRuntime(
       closers.push(() => redis.close());
       readiness.push(redis);
     }
-    const metrics = createHttpMetrics({ documents: { byStatus: () => documentStatusCounts(database.db) } });
+    const metrics = createHttpMetrics();
     const deps: AppDeps = {
       config,
       database,

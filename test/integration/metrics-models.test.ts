@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documentVersions } from "../../src/db/schema.js";
-import { createHttpMetrics } from "../../src/metrics.js";
-import { documentStatusCounts } from "../../src/services/documents/status-counts.js";
 import { type AskTestApp, ask, seedGeography, startAskTestApp } from "../helpers/ask-app.js";
 
 /** The value of one Prometheus sample line (`name{labels} value`), or 0 when the series is absent. */
@@ -44,19 +41,5 @@ describe("model-call metrics", () => {
     expect(sample(m, 'aihub_model_cost_micros_total{model="alpha"}')).toBe(alpha.cost_micros);
     expect(alpha.cost_micros).toBeGreaterThan(0);
     expect(sample(m, 'aihub_model_ttft_seconds_count{model="alpha"}')).toBe(1);
-  });
-
-  it("counts error answers by code, and document versions by status from the database", async () => {
-    a.t.deps.metrics = createHttpMetrics({
-      documents: { byStatus: () => documentStatusCounts(a.t.deps.database.db) },
-    });
-    expect((await a.t.call("GET", "/v1/knowledge-bases/kb_missing", { key: geo.adminKey })).status).toBe(404);
-    const versions = await a.t.deps.database.db.select().from(documentVersions);
-    const ready = versions.filter((v) => v.status === "ready").length;
-    expect(ready).toBeGreaterThan(0);
-
-    const m = (await a.t.call("GET", "/metrics", { key: null })).body as string;
-    expect(sample(m, 'aihub_errors_total{code="not_found",status="404"}')).toBe(1);
-    expect(sample(m, 'aihub_document_versions{status="ready"}')).toBe(ready);
   });
 });
