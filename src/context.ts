@@ -25,21 +25,9 @@ export interface ReadinessCheck {
   check(): Promise<boolean>;
 }
 
-export interface ModelCallMetric {
-  model: string;
-  status: string;
-  inputTokens: number;
-  outputTokens: number;
-  costMicros: number;
-  /** Time to the first token, when one came. */
-  ttftMs: number | null;
-}
-
 /** Request metrics sink; prom-client in Node, absent on the edge. */
 export interface HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
-  /** One model call as the ledger recorded it (every door: ask, conversations, OpenAI surface, widget). */
-  observeModelCall?(call: ModelCallMetric): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
