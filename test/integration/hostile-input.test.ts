@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HealthReport, rssMb, watchHealth } from "../helpers/health-monitor.js";
@@ -207,7 +207,6 @@ describe("hostile inputs: 200 damaged fixtures (PostgreSQL, engine and ingestion
         if (!f.endsWith(".txt") && statSync(path).size < 200_000) sources.push(path);
       }
     }
-    const { readFileSync } = await import("node:fs");
     const random = prng(10);
     const watch = watchHealth(s.t);
     const ids: { id: string; name: string }[] = [];
