@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ServiceError } from "./services/errors.js";
 import { VectorStoreUnavailableError } from "./vector/errors.js";
 
 /**
@@ -122,6 +123,7 @@ export function problemResponse(c: Context, err: ApiError): Response {
 /** Maps anything thrown to an ApiError; unknown errors become a 500 that reveals nothing internal. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof ServiceError) return fromServiceError(err);
   if (err instanceof HTTPException) {
     const code = (Object.entries(ERROR_CODES).find(([, s]) => s === err.status)?.[0] ??
       "bad_request") as ErrorCode;
@@ -134,4 +136,17 @@ export function toApiError(err: unknown): ApiError {
     "internal_error",
     "Something went wrong on our side. Retry later; if it persists, report the requestId.",
   );
+}
+
+/** The one mapping from a verb's transport-free error to the HTTP problem (issue 20). */
+export function fromServiceError(err: ServiceError): ApiError {
+  const { fields, retryAfterSeconds, data } = err.details;
+  const retry = retryAfterSeconds !== undefined ? Math.max(0, Math.ceil(retryAfterSeconds)) : undefined;
+  return new ApiError(err.code, err.message, {
+    ...(fields ? { errors: fields } : {}),
+    ...(retry !== undefined ? { headers: { "retry-after": String(retry) } } : {}),
+    ...(data || retry !== undefined
+      ? { data: { ...(retry !== undefined ? { retry_after_seconds: retry } : {}), ...data } }
+      : {}),
+  });
 }
