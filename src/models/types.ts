@@ -7,6 +7,8 @@ export interface Embedder {
   readonly dimension: number;
   /** Hybrid fusion tuned for this embedder's vectors (see test/eval/tune); Qdrant's default if absent. */
   readonly fusion?: FusionParams;
+  /** The text embedded for a chunk of a document with this title (the embedder's text policy). */
+  indexText(title: string, text: string): string;
   embedDocuments(texts: string[], opts?: { signal?: AbortSignal }): Promise<EmbedResult>;
   embedQuery(text: string, opts?: { signal?: AbortSignal }): Promise<QueryEmbedding>;
 }
