@@ -1,6 +1,6 @@
 import type { IngestQueue } from "../ingest/queue/types.js";
-import type { Action, Role } from "./auth/roles.js";
-import type { BackupSource } from "./backup/create.js";
+import type { Action, ApiScope, Role } from "./auth/roles.js";
+import type { BackupSource } from "./backup/types.js";
 import type { Payments } from "./billing/payments/types.js";
 import type { BlobStore } from "./blobs/types.js";
 import type { Config } from "./config.js";
@@ -31,7 +31,7 @@ export interface HttpMetrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-export type ApiScope = "admin" | "ingest" | "query";
+export type { ApiScope } from "./auth/roles.js";
 
 /**
  * Who is calling, resolved by the auth middleware and nowhere else: from an API key (Bearer) or from a

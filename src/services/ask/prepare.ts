@@ -54,8 +54,9 @@ export interface PlannedCall {
 }
 
 /**
- * What the model calls need while they run. The sources themselves are not in here: they are sent to
- * the client once and then dropped, so an open stream does not keep every chunk's text alive.
+ * What the model calls need while they run. The sources' records are not in here: they are sent to
+ * the client once and then dropped. Only the prompt keeps their text, rendered and as the question's
+ * grounding (number, title, text) for the offline model.
  */
 export interface PreparedAsk {
   ctx: ServiceCtx;

@@ -2,8 +2,8 @@
 import "../node-check.js";
 import { ConfigError, parseConfig } from "../config.js";
 import { openConfiguredDatabase } from "../runtime/database.js";
-import { createBlobStore } from "./index.js";
-import { rotateBlobs } from "./rotate.js";
+import { createBlobStore } from "../blobs/index.js";
+import { rotateBlobs } from "../blobs/rotate.js";
 
 /**
  * `npm run blobs:rotate`: re-encrypts every stored original with the first key of BLOB_ENCRYPTION_KEYS.
