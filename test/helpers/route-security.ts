@@ -133,7 +133,10 @@ class Credentials {
   async prepare(): Promise<void> {
     const { t, owner, ownerEmail } = this.w;
     const db = t.deps.database.db;
-    const revoked = await this.created(owner, ["admin"], {});
+    // An expiry date, so it is never the organization's last admin key (which may not be revoked).
+    const revoked = await this.created(owner, ["admin"], {
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     const del = await owner.call("DELETE", `/v1/keys/${revoked.id}`);
     if (del.status >= 300) throw new Error(`revoke ${del.status} ${JSON.stringify(del.body)}`);
     this.revokedKey = revoked.key;
