@@ -2272,6 +2272,13 @@ export interface paths {
                              */
                             floor_usd: string;
                             grace_days: number;
+                            /** @description What is left this UTC month of the plan's included credit, which pays overage before the wallet. */
+                            included_credit_left_micros: number;
+                            /**
+                             * @description USD as a decimal string with six places (exact).
+                             * @example 0.012345
+                             */
+                            included_credit_left_usd: string;
                             past_due_since: string | null;
                             plan: components["schemas"]["Plan"];
                             /** @enum {string} */
@@ -12978,6 +12985,10 @@ export interface components {
             credits: {
                 [key: string]: unknown;
             }[];
+            /** @description What the plan's monthly included credit paid (calls past the quota, before the wallet). */
+            included_credit?: {
+                [key: string]: unknown;
+            };
             month: string;
             /**
              * @description null while the month is open
