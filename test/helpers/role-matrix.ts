@@ -112,6 +112,7 @@ export const OUTSIDE = new Set([
   // Payment providers' notifications: no caller, a provider signature (test/integration/billing-*.test.ts).
   "POST /v1/webhooks/stripe",
   "POST /v1/webhooks/alipay",
+  "POST /v1/webhooks/wechatpay",
 ]);
 
 const allowed = (need: Need, role: Role) =>

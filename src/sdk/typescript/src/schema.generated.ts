@@ -2179,7 +2179,7 @@ export interface paths {
                         "application/json": {
                             external_id: string;
                             payment_id: string;
-                            /** @description What the payer scans (Alipay QR). */
+                            /** @description What the payer scans (Alipay QR, WeChat Pay's code_url). */
                             qr_code: string | null;
                             /** @description Where to send the payer. */
                             url: string | null;
@@ -2881,7 +2881,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a wallet top-up by card (Stripe Checkout) or Alipay (page pay or QR) */
+        /** Start a wallet top-up by card (Stripe Checkout), Alipay (page pay or QR) or WeChat Pay (Native QR) */
         post: {
             parameters: {
                 query?: never;
@@ -2898,13 +2898,13 @@ export interface paths {
                          */
                         amount_usd: number | string;
                         /**
-                         * @description Alipay only: cashier page or QR.
+                         * @description Alipay only: cashier page or QR (WeChat Pay is always a Native QR).
                          * @default page
                          * @enum {string}
                          */
                         method?: "page" | "qr";
                         /** @enum {string} */
-                        provider: "stripe" | "alipay";
+                        provider: "stripe" | "alipay" | "wechatpay";
                     };
                 };
             };
@@ -2918,7 +2918,7 @@ export interface paths {
                         "application/json": {
                             external_id: string;
                             payment_id: string;
-                            /** @description What the payer scans (Alipay QR). */
+                            /** @description What the payer scans (Alipay QR, WeChat Pay's code_url). */
                             qr_code: string | null;
                             /** @description Where to send the payer. */
                             url: string | null;
@@ -11126,6 +11126,86 @@ export interface paths {
                             received: boolean;
                         };
                     };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/wechatpay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WeChat Pay's payment notification (API v3): platform-signed, AES-256-GCM resource, credited once; answers 204 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event_type: string;
+                        id: string;
+                        resource: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received (WeChat Pay stops redelivering). */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description The request is malformed or fails validation; `errors` names the fields. */
                 400: {
