@@ -183,6 +183,28 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
     .default("7.20"),
+  /**
+   * WeChat Pay (微信支付) API v3, Native pay: merchant id, app id, the merchant API certificate's serial
+   * and private key, the platform key (a platform certificate serial or public key id, and its PEM public
+   * key) and the 32-byte APIv3 key. All are needed to enable it.
+   */
+  WECHATPAY_MCHID: z.string().min(1).optional(),
+  WECHATPAY_APPID: z.string().min(1).optional(),
+  WECHATPAY_MERCHANT_SERIAL: z.string().min(1).optional(),
+  WECHATPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  WECHATPAY_PLATFORM_SERIAL: z.string().min(1).optional(),
+  WECHATPAY_PLATFORM_PUBLIC_KEY: z.string().min(1).optional(),
+  WECHATPAY_API_V3_KEY: z
+    .string()
+    .refine((v) => Buffer.byteLength(v) === 32, "the APIv3 key is 32 bytes")
+    .optional(),
+  /** WeChat Pay's API base; default https://api.mch.weixin.qq.com (tests: a local fake). */
+  WECHATPAY_BASE_URL: url(["http", "https"]).optional(),
+  /** Yuan charged per US dollar of wallet credit through WeChat Pay, fixed by the operator. */
+  WECHATPAY_CNY_PER_USD: z
+    .string()
+    .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
+    .default("7.20"),
   /** Tax rate printed on statements, as a fraction ("0.2" = 20%); 0: no tax line amount. */
   STATEMENT_TAX_RATE: z
     .string()

@@ -126,6 +126,7 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   // Payment providers' notifications: no caller, a provider signature (test/integration/billing-*.test.ts).
   "POST /v1/webhooks/stripe": "Stripe's signature is the credential",
   "POST /v1/webhooks/alipay": "Alipay's signature is the credential",
+  "POST /v1/webhooks/wechatpay": "WeChat Pay's signature is the credential",
 };
 
 /**
