@@ -99,8 +99,6 @@ export interface AppDeps {
   models: ModelRegistry;
   /** Per-key request limiter; absent means an in-process one. */
   rateLimiter?: RateLimiter;
-  /** Ingestion's part of deleting a knowledge base (blobs, documents); returns what it removed. */
-  onKnowledgeBaseDelete?: (ctx: ServiceCtx, kbId: string) => Promise<{ documents: number; bytes: number }>;
   /** Sends e-mail (SMTP_URL via nodemailer); absent means the default from config (logs links without SMTP). */
   mailer?: Mailer;
   /** The web console served at `/` (Node entry only). */

@@ -90,12 +90,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Domain errors thrown by service verbs; routes never need to catch them. */
-export const notFound = (what: string, id: string) =>
-  new ApiError("not_found", `${what} ${id} does not exist or is not visible to this API key.`);
-export const forbidden = (message: string) => new ApiError("forbidden", message);
-export const conflict = (message: string) => new ApiError("conflict", message);
-
 export function problemBody(err: ApiError, requestId: string | undefined) {
   return {
     type: `https://docs.ai-hub.dev/errors/${err.code}`,

@@ -9,7 +9,6 @@ import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
 import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
-import { deleteKnowledgeBaseDocuments } from "../services/documents/delete.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
 import { openConfiguredDatabase } from "./database.js";
@@ -115,7 +114,6 @@ export async function composeRuntime(
       embedder,
       blobs: ingestion.blobs,
       ingestQueue: ingestion.queue,
-      onKnowledgeBaseDelete: deleteKnowledgeBaseDocuments,
       models,
       rateLimiter,
       consoleAssets:

@@ -7,7 +7,6 @@ import { parseConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createConfiguredEmbedder } from "../../src/runtime/embedder.js";
 import { composeIngestion, type Ingestion } from "../../src/runtime/ingestion.js";
-import { deleteKnowledgeBaseDocuments } from "../../src/services/documents/delete.js";
 import { type EngineHandle, startEngine } from "../../src/vector/engine/index.js";
 import { collectionNameFor, QdrantIndex } from "../../src/vector/qdrant-index.js";
 import { createTestApp, type TestApp } from "./app.js";
@@ -72,7 +71,6 @@ export async function startIngestStack(
       embedder,
       blobs: ingestion.blobs,
       ingestQueue: ingestion.queue,
-      onKnowledgeBaseDelete: deleteKnowledgeBaseDocuments,
     },
     env,
   );

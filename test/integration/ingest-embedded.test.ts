@@ -330,6 +330,8 @@ describe("ingestion, embedded profile (PGlite + engine + in-process queue)", () 
     expect(doc.status).toBe("ready");
     expect(await s.vectors.count(own.tenantId, { docVersion: doc.version_id })).toBe(doc.chunks);
 
+    const blobKey = `${own.tenantId}/${doc.version_id}`;
+    expect((await s.ingestion.blobs.get(blobKey)).byteLength).toBe(doc.size_bytes);
     const removed = await s.t.call("DELETE", `/v1/knowledge-bases/${own.kbId}`, { key: own.adminKey });
     expect(removed.body).toMatchObject({
       deleted: true,
@@ -338,5 +340,7 @@ describe("ingestion, embedded profile (PGlite + engine + in-process queue)", () 
       bytes: doc.size_bytes,
     });
     expect(await s.vectors.count(own.tenantId, { kbId: own.kbId })).toBe(0);
+    // The deps here carry no deletion hook: the knowledge-base verb itself removes the files.
+    await expect(s.ingestion.blobs.get(blobKey)).rejects.toThrow(/missing/);
   });
 });

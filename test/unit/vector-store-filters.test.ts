@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors.js";
+import { ValidationError } from "../../src/services/errors.js";
 import { toMetaFilter } from "../../src/services/vector-stores/filters.js";
 import { rewriteQuery } from "../../src/services/vector-stores/search.js";
 
@@ -55,11 +55,11 @@ describe("OpenAI attribute filters → metadata filters", () => {
   it("refuses what one level of must/should/must_not cannot express, naming the field", () => {
     const deep = () =>
       toMetaFilter({ type: "or", filters: [{ type: "and", filters: [{ type: "eq", key: "a", value: 1 }] }] });
-    expect(deep).toThrow(ApiError);
+    expect(deep).toThrow(ValidationError);
     try {
       deep();
     } catch (e) {
-      expect((e as ApiError).extra.errors?.[0]?.field).toBe("filters.filters.0");
+      expect((e as ValidationError).details.fields?.[0]?.field).toBe("filters.filters.0");
     }
     expect(() => toMetaFilter({ type: "or", filters: [{ type: "ne", key: "a", value: 1 }] })).toThrow(
       /ne and nin/,

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { requireAction } from "../../auth/middleware.js";
 import type { Action } from "../../auth/roles.js";
 import type { AppEnv, ServiceCtx } from "../../context.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../../services/errors.js";
 import { RoleSchema } from "../auth/schema.js";
 
 export const OrgParam = z.object({
@@ -20,7 +20,7 @@ export const OrgParam = z.object({
  */
 export function orgCtx(c: Context<AppEnv>, orgId: string, action: Action): ServiceCtx {
   const auth = requireAction(c.get("auth"), action);
-  if (auth.tenantId !== orgId) throw notFound("Organization", orgId);
+  if (auth.tenantId !== orgId) throw new NotFoundError("Organization", orgId);
   return { deps: c.get("deps"), auth, requestId: c.get("requestId") };
 }
 

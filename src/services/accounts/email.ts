@@ -3,10 +3,10 @@ import { verifyPassword } from "../../auth/passwords.js";
 import { normalizeEmail } from "../../auth/tokens.js";
 import type { AppDeps } from "../../context.js";
 import { users } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { mailerFor } from "../../mail/index.js";
 import { renderMail } from "../../mail/templates.js";
 import { recordAudit } from "../audit/record.js";
+import { ServiceError } from "../errors.js";
 import { consoleLink } from "./links.js";
 import { consumeToken, issueToken, TOKEN_TTL_MS } from "./one-time.js";
 import { duplicateEmail } from "./rules.js";
@@ -32,8 +32,8 @@ export async function verifyEmail({ ctx, input }: { ctx: PublicCtx; input: { tok
   const row = await consumeToken(db, "verify_email", input.token);
   const [user] = await db.select().from(users).where(eq(users.id, row.userId!)).limit(1);
   if (!user || user.email !== row.data.email) {
-    throw new ApiError("gone", "This link is for an address the account no longer has.", {
-      errors: [{ field: "token", message: "stale" }],
+    throw new ServiceError("gone", "This link is for an address the account no longer has.", {
+      fields: [{ field: "token", message: "stale" }],
     });
   }
   const [updated] = await db
@@ -77,8 +77,8 @@ export async function requestEmailChange({
   const newEmail = normalizeEmail(input.newEmail);
   const [user] = await db.select().from(users).where(eq(users.id, ctx.auth.userId)).limit(1);
   if (!user?.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) {
-    throw new ApiError("invalid_credentials", "The password is incorrect.", {
-      errors: [{ field: "password", message: "incorrect" }],
+    throw new ServiceError("invalid_credentials", "The password is incorrect.", {
+      fields: [{ field: "password", message: "incorrect" }],
     });
   }
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, newEmail)).limit(1);
@@ -100,9 +100,11 @@ export async function confirmEmailChange({ ctx, input }: { ctx: PublicCtx; input
   const email = String(row.data.email);
   const [user] = await db.select().from(users).where(eq(users.id, row.userId!)).limit(1);
   if (!user || user.email !== row.data.oldEmail) {
-    throw new ApiError("gone", "The account's email changed since this link was sent. Ask for a new one.", {
-      errors: [{ field: "token", message: "stale" }],
-    });
+    throw new ServiceError(
+      "gone",
+      "The account's email changed since this link was sent. Ask for a new one.",
+      { fields: [{ field: "token", message: "stale" }] },
+    );
   }
   const [updated] = await db
     .update(users)

@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { newSecret, sha256 } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import { authTokens } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
+import { ServiceError } from "../errors.js";
 
 export type TokenPurpose = "verify_email" | "reset_password" | "change_email" | "mfa" | "oidc_state";
 
@@ -46,18 +46,18 @@ export async function peekToken(db: Db, purpose: TokenPurpose, token: string, fi
     .where(eq(authTokens.tokenHash, sha256(token)))
     .limit(1);
   if (!row || row.purpose !== purpose) {
-    throw new ApiError("gone", "This link or code is not valid. Ask for a new one.", {
-      errors: [{ field, message: "unknown token" }],
+    throw new ServiceError("gone", "This link or code is not valid. Ask for a new one.", {
+      fields: [{ field, message: "unknown token" }],
     });
   }
   if (row.usedAt) {
-    throw new ApiError("gone", "This link was already used. Ask for a new one.", {
-      errors: [{ field, message: "already used" }],
+    throw new ServiceError("gone", "This link was already used. Ask for a new one.", {
+      fields: [{ field, message: "already used" }],
     });
   }
   if (row.expiresAt.getTime() <= Date.now()) {
-    throw new ApiError("gone", "This link has expired. Ask for a new one.", {
-      errors: [{ field, message: "expired" }],
+    throw new ServiceError("gone", "This link has expired. Ask for a new one.", {
+      fields: [{ field, message: "expired" }],
     });
   }
   return row;
@@ -72,8 +72,8 @@ export async function consumeToken(db: Db, purpose: TokenPurpose, token: string,
     .where(and(eq(authTokens.tokenHash, row.tokenHash), isNull(authTokens.usedAt)))
     .returning({ tokenHash: authTokens.tokenHash });
   if (!used.length) {
-    throw new ApiError("gone", "This link was already used. Ask for a new one.", {
-      errors: [{ field, message: "already used" }],
+    throw new ServiceError("gone", "This link was already used. Ask for a new one.", {
+      fields: [{ field, message: "already used" }],
     });
   }
   return row;

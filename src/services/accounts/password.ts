@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "../../auth/passwords.js";
 import { normalizeEmail } from "../../auth/tokens.js";
 import { loginThrottles, users } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { mailerFor } from "../../mail/index.js";
 import { renderMail } from "../../mail/templates.js";
 import { recordAudit } from "../audit/record.js";
+import { ServiceError } from "../errors.js";
 import { consoleLink } from "./links.js";
 import { consumeToken, issueToken, peekToken, TOKEN_TTL_MS } from "./one-time.js";
 import { rejectWeakPassword } from "./rules.js";
@@ -45,7 +45,7 @@ export async function resetPassword({
   // A rejected password must not use the link up: check the rule first, consume after.
   const row = await peekToken(db, "reset_password", input.token);
   const [user] = await db.select().from(users).where(eq(users.id, row.userId!)).limit(1);
-  if (!user) throw new ApiError("gone", "This account no longer exists.");
+  if (!user) throw new ServiceError("gone", "This account no longer exists.");
   rejectWeakPassword(input.password, user.email);
   await consumeToken(db, "reset_password", input.token);
   const passwordHash = await hashPassword(input.password, deps.config.PASSWORD_SCRYPT_LOG_N);
@@ -87,8 +87,8 @@ export async function changePassword({
   const { db } = deps.database;
   const [user] = await db.select().from(users).where(eq(users.id, ctx.auth.userId)).limit(1);
   if (!user?.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    throw new ApiError("invalid_credentials", "The current password is incorrect.", {
-      errors: [{ field: "current_password", message: "incorrect" }],
+    throw new ServiceError("invalid_credentials", "The current password is incorrect.", {
+      fields: [{ field: "current_password", message: "incorrect" }],
     });
   }
   rejectWeakPassword(input.newPassword, user.email, "new_password");

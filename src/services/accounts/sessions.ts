@@ -3,9 +3,9 @@ import { newSecret, sha256 } from "../../auth/tokens.js";
 import type { AppDeps } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { orgMembers, sessions, tenants, users } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { NotFoundError } from "../errors.js";
 
 export type SessionMethod = "password" | "totp" | "recovery_code" | "sso" | "invitation";
 
@@ -110,7 +110,7 @@ export async function revokeSessions(
     .set({ revokedAt: new Date() })
     .where(and(...conds))
     .returning({ id: sessions.id });
-  if (input.sessionId && !revoked.length) throw notFound("Session", input.sessionId);
+  if (input.sessionId && !revoked.length) throw new NotFoundError("Session", input.sessionId);
   if (revoked.length) {
     await recordAudit(db, {
       tenantId: input.tenantId,

@@ -4,24 +4,24 @@ import { clearAccount, lockRemainingMs, recordFailure, throttleKeys } from "../.
 import { normalizeEmail, sha256 } from "../../auth/tokens.js";
 import { totpStep } from "../../auth/totp.js";
 import { authTokens, recoveryCodes, users } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
+import { ForbiddenError, LimitExceededError, ServiceError } from "../errors.js";
 import { consumeToken, issueToken, peekToken } from "./one-time.js";
 import { type StartedSession, startSession } from "./sessions.js";
 import type { PublicCtx } from "./types.js";
 
 /** The one answer for an unknown email and a wrong password, so neither reveals that the account exists. */
 const WRONG = () =>
-  new ApiError("invalid_credentials", "Email or password is incorrect.", {
-    errors: [{ field: "password", message: "email or password is incorrect" }],
+  new ServiceError("invalid_credentials", "Email or password is incorrect.", {
+    fields: [{ field: "password", message: "email or password is incorrect" }],
   });
 
-function throttled(ms: number): ApiError {
+function throttled(ms: number): ServiceError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  return new ApiError(
+  return new LimitExceededError(
     "too_many_attempts",
     `Too many failed sign-ins for this account or from this address. Try again in ${seconds} s, or reset your password.`,
-    { headers: { "retry-after": String(seconds) }, data: { retry_after_seconds: seconds } },
+    { retryAfterSeconds: seconds },
   );
 }
 
@@ -65,10 +65,10 @@ export async function signIn({
   await clearAccount(db, email);
   await upgradeHash(ctx, user.id, input.password, user.passwordHash!);
   if (user.suspendedAt) {
-    throw new ApiError("forbidden", "This account is suspended. Contact the platform administrator.");
+    throw new ForbiddenError("This account is suspended. Contact the platform administrator.");
   }
   if (!user.emailVerifiedAt) {
-    throw new ApiError(
+    throw new ServiceError(
       "email_not_verified",
       "Confirm your email address first: open the link we sent (POST /v1/auth/email/verify/resend sends a new one).",
     );
@@ -116,9 +116,11 @@ export async function signInSecondFactor({
   const { db } = deps.database;
   const challenge = await peekToken(db, "mfa", input.mfaToken, "mfa_token");
   if (challenge.attempts >= MFA_ATTEMPTS) {
-    throw new ApiError("gone", "Too many wrong codes for this sign-in. Sign in with your password again.", {
-      errors: [{ field: "mfa_token", message: "too many attempts" }],
-    });
+    throw new ServiceError(
+      "gone",
+      "Too many wrong codes for this sign-in. Sign in with your password again.",
+      { fields: [{ field: "mfa_token", message: "too many attempts" }] },
+    );
   }
   const [user] = await db.select().from(users).where(eq(users.id, challenge.userId!)).limit(1);
   if (!user?.totpSecret || !user.totpEnabledAt) throw WRONG();
@@ -163,8 +165,8 @@ export async function signInSecondFactor({
       detail: { reason: input.code ? "totp" : "recovery_code", address: ctx.address },
       requestId: ctx.requestId,
     });
-    throw new ApiError("invalid_credentials", "The code is not valid (or was already used).", {
-      errors: [{ field: input.code ? "code" : "recovery_code", message: "not valid" }],
+    throw new ServiceError("invalid_credentials", "The code is not valid (or was already used).", {
+      fields: [{ field: input.code ? "code" : "recovery_code", message: "not valid" }],
     });
   }
   await consumeToken(db, "mfa", input.mfaToken, "mfa_token");

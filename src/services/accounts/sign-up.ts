@@ -2,10 +2,10 @@ import { count, eq } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords.js";
 import { normalizeEmail } from "../../auth/tokens.js";
 import { orgMembers, tenants, users } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { matchLocale } from "../../i18n/locales.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { ForbiddenError } from "../errors.js";
 import { sendVerification } from "./email.js";
 import { duplicateEmail, rejectWeakPassword } from "./rules.js";
 import type { PublicCtx } from "./types.js";
@@ -30,8 +30,7 @@ export async function signUp({ ctx, input }: { ctx: PublicCtx; input: SignUpInpu
   const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(users);
   const platformAdmin = deps.config.ADMIN_EMAIL ? deps.config.ADMIN_EMAIL === email : n === 0;
   if (!platformAdmin && deps.config.SIGNUP !== "open") {
-    throw new ApiError(
-      "forbidden",
+    throw new ForbiddenError(
       deps.config.SIGNUP === "invite"
         ? "Sign-up is by invitation only here. Ask an organization admin to invite you."
         : "Sign-up is closed on this installation. Ask the platform administrator for an account.",

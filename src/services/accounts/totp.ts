@@ -3,8 +3,8 @@ import { verifyPassword } from "../../auth/passwords.js";
 import { newSecret, sha256 } from "../../auth/tokens.js";
 import { newTotpSecret, totpStep, totpUri } from "../../auth/totp.js";
 import { recoveryCodes, users } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
+import { ConflictError, ServiceError, ValidationError } from "../errors.js";
 import { normalizeRecoveryCode } from "./sign-in.js";
 import type { AccountCtx } from "./types.js";
 
@@ -16,7 +16,7 @@ async function me(ctx: AccountCtx) {
     .from(users)
     .where(eq(users.id, ctx.auth.userId))
     .limit(1);
-  if (!user) throw new ApiError("unauthorized", "This account no longer exists.");
+  if (!user) throw new ServiceError("unauthorized", "This account no longer exists.");
   return user;
 }
 
@@ -36,10 +36,7 @@ function audit(ctx: AccountCtx, action: string) {
 export async function setupTotp({ ctx }: { ctx: AccountCtx }) {
   const user = await me(ctx);
   if (user.totpEnabledAt) {
-    throw new ApiError(
-      "conflict",
-      "Two-factor sign-in is already on. Turn it off first to enrol a new device.",
-    );
+    throw new ConflictError("Two-factor sign-in is already on. Turn it off first to enrol a new device.");
   }
   const secret = newTotpSecret();
   await ctx.deps.database.db.update(users).set({ totpSecret: secret }).where(eq(users.id, user.id));
@@ -52,17 +49,13 @@ export async function enableTotp({ ctx, input }: { ctx: AccountCtx; input: { cod
   const { db } = ctx.deps.database;
   const user = await me(ctx);
   if (!user.totpSecret || user.totpEnabledAt) {
-    throw new ApiError("conflict", "Start enrolment with POST /v1/auth/2fa/totp/setup first.");
+    throw new ConflictError("Start enrolment with POST /v1/auth/2fa/totp/setup first.");
   }
   const step = totpStep(user.totpSecret, input.code);
   if (step === null) {
-    throw new ApiError(
-      "validation_failed",
-      "The code does not match; check the device's clock and try again.",
-      {
-        errors: [{ field: "code", message: "does not match" }],
-      },
-    );
+    throw new ValidationError("The code does not match; check the device's clock and try again.", [
+      { field: "code", message: "does not match" },
+    ]);
   }
   const codes = Array.from({ length: RECOVERY_CODES }, () => {
     const raw = newSecret(10)
@@ -91,8 +84,8 @@ export async function disableTotp({ ctx, input }: { ctx: AccountCtx; input: { pa
   const { db } = ctx.deps.database;
   const user = await me(ctx);
   if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) {
-    throw new ApiError("invalid_credentials", "The password is incorrect.", {
-      errors: [{ field: "password", message: "incorrect" }],
+    throw new ServiceError("invalid_credentials", "The password is incorrect.", {
+      fields: [{ field: "password", message: "incorrect" }],
     });
   }
   await db

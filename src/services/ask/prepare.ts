@@ -1,7 +1,6 @@
 import { renderPrompt } from "../../../prompts/index.js";
 import { chargeOf, markupPpm } from "../../billing/plans.js";
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
 import { countChatTokens, encodingForModel } from "../../models/chat/token-count.js";
 import { maxCostMicros } from "../../models/cost.js";
 import type { ModelInfo } from "../../models/registry.js";
@@ -11,6 +10,7 @@ import { checkModelAllowed, type Metered, meterRequest } from "../billing/quota.
 import { reservedPromptTokens } from "../budgets/margin.js";
 import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
+import { ValidationError } from "../errors.js";
 import { searchChunks } from "../search/search.js";
 import { retrievalAnswerable } from "./answerability.js";
 import type { AskSource } from "./events.js";
@@ -81,13 +81,9 @@ function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
     const entry = registry.get(id);
     if (!entry) {
       const known = registry.list().map((m) => m.id);
-      throw new ApiError(
-        "validation_failed",
-        `Unknown model "${id}". Available: ${known.join(", ")} (GET /v1/models).`,
-        {
-          errors: [{ field: `models.${i}`, message: `unknown model "${id}"` }],
-        },
-      );
+      throw new ValidationError(`Unknown model "${id}". Available: ${known.join(", ")} (GET /v1/models).`, [
+        { field: `models.${i}`, message: `unknown model "${id}"` },
+      ]);
     }
     return entry;
   });

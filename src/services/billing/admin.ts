@@ -1,15 +1,15 @@
 import { asc, eq, gt, sql } from "drizzle-orm";
 import { orgBilling, tenants } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import type { PlatformCtx } from "../platform/platform.js";
 import { planOf } from "./account.js";
 import { creditWallet } from "./wallet.js";
 
 async function requireOrg(ctx: PlatformCtx, tenantId: string) {
   const [org] = await ctx.deps.database.db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
-  if (!org) throw notFound("Organization", tenantId);
+  if (!org) throw new NotFoundError("Organization", tenantId);
   return org;
 }
 
@@ -57,11 +57,9 @@ export async function setPlan(
   input: { tenantId: string; planId: string; reason: string },
 ) {
   if (!ctx.deps.config.plans.get(input.planId)) {
-    throw new ApiError("validation_failed", `Unknown plan "${input.planId}".`, {
-      errors: [
-        { field: "plan_id", message: `have: ${ctx.deps.config.plans.plans.map((p) => p.id).join(", ")}` },
-      ],
-    });
+    throw new ValidationError(`Unknown plan "${input.planId}".`, [
+      { field: "plan_id", message: `have: ${ctx.deps.config.plans.plans.map((p) => p.id).join(", ")}` },
+    ]);
   }
   const { db } = ctx.deps.database;
   return db.transaction(async (tx) => {

@@ -1,10 +1,10 @@
 import type { PaymentProvider } from "../../billing/payments/types.js";
 import type { ServiceCtx } from "../../context.js";
 import { payments } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { formatMicros } from "../../models/cost.js";
 import { recordAudit } from "../audit/record.js";
+import { ConflictError, ServiceError, ValidationError } from "../errors.js";
 import { billingOf } from "./account.js";
 
 function returnUrl(ctx: ServiceCtx): string {
@@ -15,7 +15,10 @@ function returnUrl(ctx: ServiceCtx): string {
 function stripeOf(ctx: ServiceCtx) {
   const stripe = ctx.deps.payments?.stripe;
   if (!stripe)
-    throw new ApiError("unavailable", "Card payments are not configured on this server (STRIPE_SECRET_KEY).");
+    throw new ServiceError(
+      "unavailable",
+      "Card payments are not configured on this server (STRIPE_SECRET_KEY).",
+    );
   return stripe;
 }
 
@@ -49,18 +52,14 @@ async function newPayment(
 export async function startSubscriptionCheckout(ctx: ServiceCtx, input: { planId: string }) {
   const plan = ctx.deps.config.plans.get(input.planId);
   if (!plan) {
-    throw new ApiError("validation_failed", `Unknown plan "${input.planId}".`, {
-      errors: [{ field: "plan_id", message: "unknown plan (GET /v1/billing/plans)" }],
-    });
+    throw new ValidationError(`Unknown plan "${input.planId}".`, [
+      { field: "plan_id", message: "unknown plan (GET /v1/billing/plans)" },
+    ]);
   }
   if (!plan.stripe_price_id) {
-    throw new ApiError(
-      "validation_failed",
-      `The ${plan.name} plan is not sold by card (no stripe_price_id).`,
-      {
-        errors: [{ field: "plan_id", message: "not purchasable" }],
-      },
-    );
+    throw new ValidationError(`The ${plan.name} plan is not sold by card (no stripe_price_id).`, [
+      { field: "plan_id", message: "not purchasable" },
+    ]);
   }
   const stripe = stripeOf(ctx);
   const { row } = await billingOf(ctx.deps.database.db, ctx.deps.config, ctx.auth.tenantId);
@@ -89,7 +88,7 @@ export async function startTopUp(
   const provider: PaymentProvider | undefined =
     input.provider === "stripe" ? stripeOf(ctx) : ctx.deps.payments?.alipay;
   if (!provider)
-    throw new ApiError("unavailable", "Alipay is not configured on this server (ALIPAY_APP_ID).");
+    throw new ServiceError("unavailable", "Alipay is not configured on this server (ALIPAY_APP_ID).");
   const paymentId = await newPayment(ctx, {
     provider: provider.id,
     purpose: "top_up",
@@ -113,6 +112,6 @@ export async function portalLink(ctx: ServiceCtx) {
   const stripe = stripeOf(ctx);
   const { row } = await billingOf(ctx.deps.database.db, ctx.deps.config, ctx.auth.tenantId);
   if (!row?.stripeCustomerId)
-    throw new ApiError("conflict", "This organization has no Stripe customer yet: subscribe first.");
+    throw new ConflictError("This organization has no Stripe customer yet: subscribe first.");
   return stripe.portalUrl(row.stripeCustomerId, returnUrl(ctx));
 }

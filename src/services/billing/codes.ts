@@ -3,9 +3,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import { sha256 } from "../../auth/tokens.js";
 import type { ServiceCtx } from "../../context.js";
 import { redemptionCodes } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { ConflictError, ServiceError } from "../errors.js";
 import type { PlatformCtx } from "../platform/platform.js";
 import { creditWallet } from "./wallet.js";
 
@@ -65,16 +65,16 @@ export async function redeemCode({ ctx, input }: { ctx: ServiceCtx; input: { cod
   return ctx.deps.database.db.transaction(async (tx) => {
     const [row] = await tx.select().from(redemptionCodes).where(eq(redemptionCodes.codeHash, hash)).limit(1);
     const field = [{ field: "code", message: "unknown, used or expired" }];
-    if (!row) throw new ApiError("not_found", "This redemption code does not exist.", { errors: field });
+    if (!row) throw new ServiceError("not_found", "This redemption code does not exist.", { fields: field });
     if (row.expiresAt && row.expiresAt <= now)
-      throw new ApiError("gone", "This redemption code has expired.", { errors: field });
+      throw new ServiceError("gone", "This redemption code has expired.", { fields: field });
     const claimed = await tx
       .update(redemptionCodes)
       .set({ redeemedTenantId: tenantId, redeemedAt: now })
       .where(and(eq(redemptionCodes.id, row.id), isNull(redemptionCodes.redeemedAt)))
       .returning({ id: redemptionCodes.id });
     if (!claimed.length)
-      throw new ApiError("conflict", "This redemption code has already been used.", { errors: field });
+      throw new ConflictError("This redemption code has already been used.", { fields: field });
     await creditWallet(tx, {
       tenantId,
       defaultPlanId: ctx.deps.config.plans.defaultPlanId,

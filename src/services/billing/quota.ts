@@ -1,6 +1,6 @@
 import type { Plan, QuotaName } from "../../billing/plans.js";
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
+import { ForbiddenError, LimitExceededError, type ServiceError } from "../errors.js";
 import { billingOf, billingOn } from "./account.js";
 import { countRequest, usageOf } from "./usage.js";
 
@@ -15,8 +15,8 @@ export function quotaExceeded(
   use: number,
   limit: number,
   extra = "",
-): ApiError {
-  return new ApiError(
+): ServiceError {
+  return new LimitExceededError(
     "quota_exceeded",
     `The ${plan.name} plan allows ${limit} ${quota.replaceAll("_", " ")}; this organization uses ${use}.${extra} ` +
       "Upgrade the plan (POST /v1/billing/checkout) or top up the wallet (POST /v1/billing/redeem).",
@@ -83,8 +83,8 @@ export async function meterRequest(ctx: ServiceCtx): Promise<Metered | null> {
 /** 403 when the plan does not include a model (the plan's allowed_models). */
 export function checkModelAllowed(plan: Plan, model: string): void {
   if (plan.allowed_models && !plan.allowed_models.includes(model)) {
-    throw new ApiError("forbidden", `The ${plan.name} plan does not include the model "${model}".`, {
-      errors: [{ field: "models", message: `not in plan ${plan.id}` }],
+    throw new ForbiddenError(`The ${plan.name} plan does not include the model "${model}".`, {
+      fields: [{ field: "models", message: `not in plan ${plan.id}` }],
     });
   }
 }

@@ -1,9 +1,9 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { statements } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { ServiceError } from "../errors.js";
 import { type StatementBody, statementBody } from "./statement-data.js";
 import { monthKey } from "./usage.js";
 
@@ -14,7 +14,8 @@ import { monthKey } from "./usage.js";
  */
 export async function getStatement(ctx: ServiceCtx, month: string): Promise<StatementBody> {
   const now = monthKey(new Date());
-  if (month > now) throw new ApiError("not_found", `No statement for ${month}: the month has not started.`);
+  if (month > now)
+    throw new ServiceError("not_found", `No statement for ${month}: the month has not started.`);
   const { db } = ctx.deps.database;
   const tenantId = ctx.auth.tenantId;
   const taxRate = ctx.deps.config.STATEMENT_TAX_RATE;

@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { budgetReservations, orgBilling, walletEntries } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { formatMicros } from "../../models/cost.js";
 import { lockTenant, RESERVATION_TTL_MS } from "../budgets/spend.js";
+import { LimitExceededError, type ServiceError } from "../errors.js";
 
 export type WalletKind = "usage" | "top_up" | "code" | "credit";
 
@@ -31,8 +31,8 @@ export async function walletAvailable(
   return Number(row?.balance ?? 0) - floorMicros - Number(row?.held ?? 0);
 }
 
-export function insufficientFunds(needed: number, available: number): ApiError {
-  return new ApiError(
+export function insufficientFunds(needed: number, available: number): ServiceError {
+  return new LimitExceededError(
     "insufficient_funds",
     `This call could cost up to $${formatMicros(needed)} past the plan's quota, but the wallet has $${formatMicros(Math.max(0, available))} ` +
       "above its floor. Top up (POST /v1/billing/redeem or /v1/billing/checkout) or upgrade the plan.",

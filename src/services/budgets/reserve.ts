@@ -1,10 +1,10 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { apiKeys, budgetReservations } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { formatMicros } from "../../models/cost.js";
 import { insufficientFunds, walletAvailable } from "../billing/wallet.js";
+import { LimitExceededError, type ServiceError } from "../errors.js";
 import { committedMicros, lockTenant } from "./spend.js";
 
 export interface Reservation {
@@ -12,9 +12,9 @@ export interface Reservation {
   ids: (string | null)[];
 }
 
-function exceeded(scope: "key" | "tenant", budget: number, committed: number, needed: number): ApiError {
+function exceeded(scope: "key" | "tenant", budget: number, committed: number, needed: number): ServiceError {
   const remaining = Math.max(0, budget - committed);
-  return new ApiError(
+  return new LimitExceededError(
     "budget_exceeded",
     `This call could cost up to $${formatMicros(needed)} but the ${scope}'s monthly budget has $${formatMicros(remaining)} left. ` +
       "Lower max_tokens, ask fewer models, or raise the budget.",

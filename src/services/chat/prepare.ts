@@ -4,12 +4,12 @@
  * way the same model calls, budget reservations, ledger rows and events follow (runAsk).
  */
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
 import type { ChatMessage } from "../../models/types.js";
 import type { MetaFilter } from "../../vector/types.js";
 import type { AskSource } from "../ask/events.js";
 import { type PreparedAsk, prepareAsk, prepareChat } from "../ask/prepare.js";
 import { standaloneQuestion, type Turn } from "../conversations/rewrite.js";
+import { ValidationError } from "../errors.js";
 
 export interface CompletionInput {
   /** The request's `model`, possibly a grounding alias (see parseModelAlias). */
@@ -45,10 +45,9 @@ export function parseModelAlias(model: string): { model: string | undefined; kbI
     .map((s) => s.trim())
     .filter(Boolean);
   if (kbIds.length === 0) {
-    throw new ApiError(
-      "validation_failed",
+    throw new ValidationError(
       `model "${model}" ends with "@" but names no knowledge base; use "<model>@<kb_id>" or drop the "@".`,
-      { errors: [{ field: "model", message: "no knowledge base after @" }] },
+      [{ field: "model", message: "no knowledge base after @" }],
     );
   }
   return { model: at === 0 ? undefined : model.slice(0, at), kbIds };
@@ -58,10 +57,9 @@ export function parseModelAlias(model: string): { model: string | undefined; kbI
 function splitConversation(messages: ChatMessage[]) {
   const last = messages.at(-1);
   if (last?.role !== "user" || !last.content.trim()) {
-    throw new ApiError(
-      "validation_failed",
+    throw new ValidationError(
       "The last message must be a non-empty user message: it is the question the completion answers.",
-      { errors: [{ field: `messages.${Math.max(0, messages.length - 1)}`, message: "expected role user" }] },
+      [{ field: `messages.${Math.max(0, messages.length - 1)}`, message: "expected role user" }],
     );
   }
   const instructions = messages
@@ -94,9 +92,9 @@ export async function prepareCompletion({
     return { prepared, sources: [], grounded: false, query: null };
   }
   if (kbIds.length > 20) {
-    throw new ApiError("validation_failed", "Ground a completion in at most 20 knowledge bases.", {
-      errors: [{ field: "knowledge_base_ids", message: "at most 20" }],
-    });
+    throw new ValidationError("Ground a completion in at most 20 knowledge bases.", [
+      { field: "knowledge_base_ids", message: "at most 20" },
+    ]);
   }
   const { instructions, history, question } = splitConversation(input.messages);
   const rewritten = await standaloneQuestion({ history, question, ...(signal ? { signal } : {}) });

@@ -1,8 +1,8 @@
 import type { ServiceCtx } from "../../context.js";
 import { conversations } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { modelsOf } from "../ask/registry.js";
+import { ValidationError } from "../errors.js";
 import { loadVisibleKbs } from "../search/visible-kbs.js";
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -27,9 +27,9 @@ export async function createConversation({
   const registry = modelsOf(ctx.deps);
   (input.models ?? []).forEach((id, i) => {
     if (!registry.get(id)) {
-      throw new ApiError("validation_failed", `Unknown model "${id}" (GET /v1/models lists them).`, {
-        errors: [{ field: `models.${i}`, message: `unknown model "${id}"` }],
-      });
+      throw new ValidationError(`Unknown model "${id}" (GET /v1/models lists them).`, [
+        { field: `models.${i}`, message: `unknown model "${id}"` },
+      ]);
     }
   });
   const [row] = await ctx.deps.database.db

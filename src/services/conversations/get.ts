@@ -1,7 +1,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { conversationMessages, conversations } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 import type { ConversationRow } from "./create.js";
 
 export type MessageRow = typeof conversationMessages.$inferSelect;
@@ -16,10 +16,10 @@ export async function loadConversation(ctx: ServiceCtx, id: string): Promise<Con
     .from(conversations)
     .where(and(eq(conversations.id, id), eq(conversations.tenantId, ctx.auth.tenantId)))
     .limit(1);
-  if (!row) throw notFound("Conversation", id);
+  if (!row) throw new NotFoundError("Conversation", id);
   const admin = ctx.auth.scopes.includes("admin");
   const own = row.embedId ? row.embedId === ctx.auth.keyId : row.keyId === ctx.auth.keyId;
-  if (!admin && !own) throw notFound("Conversation", id);
+  if (!admin && !own) throw new NotFoundError("Conversation", id);
   return row;
 }
 

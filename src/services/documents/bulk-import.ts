@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
 import type { MetaValue } from "../../vector/types.js";
+import { isServiceError, ServiceError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import { uploadDocumentsBatch } from "./upload-batch.js";
 
@@ -135,7 +135,7 @@ export async function importDocuments({
   for await (const item of input.lines) {
     result.lines += 1;
     if (result.lines > BULK_MAX_LINES) {
-      throw new ApiError(
+      throw new ServiceError(
         "payload_too_large",
         `A bulk import holds at most ${BULK_MAX_LINES} lines; split the file (re-sending lines already imported is safe).`,
       );
@@ -194,10 +194,10 @@ async function importBatch(
       const err = outcome.error;
       // A queue outage stops the import (the caller retries the whole file, which is safe); anything
       // else about one line is that line's error.
-      if (err instanceof ApiError && err.code === "unavailable") throw err;
-      const code = err instanceof ApiError && err.code === "unsupported_media_type" ? err.code : "failed";
-      const message = err instanceof ApiError ? err.message : "could not be stored";
-      if (!(err instanceof ApiError)) ctx.deps.logger.error({ err, line }, "bulk import line failed");
+      if (isServiceError(err) && err.code === "unavailable") throw err;
+      const code = isServiceError(err) && err.code === "unsupported_media_type" ? err.code : "failed";
+      const message = isServiceError(err) ? err.message : "could not be stored";
+      if (!isServiceError(err)) ctx.deps.logger.error({ err, line }, "bulk import line failed");
       result.errors.push({ line, code, message });
       return;
     }

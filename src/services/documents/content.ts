@@ -1,6 +1,6 @@
 import { BlobNotFoundError } from "../../blobs/types.js";
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
+import { ServiceError } from "../errors.js";
 import { resolveVersion } from "./version.js";
 
 /** What a browser should call each format we store. */
@@ -23,10 +23,10 @@ export async function getDocumentContent({
   const { document, version } = await resolveVersion(ctx, input);
   const blobs = ctx.deps.blobs;
   if (!blobs) {
-    throw new ApiError("not_implemented", "This deployment stores no original files (no blob store).");
+    throw new ServiceError("not_implemented", "This deployment stores no original files (no blob store).");
   }
   const bytes = await blobs.get(version.blobKey).catch((err: unknown) => {
-    if (err instanceof BlobNotFoundError) throw new ApiError("not_found", err.message);
+    if (err instanceof BlobNotFoundError) throw new ServiceError("not_found", err.message);
     throw err;
   });
   return {

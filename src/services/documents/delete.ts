@@ -41,7 +41,7 @@ export async function deleteDocument({ ctx, input }: { ctx: ServiceCtx; input: {
 }
 
 /**
- * Ingestion's part of deleting a knowledge base (AppDeps.onKnowledgeBaseDelete): the KB verb has
+ * The documents' part of deleting a knowledge base, called by the knowledge-base verb: that verb has
  * already removed the points and deletes the rows afterwards; this removes the files and counts.
  */
 export async function deleteKnowledgeBaseDocuments(ctx: ServiceCtx, kbId: string) {

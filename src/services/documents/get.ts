@@ -3,7 +3,7 @@ import { canSeeKb } from "../../auth/middleware.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { documents, documentVersions } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type VersionRow = typeof documentVersions.$inferSelect;
@@ -25,6 +25,6 @@ export async function loadVisibleDocument(db: Db, ctx: ServiceCtx, id: string): 
     .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId))
     .where(and(eq(documents.id, id), eq(documents.tenantId, ctx.auth.tenantId)))
     .limit(1);
-  if (!row || !canSeeKb(ctx.auth, row.document.kbId)) throw notFound("Document", id);
+  if (!row || !canSeeKb(ctx.auth, row.document.kbId)) throw new NotFoundError("Document", id);
   return row;
 }

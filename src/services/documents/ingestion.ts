@@ -1,11 +1,11 @@
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
+import { ServiceError, UnavailableError } from "../errors.js";
 
 /** The ingestion capabilities of the running service, or a 503 saying what is missing. */
 export function ingestionOf(ctx: ServiceCtx) {
   const { blobs, ingestQueue } = ctx.deps;
   if (!blobs || !ingestQueue) {
-    throw new ApiError(
+    throw new ServiceError(
       "unavailable",
       "Document ingestion is not configured on this deployment (no blob store or queue).",
     );
@@ -23,10 +23,9 @@ export async function enqueueVersion(ctx: ServiceCtx, versionId: string): Promis
     await queue.enqueue("ingest.document", { tenantId: ctx.auth.tenantId, versionId, keyId: ctx.auth.keyId });
   } catch (err) {
     ctx.deps.logger.error({ err, versionId }, "enqueue failed");
-    throw new ApiError(
-      "unavailable",
+    throw new UnavailableError(
       "The document was stored but could not be queued for processing (the queue is unreachable). Retry the same upload in a minute.",
-      { headers: { "retry-after": "30" } },
+      30,
     );
   }
 }

@@ -1,5 +1,5 @@
 import type { TenantAuth } from "../../context.js";
-import { ApiError } from "../../errors.js";
+import { LimitExceededError, type ServiceError } from "../errors.js";
 
 /**
  * Open document event streams per key and per tenant in this process (MAX_STREAMS_PER_KEY,
@@ -38,11 +38,11 @@ function decrement(map: Map<string, number>, key: string): void {
   else map.set(key, n);
 }
 
-function capped(name: string, cap: number, who: string): ApiError {
-  return new ApiError(
+function capped(name: string, cap: number, who: string): ServiceError {
+  return new LimitExceededError(
     "rate_limited",
     `This ${who} already has ${cap} document event streams open (${name} = ${cap}). Close one, or follow documents with GET /v1/documents/{id} instead.`,
-    { headers: { "retry-after": "5" }, data: { cap: name, limit: cap, retry_after_seconds: 5 } },
+    { retryAfterSeconds: 5, data: { cap: name, limit: cap } },
   );
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { chunks, documentTexts } from "../../db/schema.js";
-import { conflict } from "../../errors.js";
+import { ConflictError } from "../errors.js";
 import { resolveVersion } from "./version.js";
 
 /**
@@ -31,7 +31,7 @@ export async function getDocumentText({
     .where(and(eq(chunks.versionId, version.id), eq(chunks.tenantId, ctx.auth.tenantId)))
     .orderBy(asc(chunks.ordinal));
   if (rows.length === 0) {
-    throw conflict(
+    throw new ConflictError(
       `Document ${document.id} has no extracted text (version ${version.id} is ${version.status}). ` +
         "Wait until it is ready; a failed document has none: see its `error`.",
     );

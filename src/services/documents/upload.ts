@@ -4,11 +4,11 @@ import { detectType, SUPPORTED_TYPES } from "../../../ingest/detect-type.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { documents, documentVersions } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { MetaValue } from "../../vector/types.js";
 import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
+import { ServiceError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import { enqueueVersion, ingestionOf } from "./ingestion.js";
 
@@ -45,7 +45,7 @@ export async function uploadDocument({
   const kb = await loadVisibleKb(db, ctx, input.kbId);
   const format = detectType(input.bytes, input.filename, input.contentType);
   if (!format) {
-    throw new ApiError(
+    throw new ServiceError(
       "unsupported_media_type",
       `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}.`,
       { data: { supported: SUPPORTED_TYPES.split(", ") } },

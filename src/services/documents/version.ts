@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { documentVersions } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 import { type DocumentWithVersion, loadVisibleDocument, type VersionRow } from "./get.js";
 
 /**
@@ -31,5 +31,5 @@ export async function resolveVersion(
       .limit(1);
     if (version) return { document: found.document, version };
   }
-  throw notFound("Document version", input.versionId ?? `of document ${input.id}`);
+  throw new NotFoundError("Document version", input.versionId ?? `of document ${input.id}`);
 }

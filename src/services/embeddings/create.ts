@@ -1,6 +1,6 @@
 import type { ServiceCtx } from "../../context.js";
-import { ApiError } from "../../errors.js";
 import { countTextTokens } from "../../models/chat/token-count.js";
+import { ServiceError, ValidationError } from "../errors.js";
 import { recordUsage } from "../ledger/record.js";
 
 export interface EmbeddingsResult {
@@ -26,12 +26,11 @@ export async function createEmbeddings({
   signal?: AbortSignal;
 }): Promise<EmbeddingsResult> {
   const { embedder } = ctx.deps;
-  if (!embedder) throw new ApiError("unavailable", "No embedder is configured on this deployment.");
+  if (!embedder) throw new ServiceError("unavailable", "No embedder is configured on this deployment.");
   if (input.model !== embedder.id && input.model !== "default") {
-    throw new ApiError(
-      "validation_failed",
+    throw new ValidationError(
       `Unknown embedding model "${input.model}". This deployment embeds with "${embedder.id}" (also "default"; GET /v1/models shows it as embedding_model).`,
-      { errors: [{ field: "model", message: `use "${embedder.id}"` }] },
+      [{ field: "model", message: `use "${embedder.id}"` }],
     );
   }
   const started = performance.now();

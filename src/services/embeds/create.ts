@@ -1,10 +1,10 @@
 import type { ServiceCtx } from "../../context.js";
 import { embeds } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId, randomToken } from "../../ids.js";
 import { modelsOf } from "../ask/registry.js";
 import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
+import { ValidationError } from "../errors.js";
 import { loadVisibleKbs } from "../search/visible-kbs.js";
 import { normalizeOrigin, originEntryProblem } from "./origins.js";
 
@@ -33,17 +33,15 @@ export async function validateEmbedSettings(ctx: ServiceCtx, s: Partial<EmbedSet
   const registry = modelsOf(ctx.deps);
   s.models?.forEach((id, i) => {
     if (!registry.get(id)) {
-      throw new ApiError("validation_failed", `Unknown model "${id}" (GET /v1/models lists them).`, {
-        errors: [{ field: `models.${i}`, message: `unknown model "${id}"` }],
-      });
+      throw new ValidationError(`Unknown model "${id}" (GET /v1/models lists them).`, [
+        { field: `models.${i}`, message: `unknown model "${id}"` },
+      ]);
     }
   });
   s.allowedOrigins?.forEach((o, i) => {
     const problem = originEntryProblem(o);
     if (problem) {
-      throw new ApiError("validation_failed", problem, {
-        errors: [{ field: `allowed_origins.${i}`, message: problem }],
-      });
+      throw new ValidationError(problem, [{ field: `allowed_origins.${i}`, message: problem }]);
     }
   });
 }

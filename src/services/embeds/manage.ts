@@ -1,8 +1,8 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { embeds } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
+import { NotFoundError } from "../errors.js";
 import { type EmbedRow, type EmbedSettings, validateEmbedSettings } from "./create.js";
 import { normalizeOrigin } from "./origins.js";
 
@@ -18,7 +18,7 @@ export async function getEmbed({
     .from(embeds)
     .where(and(eq(embeds.id, input.id), eq(embeds.tenantId, ctx.auth.tenantId)))
     .limit(1);
-  if (!row) throw notFound("Embed", input.id);
+  if (!row) throw new NotFoundError("Embed", input.id);
   return row;
 }
 

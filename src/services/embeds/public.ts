@@ -7,10 +7,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, count, eq, gte } from "drizzle-orm";
 import type { AppDeps, ServiceCtx } from "../../context.js";
 import { conversationMessages, conversations, embeds } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { formatMicros } from "../../models/cost.js";
 import { committedMicros } from "../budgets/spend.js";
 import { type ConversationRow, createConversation } from "../conversations/create.js";
+import { LimitExceededError, NotFoundError, ServiceError } from "../errors.js";
 import type { EmbedRow } from "./create.js";
 
 export const hashAccessToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -18,7 +18,7 @@ export const hashAccessToken = (token: string) => createHash("sha256").update(to
 export async function loadEmbed(deps: AppDeps, id: string): Promise<EmbedRow> {
   const [row] = await deps.database.db.select().from(embeds).where(eq(embeds.id, id)).limit(1);
   if (!row)
-    throw new ApiError("not_found", `Embed ${id} does not exist. Check data-embed-id in the snippet.`);
+    throw new ServiceError("not_found", `Embed ${id} does not exist. Check data-embed-id in the snippet.`);
   return row;
 }
 
@@ -39,15 +39,15 @@ export function embedCtx(deps: AppDeps, embed: EmbedRow, requestId: string): Ser
 
 const dayStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
-function capReached(cap: string, limit: number, message: string): ApiError {
-  return new ApiError("cap_reached", message, { data: { cap, limit } });
+function capReached(cap: string, limit: number, message: string): ServiceError {
+  return new LimitExceededError("cap_reached", message, { data: { cap, limit } });
 }
 
 async function checkBudget(ctx: ServiceCtx, embed: EmbedRow, now: Date) {
   if (embed.monthlyBudgetMicros === null) return;
   const { key: spent } = await committedMicros(ctx.deps.database.db, embed.tenantId, embed.id, now);
   if (spent >= embed.monthlyBudgetMicros) {
-    throw new ApiError(
+    throw new LimitExceededError(
       "budget_exceeded",
       `This assistant has used its monthly budget ($${formatMicros(embed.monthlyBudgetMicros)}). It answers again next month, or when the site owner raises monthly_budget_usd.`,
       { data: { cap: "monthly_budget", budget_scope: "embed" } },
@@ -138,7 +138,7 @@ export async function loadVisitorConversation(
     input.token &&
     row.accessHash === hashAccessToken(input.token) &&
     (input.visitorId === null || row.visitorId === input.visitorId);
-  if (!ok) throw notFound("Conversation", input.id);
+  if (!ok) throw new NotFoundError("Conversation", input.id);
   return row;
 }
 
@@ -180,5 +180,5 @@ export async function recordFeedback(
       ),
     )
     .returning({ id: conversationMessages.id });
-  if (!updated.length) throw notFound("Message", input.messageId);
+  if (!updated.length) throw new NotFoundError("Message", input.messageId);
 }

@@ -1,8 +1,8 @@
 import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { documents, evalQuestions } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 
 export type EvalQuestionRow = typeof evalQuestions.$inferSelect;
@@ -61,11 +61,10 @@ export async function createEvalQuestions({
     ),
   );
   if (errors.length) {
-    throw new ApiError(
-      "validation_failed",
+    throw new ValidationError(
       `Expected documents must belong to knowledge base ${kb.id}: ${errors.map((e) => e.field).join(", ")}. ` +
         "List its documents with GET /v1/knowledge-bases/{id}/documents.",
-      { errors },
+      errors,
     );
   }
 
@@ -75,8 +74,7 @@ export async function createEvalQuestions({
       .from(evalQuestions)
       .where(and(eq(evalQuestions.tenantId, ctx.auth.tenantId), eq(evalQuestions.kbId, kb.id)));
     if ((existing?.n ?? 0) + input.questions.length > EVAL_LIMITS.questionsPerKb) {
-      throw new ApiError(
-        "conflict",
+      throw new ConflictError(
         `A knowledge base holds at most ${EVAL_LIMITS.questionsPerKb} eval questions (it has ${existing?.n ?? 0}). Delete some first.`,
       );
     }
@@ -146,6 +144,6 @@ export async function deleteEvalQuestion({
       ),
     )
     .returning({ id: evalQuestions.id });
-  if (rows.length === 0) throw notFound("Eval question", input.questionId);
+  if (rows.length === 0) throw new NotFoundError("Eval question", input.questionId);
   return { id: input.questionId, deleted: true };
 }

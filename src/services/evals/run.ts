@@ -1,8 +1,8 @@
 import type { ServiceCtx } from "../../context.js";
 import { evalRuns } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { QueryMode } from "../../vector/types.js";
+import { ConflictError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import { searchChunks } from "../search/search.js";
 import { allEvalQuestions } from "./questions.js";
@@ -49,8 +49,7 @@ export async function runGoldenSet({
   const kb = await loadVisibleKb(db, ctx, input.kbId);
   const questions = await allEvalQuestions(ctx, kb.id);
   if (questions.length === 0) {
-    throw new ApiError(
-      "conflict",
+    throw new ConflictError(
       `Knowledge base ${kb.id} has no eval questions yet. Add some with POST /v1/knowledge-bases/${kb.id}/evals.`,
     );
   }

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { evalRuns } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import type { EvalRunRow } from "./run.js";
 
@@ -43,6 +43,6 @@ export async function getEvalRun({
       and(eq(evalRuns.tenantId, ctx.auth.tenantId), eq(evalRuns.kbId, kb.id), eq(evalRuns.id, input.runId)),
     )
     .limit(1);
-  if (!row) throw notFound("Eval run", input.runId);
+  if (!row) throw new NotFoundError("Eval run", input.runId);
   return row;
 }

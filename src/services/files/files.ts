@@ -6,10 +6,10 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import { detectType, SUPPORTED_TYPES } from "../../../ingest/detect-type.js";
 import type { ServiceCtx } from "../../context.js";
 import { openaiFiles } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
 import { ingestionOf } from "../documents/ingestion.js";
+import { NotFoundError, ServiceError, ValidationError } from "../errors.js";
 
 export type FileRow = typeof openaiFiles.$inferSelect;
 
@@ -23,15 +23,14 @@ export async function uploadFile({
   input: { bytes: Uint8Array; filename: string; contentType?: string; purpose: string };
 }): Promise<FileRow> {
   if (!(FILE_PURPOSES as readonly string[]).includes(input.purpose)) {
-    throw new ApiError(
-      "validation_failed",
+    throw new ValidationError(
       `purpose "${input.purpose}" is not supported; files here are for vector stores: use "assistants".`,
-      { errors: [{ field: "purpose", message: `one of ${FILE_PURPOSES.join(", ")}` }] },
+      [{ field: "purpose", message: `one of ${FILE_PURPOSES.join(", ")}` }],
     );
   }
   // Refuse what ingestion could never read now, not when the file is attached later.
   if (!detectType(input.bytes, input.filename, input.contentType)) {
-    throw new ApiError(
+    throw new ServiceError(
       "unsupported_media_type",
       `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}.`,
     );
@@ -72,7 +71,7 @@ export async function getFile({ ctx, input }: { ctx: ServiceCtx; input: { id: st
     .from(openaiFiles)
     .where(and(eq(openaiFiles.id, input.id), eq(openaiFiles.tenantId, ctx.auth.tenantId)))
     .limit(1);
-  if (!row) throw notFound("File", input.id);
+  if (!row) throw new NotFoundError("File", input.id);
   return row;
 }
 

@@ -4,9 +4,9 @@ import { rightsExcess } from "../../auth/rights.js";
 import { actionsOf, actionsOfScopes } from "../../auth/roles.js";
 import type { ApiScope, ServiceCtx } from "../../context.js";
 import { apiKeys, keyCreators, knowledgeBases } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { ForbiddenError, ServiceError, ValidationError } from "../errors.js";
 
 export interface CreateKeyInput {
   name: string;
@@ -21,28 +21,24 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
   const { db } = ctx.deps.database;
   const tenantId = ctx.auth.tenantId;
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
-    throw new ApiError("validation_failed", "expires_at must be in the future.", {
-      errors: [{ field: "expires_at", message: "must be in the future" }],
-    });
+    throw new ValidationError("expires_at must be in the future.", [
+      { field: "expires_at", message: "must be in the future" },
+    ]);
   }
   // A key never has more rights than whoever creates it (for people: their role, src/auth/roles.ts).
   const held = actionsOf(ctx.auth);
   const beyond = input.scopes.filter((s) => [...actionsOfScopes([s])].some((a) => !held.has(a)));
   if (beyond.length) {
-    throw new ApiError(
-      "forbidden",
+    throw new ForbiddenError(
       `A key cannot have more rights than its creator: you cannot grant ${beyond.join(", ")}.`,
-      {
-        errors: [{ field: "scopes", message: `beyond the creator's rights: ${beyond.join(", ")}` }],
-      },
+      { fields: [{ field: "scopes", message: `beyond the creator's rights: ${beyond.join(", ")}` }] },
     );
   }
   const kbIds = input.knowledgeBaseIds ? [...new Set(input.knowledgeBaseIds)] : null;
   // Least privilege: a key can only hand out rights it holds itself.
   const excess = rightsExcess({ scopes: input.scopes, kbIds, expiresAt: input.expiresAt ?? null }, ctx.auth);
   if (excess) {
-    throw new ApiError(
-      "forbidden",
+    throw new ForbiddenError(
       `A key can only create keys within its own rights; this one would get ${excess}. Narrow scopes, knowledge_base_ids or expires_at.`,
     );
   }
@@ -53,7 +49,7 @@ export async function createKey({ ctx, input }: { ctx: ServiceCtx; input: Create
       .where(and(eq(knowledgeBases.tenantId, tenantId), inArray(knowledgeBases.id, kbIds)));
     const missing = kbIds.filter((id) => !found.some((f) => f.id === id));
     if (missing.length) {
-      throw new ApiError("not_found", `Knowledge base(s) not found: ${missing.join(", ")}.`);
+      throw new ServiceError("not_found", `Knowledge base(s) not found: ${missing.join(", ")}.`);
     }
   }
   const { key, prefix, hash } = generateKey();

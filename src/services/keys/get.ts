@@ -4,7 +4,7 @@ import { actionsOf } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 import { keysCreatedBy } from "./list.js";
 
 /**
@@ -26,7 +26,7 @@ export async function findVisibleKey(db: Db, ctx: ServiceCtx, id: string, lock =
     )
     .limit(1);
   const [row] = lock ? await query.for("update") : await query;
-  if (!row) throw notFound("API key", id);
+  if (!row) throw new NotFoundError("API key", id);
   return row;
 }
 

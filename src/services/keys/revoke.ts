@@ -2,8 +2,8 @@ import { and, count, eq, ne } from "drizzle-orm";
 import { isUnrestrictedAdmin, liveUnrestrictedAdminSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys, tenants } from "../../db/schema.js";
-import { conflict } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
+import { ConflictError } from "../errors.js";
 import { findVisibleKey } from "./get.js";
 
 /**
@@ -26,7 +26,7 @@ export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: 
           and(eq(apiKeys.tenantId, ctx.auth.tenantId), ne(apiKeys.id, row.id), liveUnrestrictedAdminSql()),
         );
       if ((others?.n ?? 0) === 0) {
-        throw conflict(
+        throw new ConflictError(
           `API key ${row.prefix}… is the tenant's last admin key over all knowledge bases without expiry; revoking it would lock the tenant out. Create another such key first.`,
         );
       }

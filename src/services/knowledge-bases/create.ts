@@ -1,9 +1,9 @@
 import type { ServiceCtx } from "../../context.js";
 import { knowledgeBases } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
+import { ForbiddenError, ValidationError } from "../errors.js";
 import { KB_LIMITS, type KbLanguage, overlapProblem, type PromptTemplateName } from "./settings.js";
 
 export interface CreateKbInput {
@@ -21,12 +21,10 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
     input.chunkOverlap ?? Math.min(KB_LIMITS.chunkOverlap.default, Math.floor(chunkSize / 4));
   const problem = overlapProblem(chunkSize, chunkOverlap);
   if (problem) {
-    throw new ApiError("validation_failed", problem, {
-      errors: [{ field: "chunk_overlap", message: problem }],
-    });
+    throw new ValidationError(problem, [{ field: "chunk_overlap", message: problem }]);
   }
   if (ctx.auth.kbIds) {
-    throw new ApiError("forbidden", "A key restricted to some knowledge bases cannot create new ones.");
+    throw new ForbiddenError("A key restricted to some knowledge bases cannot create new ones.");
   }
   await enforceQuota(ctx, "knowledge_bases");
   const id = newId("kb");

@@ -2,19 +2,20 @@ import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { knowledgeBases } from "../../db/schema.js";
 import { recordAudit } from "../audit/record.js";
+import { deleteKnowledgeBaseDocuments } from "../documents/delete.js";
 import { loadVisibleKb } from "./get.js";
 
 /**
  * Removes the knowledge base with its vectors first (so a crash in between never leaves searchable
- * points for rows that are gone), then the rows (documents, versions, chunks cascade).
+ * points for rows that are gone), then its documents' files, then the rows (documents, versions,
+ * chunks cascade).
  */
 export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   const { db } = ctx.deps.database;
   const kb = await loadVisibleKb(db, ctx, input.id);
   const points = ctx.deps.vectors ? await ctx.deps.vectors.delete(ctx.auth.tenantId, { kbId: kb.id }) : 0;
-  const removed = ctx.deps.onKnowledgeBaseDelete
-    ? await ctx.deps.onKnowledgeBaseDelete(ctx, kb.id)
-    : { documents: 0, bytes: 0 };
+  // Called directly, not through an optional dependency: deps built without it skipped blob cleanup.
+  const removed = await deleteKnowledgeBaseDocuments(ctx, kb.id);
   await db.transaction(async (tx) => {
     await tx.delete(knowledgeBases).where(eq(knowledgeBases.id, kb.id));
     await recordAudit(tx, {

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { knowledgeBases } from "../../db/schema.js";
-import { ApiError } from "../../errors.js";
 import { recordAudit, snakeCase } from "../audit/record.js";
+import { ValidationError } from "../errors.js";
 import type { CreateKbInput } from "./create.js";
 import { loadVisibleKb } from "./get.js";
 import { overlapProblem } from "./settings.js";
@@ -21,9 +21,7 @@ export async function updateKnowledgeBase({
     const next = { ...current, ...stripUndefined(input.patch) };
     const problem = overlapProblem(next.chunkSize, next.chunkOverlap);
     if (problem) {
-      throw new ApiError("validation_failed", problem, {
-        errors: [{ field: "chunk_overlap", message: problem }],
-      });
+      throw new ValidationError(problem, [{ field: "chunk_overlap", message: problem }]);
     }
     const [row] = await tx
       .update(knowledgeBases)

@@ -4,7 +4,6 @@ import { actionsOf, canGrant, type Role } from "../../auth/roles.js";
 import { newSecret, normalizeEmail, sha256 } from "../../auth/tokens.js";
 import type { ServiceCtx } from "../../context.js";
 import { invitations, orgMembers, tenants, users } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { matchLocale } from "../../i18n/locales.js";
 import { newId } from "../../ids.js";
 import { mailerFor } from "../../mail/index.js";
@@ -15,6 +14,7 @@ import { startSession } from "../accounts/sessions.js";
 import type { PublicCtx } from "../accounts/types.js";
 import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
+import { ConflictError, ForbiddenError, NotFoundError, ServiceError, ValidationError } from "../errors.js";
 
 export const INVITATION_DAYS = 7;
 
@@ -28,7 +28,7 @@ export async function createInvitation({
   const { deps } = ctx;
   const { db } = deps.database;
   if (!canGrant(actionsOf(ctx.auth), input.role)) {
-    throw new ApiError("forbidden", `Your role cannot invite people as ${input.role}.`);
+    throw new ForbiddenError(`Your role cannot invite people as ${input.role}.`);
   }
   const email = normalizeEmail(input.email);
   const [already] = await db
@@ -38,8 +38,8 @@ export async function createInvitation({
     .where(and(eq(orgMembers.tenantId, ctx.auth.tenantId), eq(users.email, email)))
     .limit(1);
   if (already) {
-    throw new ApiError("conflict", "This person is already a member.", {
-      errors: [{ field: "email", message: "already a member" }],
+    throw new ConflictError("This person is already a member.", {
+      fields: [{ field: "email", message: "already a member" }],
     });
   }
   // Checked at invitation, when the organization can still choose whom to invite (members quota).
@@ -113,7 +113,7 @@ export async function revokeInvitation({ ctx, input }: { ctx: ServiceCtx; input:
       ),
     )
     .returning();
-  if (!row) throw notFound("Invitation", input.id);
+  if (!row) throw new NotFoundError("Invitation", input.id);
   await recordAudit(db, {
     tenantId: ctx.auth.tenantId,
     actorKeyId: ctx.auth.keyId,
@@ -141,7 +141,7 @@ export async function acceptInvitation({
   const { deps } = ctx;
   const { db } = deps.database;
   const gone = (message: string, why: string) =>
-    new ApiError("gone", message, { errors: [{ field: "token", message: why }] });
+    new ServiceError("gone", message, { fields: [{ field: "token", message: why }] });
   const [inv] = await db
     .select()
     .from(invitations)
@@ -154,16 +154,13 @@ export async function acceptInvitation({
     throw gone("This invitation has expired. Ask for a new one.", "expired");
   const [existing] = await db.select().from(users).where(eq(users.email, inv.email)).limit(1);
   if (!existing && deps.config.SIGNUP === "closed") {
-    throw new ApiError(
-      "forbidden",
-      "New accounts are closed on this installation; ask the platform administrator.",
-    );
+    throw new ForbiddenError("New accounts are closed on this installation; ask the platform administrator.");
   }
   if (!existing) {
     if (!input.password) {
-      throw new ApiError("validation_failed", "Choose a password to create your account.", {
-        errors: [{ field: "password", message: "required for a new account" }],
-      });
+      throw new ValidationError("Choose a password to create your account.", [
+        { field: "password", message: "required for a new account" },
+      ]);
     }
     rejectWeakPassword(input.password, inv.email);
   }

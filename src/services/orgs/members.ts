@@ -3,8 +3,8 @@ import { actionsOf, canGrant, type Role } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys, keyCreators, orgMembers, users } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record.js";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors.js";
 
 export async function listMembers(ctx: ServiceCtx) {
   return ctx.deps.database.db
@@ -28,7 +28,7 @@ async function memberOf(db: Db, tenantId: string, userId: string) {
     .from(orgMembers)
     .where(and(eq(orgMembers.tenantId, tenantId), eq(orgMembers.userId, userId)))
     .limit(1);
-  if (!m) throw notFound("Member", userId);
+  if (!m) throw new NotFoundError("Member", userId);
   return m;
 }
 
@@ -41,8 +41,8 @@ async function ownerCount(db: Db, tenantId: string): Promise<number> {
 }
 
 const lastOwner = (field: string) =>
-  new ApiError("conflict", "An organization must keep at least one owner. Make someone else owner first.", {
-    errors: [{ field, message: "last owner" }],
+  new ConflictError("An organization must keep at least one owner. Make someone else owner first.", {
+    fields: [{ field, message: "last owner" }],
   });
 
 /** Role changes need members.manage; touching the owner role (either way) needs owners.manage. */
@@ -51,7 +51,7 @@ export async function changeRole({ ctx, input }: { ctx: ServiceCtx; input: { use
   const actions = actionsOf(ctx.auth);
   const member = await memberOf(db, ctx.auth.tenantId, input.userId);
   if (!canGrant(actions, input.role) || (member.role === "owner" && !actions.has("owners.manage"))) {
-    throw new ApiError("forbidden", "Only owners can grant or take the owner role.");
+    throw new ForbiddenError("Only owners can grant or take the owner role.");
   }
   if (member.role === input.role) return member;
   return db.transaction(async (tx) => {
@@ -86,9 +86,9 @@ export async function removeMember({ ctx, input }: { ctx: ServiceCtx; input: { u
   const self = ctx.auth.userId === input.userId;
   const member = await memberOf(db, ctx.auth.tenantId, input.userId);
   if (!self) {
-    if (!actions.has("members.manage")) throw new ApiError("forbidden", "Your role cannot remove members.");
+    if (!actions.has("members.manage")) throw new ForbiddenError("Your role cannot remove members.");
     if (member.role === "owner" && !actions.has("owners.manage")) {
-      throw new ApiError("forbidden", "Only owners can remove an owner.");
+      throw new ForbiddenError("Only owners can remove an owner.");
     }
   }
   return db.transaction(async (tx) => {

@@ -1,17 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import type { AppDeps } from "../../context.js";
 import { orgMembers, sessions, tenantSuspensions, tenants } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { AccountCtx } from "../accounts/types.js";
 import { recordAudit } from "../audit/record.js";
+import { ForbiddenError, NotFoundError } from "../errors.js";
 
 /** A person creates another organization and becomes its owner (SIGNUP=open, or a platform administrator). */
 export async function createOrganization({ ctx, input }: { ctx: AccountCtx; input: { name: string } }) {
   const { deps } = ctx;
   if (deps.config.SIGNUP !== "open" && !ctx.auth.platformAdmin) {
-    throw new ApiError(
-      "forbidden",
+    throw new ForbiddenError(
       "Only the platform administrator creates organizations here (SIGNUP is not open).",
     );
   }
@@ -47,9 +46,8 @@ export async function switchOrganization(
     .leftJoin(tenantSuspensions, eq(tenantSuspensions.tenantId, orgMembers.tenantId))
     .where(and(eq(orgMembers.tenantId, input.tenantId), eq(orgMembers.userId, input.userId)))
     .limit(1);
-  if (!m) throw notFound("Organization", input.tenantId);
-  if (m.suspended)
-    throw new ApiError("forbidden", "This organization is suspended by the platform administrator.");
+  if (!m) throw new NotFoundError("Organization", input.tenantId);
+  if (m.suspended) throw new ForbiddenError("This organization is suspended by the platform administrator.");
   await db.update(sessions).set({ tenantId: input.tenantId }).where(eq(sessions.id, input.sessionId));
   return m.role;
 }

@@ -2,7 +2,7 @@ import { and, arrayContains, eq } from "drizzle-orm";
 import { normalizeEmail } from "../../auth/tokens.js";
 import type { AppDeps } from "../../context.js";
 import { ssoConfigs } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 
 /**
  * What the sign-in page needs before anyone is signed in: whether accounts can be created here, and
@@ -27,6 +27,6 @@ export async function ssoForEmail(deps: AppDeps, email: string): Promise<string>
     .where(and(eq(ssoConfigs.enabled, true), arrayContains(ssoConfigs.allowedDomains, [domain])))
     .orderBy(ssoConfigs.updatedAt)
     .limit(1);
-  if (!row) throw notFound("Single sign-on for the domain", domain || email);
+  if (!row) throw new NotFoundError("Single sign-on for the domain", domain || email);
   return row.tenantId;
 }

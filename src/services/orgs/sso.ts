@@ -4,12 +4,12 @@ import { isRole, type Role } from "../../auth/roles.js";
 import { newSecret, normalizeEmail } from "../../auth/tokens.js";
 import type { AppDeps, ServiceCtx } from "../../context.js";
 import { orgMembers, ssoConfigs, tenantSuspensions, users } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { consumeToken, issueToken } from "../accounts/one-time.js";
 import { startSession } from "../accounts/sessions.js";
 import type { PublicCtx } from "../accounts/types.js";
 import { recordAudit } from "../audit/record.js";
+import { ForbiddenError, NotFoundError, ServiceError, ValidationError } from "../errors.js";
 
 export interface SsoSettingsInput {
   issuer: string;
@@ -38,16 +38,16 @@ export async function getSso(ctx: ServiceCtx) {
 export async function putSso({ ctx, input }: { ctx: ServiceCtx; input: SsoSettingsInput }) {
   const { db } = ctx.deps.database;
   if (input.defaultRole === "owner") {
-    throw new ApiError("validation_failed", "People created by single sign-on cannot start as owners.", {
-      errors: [{ field: "default_role", message: "owner is not allowed" }],
-    });
+    throw new ValidationError("People created by single sign-on cannot start as owners.", [
+      { field: "default_role", message: "owner is not allowed" },
+    ]);
   }
   const existing = await getSso(ctx);
   const clientSecret = input.clientSecret ?? existing?.clientSecret;
   if (!clientSecret) {
-    throw new ApiError("validation_failed", "client_secret is required the first time.", {
-      errors: [{ field: "client_secret", message: "required" }],
-    });
+    throw new ValidationError("client_secret is required the first time.", [
+      { field: "client_secret", message: "required" },
+    ]);
   }
   const values = {
     tenantId: ctx.auth.tenantId,
@@ -110,7 +110,7 @@ async function clientFor(row: typeof ssoConfigs.$inferSelect) {
       timeout: 10,
     });
   } catch (err) {
-    throw new ApiError(
+    throw new ServiceError(
       "upstream_error",
       `The identity provider ${row.issuer} could not be reached or is misconfigured: ${(err as Error).message}`,
     );
@@ -123,7 +123,7 @@ async function enabledSso(deps: AppDeps, tenantId: string) {
     .from(ssoConfigs)
     .where(eq(ssoConfigs.tenantId, tenantId))
     .limit(1);
-  if (!row?.enabled) throw notFound("Single sign-on for organization", tenantId);
+  if (!row?.enabled) throw new NotFoundError("Single sign-on for organization", tenantId);
   return row;
 }
 
@@ -168,7 +168,7 @@ export async function finishSso({ ctx, input }: { ctx: PublicCtx; input: { curre
   const state = input.currentUrl.searchParams.get("state") ?? "";
   const error = input.currentUrl.searchParams.get("error");
   const pending = await consumeToken(db, "oidc_state", state, "state");
-  if (error) throw new ApiError("forbidden", `The identity provider refused the sign-in: ${error}.`);
+  if (error) throw new ForbiddenError(`The identity provider refused the sign-in: ${error}.`);
   const tenantId = String(pending.data.tenantId);
   const row = await enabledSso(deps, tenantId);
   const config = await clientFor(row);
@@ -188,7 +188,7 @@ export async function finishSso({ ctx, input }: { ctx: PublicCtx; input: { curre
       claims = { ...claims, ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))) };
     }
   } catch (err) {
-    throw new ApiError("unauthorized", `Single sign-on failed: ${(err as Error).message}`);
+    throw new ServiceError("unauthorized", `Single sign-on failed: ${(err as Error).message}`);
   }
   const email = typeof claims?.email === "string" ? normalizeEmail(claims.email) : "";
   const domain = email.split("@")[1] ?? "";
@@ -205,25 +205,21 @@ export async function finishSso({ ctx, input }: { ctx: PublicCtx; input: { curre
     });
   if (!email || claims?.email_verified === false) {
     await audit("auth.sso_sign_in_failed", null, { reason: "no verified email" });
-    throw new ApiError("forbidden", "The identity provider did not give a verified email address.");
+    throw new ForbiddenError("The identity provider did not give a verified email address.");
   }
   if (!row.allowedDomains.includes(domain)) {
     await audit("auth.sso_sign_in_failed", null, { reason: "domain not allowed" });
-    throw new ApiError(
-      "forbidden",
-      `Accounts of ${domain} may not sign in to this organization by single sign-on.`,
-    );
+    throw new ForbiddenError(`Accounts of ${domain} may not sign in to this organization by single sign-on.`);
   }
   const [suspended] = await db
     .select()
     .from(tenantSuspensions)
     .where(eq(tenantSuspensions.tenantId, tenantId))
     .limit(1);
-  if (suspended)
-    throw new ApiError("forbidden", "This organization is suspended by the platform administrator.");
+  if (suspended) throw new ForbiddenError("This organization is suspended by the platform administrator.");
   let [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   if (user?.suspendedAt)
-    throw new ApiError("forbidden", "This account is suspended. Contact the platform administrator.");
+    throw new ForbiddenError("This account is suspended. Contact the platform administrator.");
   if (!user) {
     const name = typeof claims?.name === "string" ? claims.name : "";
     [user] = await db

@@ -1,9 +1,9 @@
 import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
 import type { AppDeps, AuthContext } from "../../context.js";
 import { auditLog, orgMembers, sessions, tenantSuspensions, tenants, users } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import { auditPage } from "../audit/list.js";
 import { recordAudit } from "../audit/record.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 
 /** What platform verbs receive: the platform key, or a person who is platform administrator. */
 export interface PlatformCtx {
@@ -46,7 +46,7 @@ export async function setOrganizationSuspended(
 ) {
   const { db } = ctx.deps.database;
   const [org] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
-  if (!org) throw notFound("Organization", tenantId);
+  if (!org) throw new NotFoundError("Organization", tenantId);
   if (suspended) await db.insert(tenantSuspensions).values({ tenantId, reason }).onConflictDoNothing();
   else await db.delete(tenantSuspensions).where(eq(tenantSuspensions.tenantId, tenantId));
   await audit(ctx, suspended ? "tenant.suspend" : "tenant.restore", "tenant", tenantId, { reason });
@@ -72,12 +72,9 @@ export async function updateUser(
 ) {
   const { db } = ctx.deps.database;
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user) throw notFound("User", userId);
+  if (!user) throw new NotFoundError("User", userId);
   if (userId === ctx.auth.userId && (input.suspended || input.platformAdmin === false)) {
-    throw new ApiError(
-      "conflict",
-      "You cannot suspend yourself or drop your own platform administrator role.",
-    );
+    throw new ConflictError("You cannot suspend yourself or drop your own platform administrator role.");
   }
   const [updated] = await db
     .update(users)

@@ -1,9 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import type { Hit, MetaFilter, QueryMode } from "../../vector/types.js";
 import { hiddenVersionIds } from "../documents/visibility.js";
+import { NotFoundError, ServiceError } from "../errors.js";
 import { recordUsage } from "../ledger/record.js";
 import { type KbRow, loadVisibleKbs } from "./visible-kbs.js";
 
@@ -95,7 +95,7 @@ export async function searchChunks({
 }): Promise<SearchResult> {
   const { vectors, embedder } = ctx.deps;
   if (!vectors || !embedder) {
-    throw new ApiError(
+    throw new ServiceError(
       "unavailable",
       "Search is not available: no vector store is configured on this server.",
     );
@@ -163,7 +163,7 @@ async function checkDocumentsIn(
       .from(documents)
       .where(and(eq(documents.tenantId, tenant), inArray(documents.kbId, kbIds), inArray(documents.id, ids)));
     const missing = ids.find((id) => !rows.some((r) => r.id === id));
-    if (missing) throw notFound("Document", `${missing} (in the knowledge bases searched)`);
+    if (missing) throw new NotFoundError("Document", `${missing} (in the knowledge bases searched)`);
   }
   if (input.documentVersionIds?.length) {
     const ids = [...new Set(input.documentVersionIds)];
@@ -178,6 +178,6 @@ async function checkDocumentsIn(
         ),
       );
     const missing = ids.find((id) => !rows.some((r) => r.id === id));
-    if (missing) throw notFound("Document version", `${missing} (in the knowledge bases searched)`);
+    if (missing) throw new NotFoundError("Document version", `${missing} (in the knowledge bases searched)`);
   }
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { canSeeKb } from "../../auth/middleware.js";
 import type { ServiceCtx } from "../../context.js";
 import { knowledgeBases } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
+import { NotFoundError } from "../errors.js";
 
 export type KbRow = typeof knowledgeBases.$inferSelect;
 
@@ -12,7 +12,7 @@ export type KbRow = typeof knowledgeBases.$inferSelect;
  */
 export async function loadVisibleKbs(ctx: ServiceCtx, ids: string[]): Promise<KbRow[]> {
   const unique = [...new Set(ids)];
-  for (const id of unique) if (!canSeeKb(ctx.auth, id)) throw notFound("Knowledge base", id);
+  for (const id of unique) if (!canSeeKb(ctx.auth, id)) throw new NotFoundError("Knowledge base", id);
   const rows = await ctx.deps.database.db
     .select()
     .from(knowledgeBases)
@@ -20,7 +20,7 @@ export async function loadVisibleKbs(ctx: ServiceCtx, ids: string[]): Promise<Kb
   const byId = new Map(rows.map((r) => [r.id, r]));
   return unique.map((id) => {
     const row = byId.get(id);
-    if (!row) throw notFound("Knowledge base", id);
+    if (!row) throw new NotFoundError("Knowledge base", id);
     return row;
   });
 }

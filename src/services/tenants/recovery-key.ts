@@ -3,9 +3,9 @@ import { generateKey } from "../../auth/keys.js";
 import type { AuthContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys, tenants } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
+import { NotFoundError } from "../errors.js";
 
 /**
  * Issues a new unrestricted admin key to an existing tenant: the platform admin's way back in for a
@@ -23,7 +23,7 @@ export async function issueRecoveryKey({
   const { key, prefix, hash } = generateKey();
   return ctx.db.transaction(async (tx) => {
     const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, input.tenantId)).limit(1);
-    if (!tenant) throw notFound("Tenant", input.tenantId);
+    if (!tenant) throw new NotFoundError("Tenant", input.tenantId);
     const [row] = await tx
       .insert(apiKeys)
       .values({

@@ -3,7 +3,7 @@ import { kbRowsVisibleSql, keysWithinSql } from "../../auth/rights.js";
 import { actionsOf } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys, usageLedger } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 
 export type UsageGroupBy = "day" | "model" | "key";
 
@@ -40,17 +40,15 @@ export const LAST_DAY = "2999-12-31";
 function parseDay(value: string, field: string): number {
   const t = Date.parse(`${value}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(t)) {
-    throw new ApiError("validation_failed", `${field} must be a date like 2025-01-31.`, {
-      errors: [{ field, message: "expected YYYY-MM-DD" }],
-    });
+    throw new ValidationError(`${field} must be a date like 2025-01-31.`, [
+      { field, message: "expected YYYY-MM-DD" },
+    ]);
   }
   // Date.parse rolls 2025-02-31 over to March; a date that does not exist is an error, not a guess.
   if (new Date(t).toISOString().slice(0, 10) !== value || value < FIRST_DAY || value > LAST_DAY) {
-    throw new ApiError(
-      "validation_failed",
-      `${field} must be a real calendar date between ${FIRST_DAY} and ${LAST_DAY}.`,
-      { errors: [{ field, message: `out of range (${FIRST_DAY} to ${LAST_DAY})` }] },
-    );
+    throw new ValidationError(`${field} must be a real calendar date between ${FIRST_DAY} and ${LAST_DAY}.`, [
+      { field, message: `out of range (${FIRST_DAY} to ${LAST_DAY})` },
+    ]);
   }
   return t;
 }
@@ -73,22 +71,16 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
   const from = parseDay(input.from, "from");
   const to = parseDay(input.to, "to");
   if (to < from)
-    throw new ApiError("validation_failed", "to must not be before from.", {
-      errors: [{ field: "to", message: "before from" }],
-    });
+    throw new ValidationError("to must not be before from.", [{ field: "to", message: "before from" }]);
   if ((to - from) / DAY_MS >= MAX_DAYS) {
-    throw new ApiError(
-      "validation_failed",
-      `A usage report covers at most ${MAX_DAYS} days; narrow from/to.`,
-      {
-        errors: [{ field: "from", message: `range longer than ${MAX_DAYS} days` }],
-      },
-    );
+    throw new ValidationError(`A usage report covers at most ${MAX_DAYS} days; narrow from/to.`, [
+      { field: "from", message: `range longer than ${MAX_DAYS} days` },
+    ]);
   }
   const isAdmin = actionsOf(ctx.auth).has("usage.read");
   let keyId = input.keyId;
   if (!isAdmin) {
-    if (keyId && keyId !== ctx.auth.keyId) throw notFound("API key", keyId);
+    if (keyId && keyId !== ctx.auth.keyId) throw new NotFoundError("API key", keyId);
     keyId = ctx.auth.keyId;
   } else if (keyId && keyId !== ctx.auth.keyId) {
     // A key reports only on keys within its rights; a person's role (usage.read) covers every key.
@@ -103,7 +95,7 @@ export async function usageReport({ ctx, input }: { ctx: ServiceCtx; input: Usag
         ),
       )
       .limit(1);
-    if (!visible) throw notFound("API key", keyId);
+    if (!visible) throw new NotFoundError("API key", keyId);
   }
   const conds = [
     eq(usageLedger.tenantId, ctx.auth.tenantId),

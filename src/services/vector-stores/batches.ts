@@ -5,10 +5,10 @@
 import { and, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { vectorStoreFileBatches } from "../../db/schema.js";
-import { notFound } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { MetaValue } from "../../vector/types.js";
 import { deleteDocument } from "../documents/delete.js";
+import { NotFoundError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import { attachFile, type StaticChunking, type StoreFile, storeFilesById } from "./files.js";
 
@@ -82,7 +82,7 @@ async function loadBatch(ctx: ServiceCtx, kbId: string, batchId: string): Promis
       ),
     )
     .limit(1);
-  if (!batch) throw notFound("File batch", batchId);
+  if (!batch) throw new NotFoundError("File batch", batchId);
   return batch;
 }
 

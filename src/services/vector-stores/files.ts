@@ -6,11 +6,11 @@
 import { and, asc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
-import { ApiError, notFound } from "../../errors.js";
 import type { MetaValue } from "../../vector/types.js";
 import { deleteDocument } from "../documents/delete.js";
 import { ingestionOf } from "../documents/ingestion.js";
 import { uploadDocument } from "../documents/upload.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { getFile } from "../files/files.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 
@@ -66,10 +66,9 @@ function checkChunking(
 ) {
   if (!chunking) return;
   if (chunking.maxChunkSizeTokens !== kb.chunkSize || chunking.chunkOverlapTokens !== kb.chunkOverlap) {
-    throw new ApiError(
-      "validation_failed",
+    throw new ValidationError(
       `This vector store chunks at ${kb.chunkSize} tokens with ${kb.chunkOverlap} overlap; every file in it is chunked the same way. Send that static strategy (or none), or create a vector store with the chunking you want.`,
-      { errors: [{ field: "chunking_strategy.static", message: `use ${kb.chunkSize}/${kb.chunkOverlap}` }] },
+      [{ field: "chunking_strategy.static", message: `use ${kb.chunkSize}/${kb.chunkOverlap}` }],
     );
   }
 }
@@ -124,7 +123,7 @@ export async function getStoreFile({
 }): Promise<StoreFile> {
   const kb = await loadVisibleKb(ctx.deps.database.db, ctx, input.kbId);
   const [row] = await findRows(ctx, kb.id, [input.fileId]);
-  if (!row) throw notFound("File", `${input.fileId} in vector store ${input.kbId}`);
+  if (!row) throw new NotFoundError("File", `${input.fileId} in vector store ${input.kbId}`);
   return toStoreFile(row, kb);
 }
 
@@ -180,8 +179,7 @@ export async function updateStoreFileAttributes({
 }): Promise<StoreFile> {
   const current = await getStoreFile({ ctx, input });
   if (current.status === "in_progress") {
-    throw new ApiError(
-      "conflict",
+    throw new ConflictError(
       "The file is still being indexed; its attributes are written into the index with it. Retry once it is completed.",
     );
   }

@@ -4,8 +4,9 @@
  * is one level deep (must / should / must_not), so a compound may hold comparisons, and an `and` may
  * also hold one `or`; deeper nesting is refused by name rather than approximated.
  */
-import { ApiError } from "../../errors.js";
+
 import type { MetaCondition, MetaFilter, MetaValue } from "../../vector/types.js";
+import { type ServiceError, ValidationError } from "../errors.js";
 
 export type ComparisonFilter = {
   type: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin";
@@ -15,8 +16,8 @@ export type ComparisonFilter = {
 export type CompoundFilter = { type: "and" | "or"; filters: AttributeFilter[] };
 export type AttributeFilter = ComparisonFilter | CompoundFilter;
 
-function invalid(field: string, message: string): ApiError {
-  return new ApiError("validation_failed", `filters: ${message}`, { errors: [{ field, message }] });
+function invalid(field: string, message: string): ServiceError {
+  return new ValidationError(`filters: ${message}`, [{ field, message }]);
 }
 
 /** Qdrant matches strings, integers and booleans exactly; a decimal equality becomes a closed range. */
