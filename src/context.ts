@@ -95,8 +95,8 @@ export interface AppDeps {
   blobs?: BlobStore;
   /** Where uploads are queued for the ingestion pipeline (BullMQ, or in-process in the embedded profile). */
   ingestQueue?: IngestQueue;
-  /** Chat models for /v1/ask; absent means only the offline `extractive` model. */
-  models?: ModelRegistry;
+  /** Chat models for /v1/ask, built at start from config (offlineModelRegistry() when none are configured). */
+  models: ModelRegistry;
   /** Per-key request limiter; absent means an in-process one. */
   rateLimiter?: RateLimiter;
   /** Sends e-mail (SMTP_URL via nodemailer); absent means the default from config (logs links without SMTP). */

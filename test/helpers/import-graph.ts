@@ -7,7 +7,7 @@
  * must follow, and a type-only circle is still a circle.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, sep } from "node:path";
 import ts from "typescript";
 
 /** file (repo-relative, "/"-separated) -> what it imports: other files, or `npm:<package>`. */
@@ -102,7 +102,7 @@ export function buildImportGraph(root: string, dirs: string[]): ImportGraph {
       if (spec.startsWith("node:")) continue;
       if (spec.startsWith(".")) {
         const target = resolveRelative(root, file, spec);
-        if (target) edges.add(relative(".", target).split(sep).join("/"));
+        if (target) edges.add(target);
       } else {
         edges.add(`npm:${packageOf(spec)}`);
       }

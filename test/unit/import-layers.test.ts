@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   buildImportGraph,
@@ -110,7 +111,8 @@ const KNOWN_CIRCLES: { files: string[]; why: string }[] = [
   },
 ];
 
-const graph = buildImportGraph(".", ["src", "ingest", "prompts"]);
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const graph = buildImportGraph(ROOT, ["src", "ingest", "prompts"]);
 
 describe("import layers", () => {
   it("reads the project's imports, type-only ones included", () => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -7,22 +8,23 @@ import { describe, expect, it } from "vitest";
  * top level), one line each, starting with the path in backticks: a newcomer can find where a thing
  * lives, and the map cannot fall behind the tree.
  */
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const ROOTS = ["src", "ingest"];
 /** Build output, dependencies and caches, never committed. */
 const SKIP = new Set(["node_modules", "dist", "__pycache__", ".pytest_cache", ".venv", ".wrangler"]);
 
 function folders(dir: string, out: string[]): string[] {
   out.push(`${dir}/`);
-  for (const name of readdirSync(dir)) {
+  for (const name of readdirSync(join(REPO, dir))) {
     if (SKIP.has(name) || name.startsWith(".")) continue;
-    if (statSync(join(dir, name)).isDirectory()) folders(`${dir}/${name}`, out);
+    if (statSync(join(REPO, dir, name)).isDirectory()) folders(`${dir}/${name}`, out);
   }
   return out;
 }
 
 function topLevelFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => /\.(ts|tsx)$/.test(name) && statSync(join(dir, name)).isFile())
+  return readdirSync(join(REPO, dir))
+    .filter((name) => /\.(ts|tsx)$/.test(name) && statSync(join(REPO, dir, name)).isFile())
     .map((name) => `${dir}/${name}`);
 }
 
@@ -35,7 +37,7 @@ function namedPaths(readme: string): string[] {
   return [...section.matchAll(/^(?:- )?`((?:src|ingest)\/[^`\s]*)`/gm)].map((m) => m[1]!);
 }
 
-const named = namedPaths(readFileSync("README.md", "utf8"));
+const named = namedPaths(readFileSync(join(REPO, "README.md"), "utf8"));
 const present = ROOTS.flatMap((root) => [...folders(root, []), ...topLevelFiles(root)]);
 
 describe("README architecture section", () => {
