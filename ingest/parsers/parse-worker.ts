@@ -22,6 +22,20 @@ export interface ParseJob {
   contentType?: string | null;
 }
 
+/**
+ * Many small documents in one message (the batch pipeline): one thread hop for all of them. Each
+ * document succeeds or fails on its own; the reply carries every result at once.
+ */
+export interface ParseBatchJob {
+  id: number;
+  batch: Omit<ParseJob, "id">[];
+}
+
+export type BatchItemResult =
+  | { ok: true; title: string | null; text: string; pages: ParsedDocument["pages"]; chunks: Chunk[] }
+  /** `code` is a ParseError's; without one the failure was not the document's (retried alone). */
+  | { ok: false; code: string | null; message: string };
+
 export type ParseMessage =
   /**
    * Once, before the first chunks: the document's own title, its whole text (what chunk offsets point
@@ -33,7 +47,8 @@ export type ParseMessage =
   /** The document broke a rule (ParseError): a stable code and the user's message. */
   | { id: number; type: "rejected"; code: string; message: string }
   /** Anything else: a bug or an environment failure, not the document's fault. */
-  | { id: number; type: "failed"; message: string };
+  | { id: number; type: "failed"; message: string }
+  | { id: number; type: "batch"; results: BatchItemResult[] };
 
 /** Chunks per message: ~400 KB of text at 400-token chunks. */
 const CHUNKS_PER_MESSAGE = 200;
@@ -65,8 +80,15 @@ warmTokenCounter();
 const port = parentPort;
 if (!port) throw new Error("parse-worker.ts must run on a worker thread (see parse-pool.ts)");
 
-port.on("message", (job: ParseJob) => {
+port.on("message", (job: ParseJob | ParseBatchJob) => {
   const post = (m: ParseMessage) => port.postMessage(m);
+  if ("batch" in job) {
+    runBatch(job).then(
+      (results) => post({ id: job.id, type: "batch", results }),
+      (error: unknown) => post({ id: job.id, type: "failed", message: String(error) }),
+    );
+    return;
+  }
   run(job, post).catch((error: unknown) => {
     if (isStackOverflow(error)) {
       error = tooComplex(
@@ -81,8 +103,40 @@ port.on("message", (job: ParseJob) => {
   });
 });
 
+async function runBatch(job: ParseBatchJob): Promise<BatchItemResult[]> {
+  const results: BatchItemResult[] = [];
+  for (const item of job.batch) {
+    try {
+      const doc = await parseChecked({ id: job.id, ...item });
+      const chunks = chunkDocument(doc, item.chunking);
+      results.push({ ok: true, title: doc.title, text: doc.text, pages: doc.pages, chunks });
+    } catch (error) {
+      let e = error;
+      if (isStackOverflow(e)) {
+        e = tooComplex(
+          "The document nests its content too deeply to read (the limit on nesting depth)",
+          "Simplify its structure (or save it as plain text) and upload it again.",
+        );
+      }
+      if (e instanceof ParseError) results.push({ ok: false, code: e.code, message: e.message });
+      else results.push({ ok: false, code: null, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return results;
+}
+
 async function run(job: ParseJob, post: (m: ParseMessage) => void): Promise<void> {
   const { id } = job;
+  const doc = await parseChecked(job);
+  post({ id, type: "parsed", title: doc.title, text: doc.text, pages: doc.pages });
+  const chunks = chunkDocument(doc, job.chunking);
+  for (let i = 0; i < chunks.length; i += CHUNKS_PER_MESSAGE) {
+    post({ id, type: "chunks", chunks: chunks.slice(i, i + CHUNKS_PER_MESSAGE) });
+  }
+  post({ id, type: "done", chunks: chunks.length });
+}
+
+async function parseChecked(job: ParseJob): Promise<ParsedDocument> {
   const doc = await parse(job);
   if (doc.text.length > MAX_TEXT_CHARS) {
     throw tooLarge(
@@ -90,12 +144,7 @@ async function run(job: ParseJob, post: (m: ParseMessage) => void): Promise<void
       "Split it into smaller files and upload those.",
     );
   }
-  post({ id, type: "parsed", title: doc.title, text: doc.text, pages: doc.pages });
-  const chunks = chunkDocument(doc, job.chunking);
-  for (let i = 0; i < chunks.length; i += CHUNKS_PER_MESSAGE) {
-    post({ id, type: "chunks", chunks: chunks.slice(i, i + CHUNKS_PER_MESSAGE) });
-  }
-  post({ id, type: "done", chunks: chunks.length });
+  return doc;
 }
 
 function parse(job: ParseJob): Promise<ParsedDocument> | ParsedDocument {
