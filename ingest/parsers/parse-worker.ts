@@ -12,6 +12,7 @@
 import { registerHooks } from "node:module";
 import { parentPort } from "node:worker_threads";
 import type { Chunk, ChunkingOptions, DocFormat, ParsedDocument } from "../types.js";
+import type { ArchiveCaps, ArchiveResult } from "./archive.js";
 
 export interface ParseJob {
   id: number;
@@ -31,6 +32,13 @@ export interface ParseBatchJob {
   batch: Omit<ParseJob, "id">[];
 }
 
+/** A zip of documents to unpack under caps (bulk import); answered with one "archive" message. */
+export interface UnpackJob {
+  id: number;
+  archive: Uint8Array;
+  caps: ArchiveCaps;
+}
+
 export type BatchItemResult =
   | { ok: true; title: string | null; text: string; pages: ParsedDocument["pages"]; chunks: Chunk[] }
   /** `code` is a ParseError's; without one the failure was not the document's (retried alone). */
@@ -48,7 +56,8 @@ export type ParseMessage =
   | { id: number; type: "rejected"; code: string; message: string }
   /** Anything else: a bug or an environment failure, not the document's fault. */
   | { id: number; type: "failed"; message: string }
-  | { id: number; type: "batch"; results: BatchItemResult[] };
+  | { id: number; type: "batch"; results: BatchItemResult[] }
+  | { id: number; type: "archive"; result: ArchiveResult };
 
 /** Chunks per message: ~400 KB of text at 400-token chunks. */
 const CHUNKS_PER_MESSAGE = 200;
@@ -73,6 +82,7 @@ const { parseText } = await import("./text.js");
 const { ParseError, tooComplex, tooLarge } = await import("./errors.js");
 const { contentTypeCharset } = await import("./decode.js");
 const { MAX_TEXT_CHARS } = await import("./limits.js");
+const { unpackArchive } = await import("./archive.js");
 const { chunkDocument } = await import("../chunker/index.js");
 const { warmTokenCounter } = await import("../chunker/tokens.js");
 warmTokenCounter();
@@ -80,8 +90,27 @@ warmTokenCounter();
 const port = parentPort;
 if (!port) throw new Error("parse-worker.ts must run on a worker thread (see parse-pool.ts)");
 
-port.on("message", (job: ParseJob | ParseBatchJob) => {
+port.on("message", (job: ParseJob | ParseBatchJob | UnpackJob) => {
   const post = (m: ParseMessage) => port.postMessage(m);
+  if ("archive" in job) {
+    try {
+      const result = unpackArchive(job.archive, job.caps);
+      // Each entry gets its own buffer (a stored entry is a view into the archive), moved, not copied.
+      const transfer: ArrayBuffer[] = [];
+      if (result.ok) {
+        for (const item of result.items) {
+          if ("data" in item) {
+            item.data = item.data.slice();
+            transfer.push(item.data.buffer as ArrayBuffer);
+          }
+        }
+      }
+      port.postMessage({ id: job.id, type: "archive", result } satisfies ParseMessage, transfer);
+    } catch (error) {
+      post({ id: job.id, type: "failed", message: String(error) });
+    }
+    return;
+  }
   if ("batch" in job) {
     runBatch(job).then(
       (results) => post({ id: job.id, type: "batch", results }),

@@ -1,5 +1,5 @@
-import { and, inArray, ne, type SQL, sql } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { and, inArray, ne, sql } from "drizzle-orm";
+import { caseOf } from "../../src/db/case-of.js";
 import { chunks, documents, documentTexts, documentVersions } from "../../src/db/schema.js";
 import { type LedgerEntry, recordUsages } from "../../src/services/ledger/record.js";
 import type { Chunk, ParsedDocument } from "../types.js";
@@ -11,12 +11,6 @@ import type { LoadedJob } from "./load.js";
  * whole batch where the single path spends one or more per document. The per-document values travel
  * as CASE expressions keyed by id, which both PGlite and PostgreSQL plan as one UPDATE.
  */
-
-/** `CASE col WHEN k1 THEN v1 ... END::type`: one value per row of a multi-row UPDATE. */
-export function caseOf(col: AnyPgColumn, values: Map<string, unknown>, type: string): SQL {
-  const arms = [...values].map(([k, v]) => sql`when ${k} then ${v}`);
-  return sql`(case ${col} ${sql.join(arms, sql` `)} end)::${sql.raw(type)}`;
-}
 
 export interface ParsedMember {
   job: LoadedJob;
