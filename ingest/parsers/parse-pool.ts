@@ -153,7 +153,7 @@ export function parseIsolatedBatch(
   const id = nextId++;
   const batch: ParseBatchJob["batch"] = items.map((i) => ({
     format: i.format,
-    data: i.bytes.slice(),
+    data: new Uint8Array(i.bytes),
     chunking: i.chunking,
     contentType: i.contentType ?? null,
   }));
@@ -210,7 +210,8 @@ export function unpackIsolated(
   const limits = opts.limits ?? DEFAULT_PARSE_LIMITS;
   const slot = acquire(limits.heapMb);
   const id = nextId++;
-  const data = archive.slice();
+  // A copy of its own (new Uint8Array copies even from a Buffer, whose slice() would be a view), moved to the thread.
+  const data = new Uint8Array(archive);
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: unknown, result?: ArchiveResult) => {
