@@ -53,7 +53,7 @@ describe("a 10,000-line JSONL import end to end (PostgreSQL, real engine)", () =
     // One point per chunk for the whole import (each short note is one chunk).
     expect(await s.vectors.count(kb.tenantId, { kbId: kb.kbId })).toBe(LINES - 2);
     const hit = await s.t.call("POST", "/v1/search", {
-      key: kb.ingestKey,
+      key: kb.adminKey,
       body: { query: "Note 9876 sample", knowledge_base_ids: [kb.kbId], top_k: 5 },
     });
     expect(hit.status).toBe(200);
