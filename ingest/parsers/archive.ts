@@ -31,7 +31,6 @@ const S_IFLNK = 0o120000;
 /** Why an entry's path may not name a document, or null when it is a plain relative path. */
 export function unsafePath(name: string): string | null {
   if (name.length === 0 || name.length > 1024) return "its path is empty or longer than 1024 characters";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\u0000-\u001f\u007f]/.test(name)) return "its path contains control characters";
   if (name.includes("\\")) return "its path contains a backslash";
   if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) return "its path is absolute";
