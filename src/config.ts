@@ -80,6 +80,11 @@ export const configSchema = z.object({
   MAX_UPLOAD_MB: intFrom(1, 2048).default(50),
   SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
   WORKER_CONCURRENCY: intFrom(1, 64).default(2),
+  /**
+   * Small new documents (text, Markdown, HTML, DOCX up to 64 KB) ingested together by one worker:
+   * one embedding call, one vector upsert and a few statements for the lot. 1 turns batching off.
+   */
+  INGEST_BATCH_SIZE: intFrom(1, 1_000).default(256),
   /** BullMQ key prefix and queue name: separate deployments (or tests) sharing one Redis use different ones. */
   QUEUE_PREFIX: z
     .string()

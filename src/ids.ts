@@ -26,6 +26,8 @@ export type IdPrefix =
   | "cnv"
   | "msg"
   | "emb"
+  // bulk imports (issue 18)
+  | "imp"
   // billing (issue 16): wallet entries, code batches and codes, payments, statements
   | "wal"
   | "rcb"

@@ -1,8 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { Chunk, ChunkingOptions, DocFormat, ParsedDocument } from "../types.js";
+import type { ArchiveCaps, ArchiveResult } from "./archive.js";
 import { ParseError, resourceLimit } from "./errors.js";
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./limits.js";
-import type { ParseJob, ParseMessage } from "./parse-worker.js";
+import type { BatchItemResult, ParseBatchJob, ParseJob, ParseMessage, UnpackJob } from "./parse-worker.js";
 
 /** ".ts" from source, ".js" once compiled by `npm run build`: the thread's file sits beside this one. */
 const MODULE_EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
@@ -90,7 +91,7 @@ export function parseIsolated(
           finish(new ParseError(m.code as ParseError["code"], m.message));
         } else {
           release(slot);
-          finish(new Error(`parse thread: ${m.message}`));
+          finish(new Error(`parse thread: ${m.type === "failed" ? m.message : m.type}`));
         }
       } catch (error) {
         // A consumer that throws ends the document; the thread may still be busy with it.
@@ -126,6 +127,136 @@ export function parseIsolated(
       contentType: opts.contentType ?? null,
     };
     slot.worker.postMessage(job, [data.buffer]);
+  });
+}
+
+export interface BatchParseItem {
+  bytes: Uint8Array;
+  format: Exclude<DocFormat, "pdf">;
+  chunking: ChunkingOptions;
+  contentType?: string | null;
+}
+
+/**
+ * Parses and chunks many small documents on one parse thread in one message (the batch pipeline's
+ * way to avoid a thread hop per document), under the same heap limit and one wall-time limit for
+ * the lot. Each document's own failure comes back as its result; a thread that breaks a limit
+ * rejects the whole call (resource_limit), and the caller retries those documents one at a time,
+ * where the guilty one fails alone.
+ */
+export function parseIsolatedBatch(
+  items: BatchParseItem[],
+  opts: { limits?: ParseLimits } = {},
+): Promise<BatchItemResult[]> {
+  const limits = opts.limits ?? DEFAULT_PARSE_LIMITS;
+  const slot = acquire(limits.heapMb);
+  const id = nextId++;
+  const batch: ParseBatchJob["batch"] = items.map((i) => ({
+    format: i.format,
+    data: new Uint8Array(i.bytes),
+    chunking: i.chunking,
+    contentType: i.contentType ?? null,
+  }));
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: unknown, results?: BatchItemResult[]) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      slot.worker.off("message", onMessage);
+      slot.worker.off("error", onError);
+      slot.worker.off("exit", onExit);
+      if (error) reject(error);
+      else resolve(results!);
+    };
+    const discard = (error: unknown) => {
+      slots.delete(slot);
+      void slot.worker.terminate();
+      finish(error);
+    };
+    const timer = setTimeout(
+      () =>
+        discard(new Error(`parsing a batch of ${items.length} documents took over ${limits.timeoutMs} ms`)),
+      limits.timeoutMs,
+    );
+    const onMessage = (m: ParseMessage) => {
+      if (m.id !== id) return;
+      release(slot);
+      if (m.type === "batch") finish(null, m.results);
+      else finish(new Error(`parse thread: ${m.type === "failed" ? m.message : m.type}`));
+    };
+    const onError = (error: Error) => discard(error);
+    const onExit = (code: number) => discard(new Error(`parse thread exited (code ${code})`));
+    slot.worker.on("message", onMessage);
+    slot.worker.on("error", onError);
+    slot.worker.on("exit", onExit);
+    slot.worker.postMessage(
+      { id, batch } satisfies ParseBatchJob,
+      batch.map((b) => b.data.buffer as ArrayBuffer),
+    );
+  });
+}
+
+/**
+ * Unpacks a zip of documents (bulk import) on a parse thread under `caps` and the parse heap and time
+ * limits: an archive that breaks a thread limit is refused with resource_limit (a ParseError), never
+ * the service's memory or event loop.
+ */
+export function unpackIsolated(
+  archive: Uint8Array,
+  caps: ArchiveCaps,
+  opts: { limits?: ParseLimits } = {},
+): Promise<ArchiveResult> {
+  const limits = opts.limits ?? DEFAULT_PARSE_LIMITS;
+  const slot = acquire(limits.heapMb);
+  const id = nextId++;
+  // A copy of its own (new Uint8Array copies even from a Buffer, whose slice() would be a view), moved to the thread.
+  const data = new Uint8Array(archive);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: unknown, result?: ArchiveResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      slot.worker.off("message", onMessage);
+      slot.worker.off("error", onError);
+      slot.worker.off("exit", onExit);
+      if (error) reject(error);
+      else resolve(result!);
+    };
+    const discard = (error: unknown) => {
+      slots.delete(slot);
+      void slot.worker.terminate();
+      finish(error);
+    };
+    const timer = setTimeout(
+      () =>
+        discard(
+          resourceLimit(
+            `Unpacking the archive took longer than ${Math.round(limits.timeoutMs / 1000)} s`,
+            "Split it into smaller archives.",
+          ),
+        ),
+      limits.timeoutMs,
+    );
+    const onMessage = (m: ParseMessage) => {
+      if (m.id !== id) return;
+      release(slot);
+      if (m.type === "archive") finish(null, m.result);
+      else finish(new Error(`parse thread: ${m.type === "failed" ? m.message : m.type}`));
+    };
+    const onError = () =>
+      discard(
+        resourceLimit(
+          `Unpacking the archive needed more than ${limits.heapMb} MB of memory`,
+          "Split it into smaller archives.",
+        ),
+      );
+    const onExit = (code: number) => discard(new Error(`parse thread exited (code ${code})`));
+    slot.worker.on("message", onMessage);
+    slot.worker.on("error", onError);
+    slot.worker.on("exit", onExit);
+    slot.worker.postMessage({ id, archive: data, caps } satisfies UnpackJob, [data.buffer as ArrayBuffer]);
   });
 }
 

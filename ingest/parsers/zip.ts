@@ -11,6 +11,10 @@ export interface ZipEntry {
   method: number;
   compressedSize: number;
   localHeaderOffset: number;
+  /** General-purpose flags (bit 0: encrypted). */
+  flags: number;
+  /** Host attributes; on Unix the high 16 bits are the file mode (a symbolic link is 0o120000). */
+  externalAttributes: number;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -48,6 +52,8 @@ export function listZipEntries(bytes: Uint8Array): ZipEntry[] | null {
     entries.push({
       name: names.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)),
       method: view.getUint16(offset + 10, true),
+      flags: view.getUint16(offset + 8, true),
+      externalAttributes: view.getUint32(offset + 38, true),
       compressedSize: view.getUint32(offset + 20, true),
       localHeaderOffset: view.getUint32(offset + 42, true),
     });

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { documents, documentVersions, knowledgeBases } from "../../src/db/schema.js";
 import type { PipelineDeps } from "./deps.js";
 
@@ -14,4 +14,16 @@ export async function loadJob(deps: PipelineDeps, tenantId: string, versionId: s
     .where(and(eq(documentVersions.id, versionId), eq(documentVersions.tenantId, tenantId)))
     .limit(1);
   return row ?? null;
+}
+
+/** loadJob for many versions in one query (the batch pipeline); versions deleted meanwhile are absent. */
+export async function loadJobs(deps: PipelineDeps, versionIds: string[]): Promise<Map<string, LoadedJob>> {
+  if (versionIds.length === 0) return new Map();
+  const rows = await deps.database.db
+    .select({ version: documentVersions, document: documents, kb: knowledgeBases })
+    .from(documentVersions)
+    .innerJoin(documents, eq(documents.id, documentVersions.documentId))
+    .innerJoin(knowledgeBases, eq(knowledgeBases.id, documents.kbId))
+    .where(inArray(documentVersions.id, versionIds));
+  return new Map(rows.map((r) => [r.version.id, r]));
 }

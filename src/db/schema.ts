@@ -126,14 +126,51 @@ export const documentVersions = pgTable(
     contentType: text("content_type"),
     /** Moves with every progress or status write, so clients can tell a stalled document (issue 11). */
     updatedAt: ts("updated_at"),
+    /** The bulk import that created this version (issue 18), with its line or archive entry. */
+    batchId: text("batch_id"),
+    batchLine: integer("batch_line"),
+    batchEntry: text("batch_entry"),
   },
   (t) => [
     index("versions_doc_idx").on(t.documentId),
+    index("versions_batch_idx").on(t.batchId, t.status).where(sql`${t.batchId} is not null`),
     index("versions_kb_sha_idx").on(t.kbId, t.sha256),
     index("versions_status_idx").on(t.status),
     // Searches exclude unready versions on every query; only those rows are indexed here.
     index("versions_unready_idx").on(t.tenantId, t.kbId).where(sql`${t.status} <> 'ready'`),
   ],
+);
+
+/**
+ * One bulk import (issue 18): what reading it found (lines or archive entries, new, deduplicated,
+ * refused with why); the documents' progress is read from their versions (batch_id).
+ */
+export const importBatches = pgTable(
+  "import_batches",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    kbId: text("kb_id")
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    keyId: text("key_id"),
+    /** jsonl | zip */
+    source: text("source").notNull(),
+    /** reading | read | aborted: whether every line or entry has been taken in. */
+    state: text("state").notNull(),
+    items: integer("items").notNull().default(0),
+    accepted: integer("accepted").notNull().default(0),
+    deduplicated: integer("deduplicated").notNull().default(0),
+    rejected: integer("rejected").notNull().default(0),
+    /** Lines or entries refused while reading: { line?, entry?, code, message }, at most 1,000 kept. */
+    errors: jsonb("errors")
+      .$type<{ line?: number; entry?: string; code: string; message: string }[]>()
+      .notNull()
+      .default([]),
+    createdAt: created(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("import_batches_kb_idx").on(t.tenantId, t.kbId, t.id)],
 );
 
 /** Chunk text and positions, kept so citations resolve and a new embedder can re-index without re-parsing. */

@@ -1,6 +1,7 @@
 import { warmTokenCounter } from "../../ingest/chunker/tokens.js";
 import { holdParseThread } from "../../ingest/parsers/parse-pool.js";
 import { holdPdfThread } from "../../ingest/parsers/pdf-thread.js";
+import { createBatchingProcessor } from "../../ingest/pipeline/batcher.js";
 import type { PipelineDeps, UsageLedger } from "../../ingest/pipeline/deps.js";
 import { createIngestProcessor } from "../../ingest/pipeline/process.js";
 import { recoverUnfinished } from "../../ingest/pipeline/recover.js";
@@ -80,7 +81,19 @@ export async function composeIngestion(opts: {
       heapMb: config.PARSE_HEAP_MB,
     },
   };
-  const { processor, onFailure } = createIngestProcessor(deps);
+  const { processor: single, onFailure } = createIngestProcessor(deps);
+  // The queue runs up to a batch's worth of jobs at once; the batching processor gathers the small
+  // new ones into one batch and keeps the others to WORKER_CONCURRENCY at a time.
+  const batching = config.INGEST_BATCH_SIZE > 1;
+  const processor = batching
+    ? createBatchingProcessor(deps, single, {
+        maxBatch: config.INGEST_BATCH_SIZE,
+        singleConcurrency: config.WORKER_CONCURRENCY,
+      })
+    : single;
+  const concurrency = batching
+    ? Math.max(config.WORKER_CONCURRENCY, config.INGEST_BATCH_SIZE)
+    : config.WORKER_CONCURRENCY;
   const runs = opts.role === "worker" || apiRunsPipeline(config);
 
   let queue: IngestQueue;
@@ -91,7 +104,7 @@ export async function composeIngestion(opts: {
     if (runs) {
       runner = startBullWorker({
         ...bull,
-        concurrency: config.WORKER_CONCURRENCY,
+        concurrency,
         lockMs: config.WORKER_LOCK_MS,
         stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
         maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
@@ -102,7 +115,7 @@ export async function composeIngestion(opts: {
     }
   } else {
     const local = createInProcessQueue({
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency,
       processor,
       onFailure,
       logger,

@@ -6,7 +6,9 @@
  *   3. the reference: MiniSearch indexing the same texts in memory, in the same run.
  * Each scenario gets its own knowledge base; time runs from the first byte sent to the last version's
  * finished_at. BENCH_BULK_LIMIT (default: all) takes the first N abstracts, for short runs on a busy
- * machine. Writes test/bench/results/bulk.json and bulk.md with the load average at start and end.
+ * machine. INGEST_BATCH_SIZE (default 256; 1 = no batching) sets how many queued small documents a
+ * worker ingests together. Writes test/bench/results/bulk.json and bulk.md (or BENCH_BULK_OUT.json
+ * and .md) with the load average at start and end.
  */
 import "../../src/node-check.js";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -45,6 +47,8 @@ const config = parseConfig({
   NODE_ENV: "production",
   RATE_LIMIT_PER_MINUTE: "0",
   ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+  // INGEST_BATCH_SIZE=1 runs the single path only (the pipeline before batching), for comparison.
+  ...(process.env.INGEST_BATCH_SIZE ? { INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE } : {}),
 });
 const runtime = await composeRuntime(config, createLogger(config));
 await ensurePlatformKey(runtime.deps.database.db, ADMIN);
@@ -186,17 +190,19 @@ try {
     corpus: CORPUS,
     documents: corpus.length,
     workerConcurrency: config.WORKER_CONCURRENCY,
+    ingestBatchSize: config.INGEST_BATCH_SIZE,
     loadAverage: { start: loadAtStart, end: loadavg()[0]! },
     cores: (await import("node:os")).cpus().length,
     runs,
   };
   const dir = join(ROOT, "test/bench/results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "bulk.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const out = process.env.BENCH_BULK_OUT ?? "bulk";
+  writeFileSync(join(dir, `${out}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const md = [
     `# Bulk ingestion benchmark (${result.date})`,
     "",
-    `${corpus.length} SciFact abstracts, embedded profile (PGlite, embedded engine, in-process queue, offline embedder), WORKER_CONCURRENCY=${result.workerConcurrency}, ${result.cores} cores.`,
+    `${corpus.length} SciFact abstracts, embedded profile (PGlite, embedded engine, in-process queue, offline embedder), WORKER_CONCURRENCY=${result.workerConcurrency}, INGEST_BATCH_SIZE=${result.ingestBatchSize}, ${result.cores} cores.`,
     `Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${result.loadAverage.end.toFixed(2)}: timings on a loaded machine are indicative only.`,
     "",
     "| scenario | documents | chunks | request(s) done (ms) | all ready (ms) | documents/s | CPU ms/document |",
@@ -207,7 +213,7 @@ try {
     ),
     "",
   ].join("\n");
-  writeFileSync(join(dir, "bulk.md"), md);
+  writeFileSync(join(dir, `${out}.md`), md);
   console.log(md);
 } finally {
   await runtime.close();

@@ -11,9 +11,11 @@ interface ZipPart {
   deflated: Uint8Array;
   size: number;
   crc: number;
+  /** Unix file mode stored in the central directory (e.g. 0o120777 for a symbolic link). */
+  unixMode?: number;
 }
 
-function part(name: string, text: string): ZipPart {
+export function part(name: string, text: string): ZipPart {
   const raw = Buffer.from(text, "utf8");
   return { name, deflated: deflateRawSync(raw), size: raw.length, crc: crc32(raw) };
 }
@@ -42,6 +44,10 @@ export function zip(parts: ZipPart[]): Uint8Array {
     dir.writeUInt32LE(p.deflated.length, 20);
     dir.writeUInt32LE(p.size >>> 0, 24);
     dir.writeUInt16LE(name.length, 28);
+    if (p.unixMode !== undefined) {
+      dir.writeUInt16LE(0x0314, 4); // made by Unix, so the high attribute bits are a file mode
+      dir.writeUInt32LE((p.unixMode << 16) >>> 0, 38);
+    }
     dir.writeUInt32LE(offset, 42);
     chunks.push(local, name, Buffer.from(p.deflated));
     central.push(dir, name);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { parseConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import type { ImportBatchBody } from "../../src/routes/documents/batch.js";
 import { createConfiguredEmbedder } from "../../src/runtime/embedder.js";
 import { composeIngestion, type Ingestion } from "../../src/runtime/ingestion.js";
 import { type EngineHandle, startEngine } from "../../src/vector/engine/index.js";
@@ -153,4 +154,18 @@ export async function tenantWithKb(t: TestApp, kbBody: Record<string, unknown> =
   if (kb.status !== 201) throw new Error(`kb create failed: ${JSON.stringify(kb.body)}`);
   const ingest = await t.newKey(adminKey, ["ingest"]);
   return { tenantId, adminKey, kbId: kb.body.id as string, ingestKey: ingest.key };
+}
+
+/** Polls an import's status resource until it says done. */
+export async function batchDone(s: IngestStack, key: string, url: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await s.t.call("GET", url, { key });
+    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.body)}`);
+    const body = r.body as ImportBatchBody;
+    if (body.done) return body;
+    if (Date.now() > deadline)
+      throw new Error(`import not done after ${timeoutMs} ms: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

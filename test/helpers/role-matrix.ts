@@ -29,6 +29,8 @@ export interface Ids {
   conv: string;
   embed: string;
   batch: string;
+  /** A bulk import of the knowledge base (issue 18). */
+  imp: string;
 }
 
 export interface Case {
@@ -156,7 +158,10 @@ const allowed = (need: Need, role: Role) =>
   need === "member" ? true : need === "platform" ? false : ROLE_ACTIONS[role].includes(need);
 
 export const PLACEHOLDERS = Object.fromEntries(
-  ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch"].map((k) => [k, `{${k}}`]),
+  ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch", "imp"].map((k) => [
+    k,
+    `{${k}}`,
+  ]),
 ) as unknown as Ids;
 /** "METHOD /path" of a case, with placeholders for its ids (no query string). */
 export const routeOf = (c: Case) => `${c.method} ${c.path(PLACEHOLDERS).split("?")[0]}`;
@@ -191,7 +196,20 @@ async function seedCore(t: TestApp, b: Browser, key: string, org: string) {
   });
   const run = await b.call("POST", `/v1/knowledge-bases/${kb}/evals/run`, { body: {} });
   const k = await b.call("POST", "/v1/keys", { body: { name: "seed", scopes: ["query"] } });
-  return { org, kb, doc, question: q.body.data[0].id, run: run.body.id, key: k.body.id };
+  const imp = await t.call("POST", `/v1/knowledge-bases/${kb}/documents/bulk`, {
+    key,
+    body: JSON.stringify({ text: "An imported note." }),
+    headers: { "content-type": "application/x-ndjson" },
+  });
+  return {
+    org,
+    kb,
+    doc,
+    question: q.body.data[0].id,
+    run: run.body.id,
+    key: k.body.id,
+    imp: imp.body.batch_id,
+  };
 }
 
 type Seed = (w: World, side: { browser: Browser; key: string; ids: Ids }) => Promise<Partial<Ids>>;

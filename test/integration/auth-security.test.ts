@@ -156,6 +156,7 @@ describe("security cases: one's own account, public routes, and every documented
       conv: "",
       embed: "",
       batch: "",
+      imp: "",
     };
     const a = await signedUpPerson(w.t, mailer, w.ownerEmail, { organization_name: "A" });
     const b = await signedUpPerson(w.t, mailer, "owner-b@example.com", { organization_name: "B" });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulkImportBody } from "../../src/routes/documents/bulk.js";
 import { billingEnv } from "../helpers/billing.js";
 import type { DbKind } from "../helpers/database.js";
-import { type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
+import { part, zip } from "../helpers/hostile-inputs.js";
+import { batchDone, type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
 
 const DOCS = 300;
 
@@ -81,6 +82,19 @@ describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) 
     expect(r.body.errors[3]!.message).toContain("line 6");
 
     await waitAllReady(s, kb.ingestKey, kb.kbId, DOCS);
+    // The import's one status resource: counts by status, the refused lines, done.
+    expect(r.body.status_url).toBe(`/v1/knowledge-bases/${kb.kbId}/batches/${r.body.batch_id}`);
+    const status = await batchDone(s, kb.ingestKey, r.body.status_url);
+    expect(status).toMatchObject({
+      source: "jsonl",
+      state: "read",
+      items: DOCS + 5,
+      accepted: DOCS,
+      rejected: 5,
+      done: true,
+      documents: { queued: 0, processing: 0, ready: DOCS, failed: 0 },
+    });
+    expect(status.errors.map((e) => [e.line, e.code])).toEqual(r.body.errors.map((e) => [e.line, e.code]));
     const doc = await s.t.call("GET", `/v1/documents/${r.body.documents[7]!.id}`, { key: kb.ingestKey });
     expect(doc.body).toMatchObject({ status: "ready", chunks: 1, metadata: { batch: 7 % 3 } });
     let points = 0;
@@ -113,6 +127,77 @@ describe.each<DbKind>(["pglite", "postgres"])("bulk JSONL import on %s", (kind) 
     const query = await s.t.newKey(kb.adminKey, ["query"]);
     const denied = await bulk(s, query.key, kb.kbId, JSON.stringify(line(1)));
     expect(denied.status).toBe(403);
+  });
+});
+
+describe("bulk import of a zip of files (MAX_UPLOAD_MB=1)", () => {
+  let s: IngestStack;
+  let kb: Awaited<ReturnType<typeof tenantWithKb>>;
+
+  beforeAll(async () => {
+    s = await startIngestStack("pglite", { env: { MAX_UPLOAD_MB: "1" } });
+    kb = await tenantWithKb(s.t);
+  });
+  afterAll(async () => s?.close());
+
+  const send = async (bytes: Uint8Array, kbId = kb.kbId) => {
+    const res = await s.t.app.request(`/v1/knowledge-bases/${kbId}/documents/bulk`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${kb.ingestKey}`, "content-type": "application/zip" },
+      body: bytes as unknown as BodyInit,
+    });
+    return { status: res.status, body: (await res.json()) as BulkImportBody & Record<string, unknown> };
+  };
+
+  it("imports each file as a document, typed by content, and refuses unsafe or inflating entries by name", async () => {
+    const archive = zip([
+      part("notes/a.txt", "Plain notes about the harbour ferry timetable."),
+      part("dir/", ""),
+      part("notes/b.md", "# Kitchen\n\nThe cabin has a fully stocked kitchen."),
+      part("__MACOSX/notes/._a.txt", "resource fork"),
+      part("../escape.txt", "outside"),
+      part("/etc/passwd", "root"),
+      { ...part("link", "/etc/shadow"), unixMode: 0o120777 },
+      part("bomb.txt", "a".repeat(3 * 1024 * 1024)),
+      part(
+        "page.html",
+        "<html><head><title>Tide table</title></head><body><p>High tide at noon.</p></body></html>",
+      ),
+    ]);
+    const r = await send(archive);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ lines: 7, accepted: 3, failed: 4 });
+    expect(r.body.errors.map((e) => [e.line, e.entry, e.code])).toEqual([
+      [3, "../escape.txt", "unsafe_path"],
+      [4, "/etc/passwd", "unsafe_path"],
+      [5, "link", "unsafe_path"],
+      [6, "bomb.txt", "payload_too_large"],
+    ]);
+    expect(r.body.documents.map((d) => [d.line, d.entry, d.external_id])).toEqual([
+      [1, "notes/a.txt", "notes/a.txt"],
+      [2, "notes/b.md", "notes/b.md"],
+      [7, "page.html", "page.html"],
+    ]);
+    const status = await batchDone(s, kb.ingestKey, r.body.status_url);
+    expect(status).toMatchObject({ source: "zip", documents: { ready: 3, failed: 0 }, rejected: 4 });
+    expect(status.errors.map((e) => e.entry)).toEqual(["../escape.txt", "/etc/passwd", "link", "bomb.txt"]);
+    const md = await s.t.call("GET", `/v1/documents/${r.body.documents[1]!.id}`, { key: kb.ingestKey });
+    expect(md.body).toMatchObject({ format: "markdown", filename: "b.md", status: "ready" });
+    // Re-sending the archive is a no-op: each entry's path is its external_id.
+    const again = await send(archive);
+    expect(again.body).toMatchObject({ accepted: 0, deduplicated: 3 });
+  });
+
+  it("refuses an archive that inflates past 8 × MAX_UPLOAD_MB in total, and bytes that are not a zip", async () => {
+    // Ten entries under the 1 MB entry limit (so no ratio check applies) that inflate to 9.5 MB.
+    const parts = Array.from({ length: 10 }, (_, i) => part(`f${i}.txt`, "z".repeat(950 * 1024)));
+    const bomb = await send(zip(parts));
+    expect(bomb.status).toBe(413);
+    expect(bomb.body).toMatchObject({ code: "payload_too_large" });
+    expect(String(bomb.body.detail)).toContain("8 MB");
+    const junk = await send(new TextEncoder().encode("PK not really a zip"));
+    expect(junk.status).toBe(400);
+    expect(junk.body).toMatchObject({ code: "validation_failed" });
   });
 });
 

@@ -1,6 +1,10 @@
 import { spawn } from "node:child_process";
+import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { documentVersions } from "../../src/db/schema.js";
+import type { BulkImportBody } from "../../src/routes/documents/bulk.js";
 import {
+  batchDone,
   fixture,
   type IngestStack,
   startIngestStack,
@@ -60,6 +64,35 @@ describe("ingestion through BullMQ on Redis with worker processes (PostgreSQL + 
     // Enqueueing a finished version again is harmless: the pipeline skips it.
     await s.ingestion.queue.enqueue("ingest.document", { tenantId: kb.tenantId, versionId: doc.version_id });
     expect(await s.vectors.count(kb.tenantId, { docId: good.body.id })).toBe(doc.chunks);
+    await stopWorker(workers.pop());
+  });
+
+  it("a worker drains a bulk import's jobs in batches; a bad document fails alone", async () => {
+    workers.push(await spawnWorker({ ...s.workerEnv, ...FAST_STALL }));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ external_id: `q-${i}`, text: `Queue note ${i} about harbour ${i % 5}.` }),
+    );
+    lines[17] = JSON.stringify({ external_id: "nothing", text: "   " });
+    const res = await s.t.app.request(`/v1/knowledge-bases/${kb.kbId}/documents/bulk`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${kb.ingestKey}`, "content-type": "application/x-ndjson" },
+      body: lines.join("\n"),
+    });
+    const body = (await res.json()) as BulkImportBody;
+    expect(body.accepted).toBe(40);
+    const status = await batchDone(s, kb.ingestKey, body.status_url, 60_000);
+    expect(status.documents).toMatchObject({ ready: 39, failed: 1 });
+    expect(status.errors).toMatchObject([{ line: 18, code: "empty" }]);
+    const ids = body.documents.map((d) => d.version_id);
+    const rows = await s.t.deps.database.db
+      .select({ id: documentVersions.id, status: documentVersions.status, timings: documentVersions.timings })
+      .from(documentVersions)
+      .where(inArray(documentVersions.id, ids));
+    // Ingested in batches of several documents (WORKER_CONCURRENCY=1 would otherwise take them one by one).
+    const batched = rows.filter((r) => r.status === "ready" && (r.timings.batch ?? 1) > 1);
+    expect(batched.length).toBeGreaterThan(20);
+    for (const r of rows.filter((r) => r.status === "ready"))
+      expect(await s.vectors.count(kb.tenantId, { docVersion: r.id })).toBe(1);
     await stopWorker(workers.pop());
   });
 

@@ -45,6 +45,12 @@ const cases = (w: World): Case[] => [
     body: () => JSON.stringify({ text: `bulk note ${Math.random()}` }),
     scoped: true,
   },
+  {
+    method: "GET",
+    path: (i) => `/v1/knowledge-bases/${i.kb}/batches/${i.imp}`,
+    need: "member",
+    scoped: true,
+  },
   { method: "GET", path: (i) => `/v1/knowledge-bases/${i.kb}/documents`, need: "member", scoped: true },
   { method: "GET", path: (i) => `/v1/documents/${i.doc}`, need: "member", scoped: true },
   { method: "GET", path: (i) => `/v1/documents/${i.doc}/events`, need: "member", scoped: true },

@@ -1,4 +1,5 @@
 import { newRouter } from "../common.js";
+import * as batch from "./batch.js";
 import * as bulk from "./bulk.js";
 import * as chunks from "./chunks.js";
 import * as content from "./content.js";
@@ -13,6 +14,7 @@ export function documentRoutes() {
   const app = newRouter();
   upload.register(app);
   bulk.register(app);
+  batch.register(app);
   list.register(app);
   get.register(app);
   events.register(app);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { detectType } from "../../../ingest/detect-type.js";
 import type { ServiceCtx } from "../../context.js";
+import { caseOf } from "../../db/case-of.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { type AuditEntry, recordAudits } from "../audit/record.js";
@@ -21,10 +22,13 @@ export async function uploadDocumentsBatch({
   ctx,
   kbId,
   inputs,
+  batch,
 }: {
   ctx: ServiceCtx;
   kbId: string;
   inputs: UploadInput[];
+  /** The bulk import these inputs come from: new versions are tagged with it and their line or entry. */
+  batch?: { id: string; items: { line: number | null; entry: string | null }[] };
 }): Promise<(UploadResult | { error: unknown })[]> {
   const { blobs } = ingestionOf(ctx);
   const { db } = ctx.deps.database;
@@ -123,6 +127,9 @@ export async function uploadDocumentsBatch({
             blobKey: f.blobKey,
             contentType: input.contentType ?? null,
             status: "queued",
+            batchId: batch?.id ?? null,
+            batchLine: batch?.items[f.index]?.line ?? null,
+            batchEntry: batch?.items[f.index]?.entry ?? null,
           };
         }),
       );
@@ -161,12 +168,40 @@ export async function uploadDocumentsBatch({
       deduplicated: false,
     };
   }
+  const tagged: { versionId: string; index: number }[] = [];
   for (const index of later) {
     try {
-      results[index] = await uploadDocument({ ctx, input: inputs[index]! });
+      const r = await uploadDocument({ ctx, input: inputs[index]! });
+      results[index] = r;
+      if (!r.deduplicated) tagged.push({ versionId: r.versionId, index });
     } catch (error) {
       results[index] = { error };
     }
+  }
+  if (batch && tagged.length > 0) {
+    // New versions of known documents came through uploadDocument: tag them in one statement.
+    const of = <T>(f: (i: number) => T) => new Map(tagged.map((t) => [t.versionId, f(t.index)]));
+    await db
+      .update(documentVersions)
+      .set({
+        batchId: batch.id,
+        batchLine: caseOf(
+          documentVersions.id,
+          of((i) => batch.items[i]?.line ?? null),
+          "int",
+        ),
+        batchEntry: caseOf(
+          documentVersions.id,
+          of((i) => batch.items[i]?.entry ?? null),
+          "text",
+        ),
+      })
+      .where(
+        inArray(
+          documentVersions.id,
+          tagged.map((t) => t.versionId),
+        ),
+      );
   }
   return results as (UploadResult | { error: unknown })[];
 }

@@ -32,11 +32,27 @@ export interface LedgerEntry {
 
 /** One row per model call (chat or embedding), written whether the call succeeded, failed or was aborted. */
 export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
+  const row = ledgerRow(e);
+  await db.insert(usageLedger).values(row);
+  return row.id;
+}
+
+/**
+ * Several rows in one INSERT (the batch ingestion pipeline: one row per document version of one
+ * shared embedding call, each with its own share of the tokens and cost).
+ */
+export async function recordUsages(db: Db, entries: LedgerEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const rows = entries.map(ledgerRow);
+  await db.insert(usageLedger).values(rows);
+  return rows.map((r) => r.id);
+}
+
+function ledgerRow(e: LedgerEntry): typeof usageLedger.$inferInsert & { id: string } {
   if (!Number.isSafeInteger(e.costMicros))
     throw new Error(`costMicros must be an integer, got ${e.costMicros}`);
-  const id = newId("use");
-  await db.insert(usageLedger).values({
-    id,
+  return {
+    id: newId("use"),
     tenantId: e.tenantId,
     keyId: e.keyId,
     requestId: e.requestId ?? null,
@@ -56,6 +72,5 @@ export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
     errorCode: e.errorCode ?? null,
     reportedOutputTokens: e.reportedOutputTokens ?? null,
     overReservationMicros: e.overReservationMicros ?? 0,
-  });
-  return id;
+  };
 }

@@ -5855,6 +5855,90 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/knowledge-bases/{id}/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk import's status: counts by status, errors by line, done (any scope) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import as it stands. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportBatch"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge-bases/{id}/documents": {
         parameters: {
             query?: never;
@@ -6079,8 +6163,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import many text documents from JSONL (scope ingest)
-         * @description One JSON object per line: `{"text": "...", "title": "...", "external_id": "...", "metadata": {...}}` (only `text` is required). At most 20000 lines and 8 × MAX_UPLOAD_MB per request. Each line goes through the same steps as a single upload; a bad line is reported with its line number and the others are imported. Re-sending the file is safe: lines already imported come back `deduplicated`. Poll each document's status (or list the knowledge base's documents with `?status=`).
+         * Import many documents from JSONL or a zip of files (scope ingest)
+         * @description JSONL: one JSON object per line, `{"text": "...", "title": "...", "external_id": "...", "metadata": {...}}` (only `text` is required). Zip (`application/zip`): each file is a document, typed by its content and extension, its path its external_id; entries with unsafe paths (absolute, `..`, backslashes, control characters), links or encryption are refused one by one (`unsafe_path`, `unsupported_media_type`), an entry over MAX_UPLOAD_MB or expanding more than 100 times is refused (`payload_too_large`), and an archive that inflates past 8 × MAX_UPLOAD_MB in total is refused as a whole (413). At most 20000 lines or files and 8 × MAX_UPLOAD_MB per request. Each item goes through the same steps as a single upload; a bad one is reported with its line number (and entry) and the others are imported. Re-sending is safe: items already imported come back `deduplicated`. Follow the whole import at `status_url` (GET /v1/knowledge-bases/{id}/batches/{batch_id}).
          */
         post: {
             parameters: {
@@ -6095,6 +6179,7 @@ export interface paths {
                 content: {
                     "application/jsonl": string;
                     "application/x-ndjson": string;
+                    "application/zip": string;
                 };
             };
             responses: {
@@ -11540,14 +11625,21 @@ export interface components {
         BulkImport: {
             /** @description New documents or versions, queued for ingestion. */
             accepted: number;
+            /**
+             * @description The import's status resource id.
+             * @example imp_01hx...
+             */
+            batch_id: string;
             /** @description Lines whose content was already there. */
             deduplicated: number;
             documents: {
                 deduplicated: boolean;
+                /** @description The archive entry's path (zip imports). */
+                entry?: string;
                 external_id: string | null;
                 /** @example doc_01hx... */
                 id: string;
-                /** @description 1-based line number in the uploaded file. */
+                /** @description 1-based line number in the uploaded file (zip: the entry's position). */
                 line: number;
                 /** @enum {string} */
                 status: "queued" | "processing" | "ready" | "failed" | "superseded";
@@ -11556,13 +11648,16 @@ export interface components {
             /** @description One entry per line that was not imported. */
             errors: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "failed";
+                code: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "unsafe_path" | "failed";
+                entry?: string;
                 line: number;
                 message: string;
             }[];
             failed: number;
             /** @description Lines read, blank lines excluded. */
             lines: number;
+            /** @example /v1/knowledge-bases/kb_01hx.../batches/imp_01hx... */
+            status_url: string;
         };
         ChangeEmail: {
             /**
@@ -12293,6 +12388,45 @@ export interface components {
              * @example ada@example.com
              */
             email: string;
+        };
+        ImportBatch: {
+            /** @description New documents or versions queued. */
+            accepted: number;
+            created_at: string;
+            deduplicated: number;
+            /** @description The import's new versions by status. */
+            documents: {
+                failed: number;
+                processing: number;
+                queued: number;
+                ready: number;
+                superseded: number;
+            };
+            /** @description Reading ended and nothing is queued or processing. */
+            done: boolean;
+            /** @description Refused lines and documents that failed ingestion, by line (at most 1,000). */
+            errors: {
+                code: string;
+                document_id: string | null;
+                entry: string | null;
+                line: number | null;
+                message: string;
+            }[];
+            errors_truncated: boolean;
+            finished_reading_at: string | null;
+            id: string;
+            /** @description Lines (or archive files) read. */
+            items: number;
+            knowledge_base_id: string;
+            /** @description Lines or files refused while reading (in `errors`). */
+            rejected: number;
+            /** @enum {string} */
+            source: "jsonl" | "zip";
+            /**
+             * @description `reading` while the request is still taking lines in; `aborted` when it stopped early.
+             * @enum {string}
+             */
+            state: "reading" | "read" | "aborted";
         };
         Invitation: {
             created_at: string;
