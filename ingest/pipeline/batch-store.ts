@@ -1,9 +1,8 @@
 import { and, inArray, ne, sql } from "drizzle-orm";
 import { caseOf } from "../../src/db/case-of.js";
 import { chunks, documents, documentTexts, documentVersions } from "../../src/db/schema.js";
-import { type LedgerEntry, recordUsages } from "../../src/services/ledger/record.js";
 import type { Chunk, ParsedDocument } from "../types.js";
-import { CHUNK_INSERT_BATCH, type PipelineDeps } from "./deps.js";
+import { CHUNK_INSERT_BATCH, type EmbeddingUsage, type PipelineDeps } from "./deps.js";
 import type { LoadedJob } from "./load.js";
 
 /**
@@ -222,20 +221,17 @@ export async function activateBatch(
     for (const m of kept)
       if (status.get(m.job.version.id) === "superseded")
         retired.push({ tenantId: m.job.version.tenantId, versionId: m.job.version.id });
-    const entries: LedgerEntry[] = kept
+    const usages: EmbeddingUsage[] = kept
       .filter((m) => m.tokens > 0 || m.costMicros > 0)
       .map((m) => ({
         tenantId: m.job.version.tenantId,
         keyId: m.keyId,
-        kind: "embedding",
-        kbIds: [m.job.document.kbId],
+        kbId: m.job.document.kbId,
         model: deps.embedder.id,
-        embeddingTokens: m.tokens,
+        tokens: m.tokens,
         costMicros: m.costMicros,
-        usageSource: "provider",
-        status: "ok",
       }));
-    await recordUsages(t, entries);
+    await deps.usage.recordEmbeddings(t, usages);
   });
   return { retired, gone };
 }

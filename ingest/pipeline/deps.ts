@@ -22,6 +22,8 @@ export interface EmbeddingUsage {
  */
 export interface UsageLedger {
   recordEmbedding(tx: Db, usage: EmbeddingUsage): Promise<void>;
+  /** Many documents' embedding in one statement (the batch path); same rows as one call each. */
+  recordEmbeddings(tx: Db, usages: EmbeddingUsage[]): Promise<void>;
 }
 
 /** What the ingestion pipeline needs; the API runtime and the worker both provide it. */

@@ -2,7 +2,7 @@ import { warmTokenCounter } from "../../ingest/chunker/tokens.js";
 import { holdParseThread } from "../../ingest/parsers/parse-pool.js";
 import { holdPdfThread } from "../../ingest/parsers/pdf-thread.js";
 import { createBatchingProcessor } from "../../ingest/pipeline/batcher.js";
-import type { PipelineDeps, UsageLedger } from "../../ingest/pipeline/deps.js";
+import type { EmbeddingUsage, PipelineDeps, UsageLedger } from "../../ingest/pipeline/deps.js";
 import { createIngestProcessor } from "../../ingest/pipeline/process.js";
 import { recoverUnfinished } from "../../ingest/pipeline/recover.js";
 import { createBullQueue, startBullWorker } from "../../ingest/queue/bullmq.js";
@@ -16,23 +16,27 @@ import type { Config } from "../config.js";
 import type { Logger } from "../context.js";
 import type { Database } from "../db/client.js";
 import type { Embedder } from "../models/types.js";
-import { recordUsage } from "../services/ledger/record.js";
+import { type LedgerEntry, recordUsage, recordUsages } from "../services/ledger/record.js";
 import type { VectorIndex } from "../vector/types.js";
 
 /** The pipeline bills embedding through the usage ledger, one row per batch that used tokens. */
+const embeddingEntry = (u: EmbeddingUsage): LedgerEntry => ({
+  tenantId: u.tenantId,
+  keyId: u.keyId,
+  kind: "embedding",
+  kbIds: [u.kbId],
+  model: u.model,
+  embeddingTokens: u.tokens,
+  costMicros: u.costMicros,
+  usageSource: "provider",
+  status: "ok",
+});
 const embeddingLedger: UsageLedger = {
   async recordEmbedding(tx, u) {
-    await recordUsage(tx, {
-      tenantId: u.tenantId,
-      keyId: u.keyId,
-      kind: "embedding",
-      kbIds: [u.kbId],
-      model: u.model,
-      embeddingTokens: u.tokens,
-      costMicros: u.costMicros,
-      usageSource: "provider",
-      status: "ok",
-    });
+    await recordUsage(tx, embeddingEntry(u));
+  },
+  async recordEmbeddings(tx, usages) {
+    await recordUsages(tx, usages.map(embeddingEntry));
   },
 };
 

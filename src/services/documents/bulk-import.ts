@@ -3,6 +3,7 @@ import type { ServiceCtx } from "../../context.js";
 import type { MetaValue } from "../../vector/types.js";
 import { isServiceError, LimitExceededError, ServiceError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
+import type { BulkImportResult, BulkLineError } from "./bulk-result.js";
 import { closeImportBatch, openImportBatch } from "./import-batch.js";
 import { uploadDocumentsBatch } from "./upload-batch.js";
 
@@ -24,41 +25,7 @@ export const BulkLineSchema = z
   .strict();
 export type BulkLine = z.infer<typeof BulkLineSchema>;
 
-export interface BulkLineError {
-  /** 1-based line number in the uploaded file (for a zip: the entry's position in the archive). */
-  line: number;
-  /** The archive entry's path, for a zip import. */
-  entry?: string;
-  code:
-    | "invalid_json"
-    | "validation_failed"
-    | "unsupported_media_type"
-    | "payload_too_large"
-    | "unsafe_path"
-    | "failed";
-  message: string;
-}
-
-export interface BulkLineResult {
-  line: number;
-  entry?: string;
-  documentId: string;
-  versionId: string;
-  status: string;
-  deduplicated: boolean;
-  externalId: string | null;
-}
-
-export interface BulkImportResult {
-  /** The import's status resource (GET /v1/knowledge-bases/{kb}/batches/{id}). */
-  batchId: string;
-  lines: number;
-  accepted: number;
-  deduplicated: number;
-  failed: number;
-  documents: BulkLineResult[];
-  errors: BulkLineError[];
-}
+export type { BulkImportResult, BulkLineError, BulkLineResult } from "./bulk-result.js";
 
 /** A line already checked: the bytes and fields uploadDocument takes, or why it cannot be taken. */
 export type ParsedLine =

@@ -4,7 +4,7 @@ import { documentVersions, importBatches } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { NotFoundError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
-import type { BulkImportResult } from "./bulk-import.js";
+import type { BulkImportResult } from "./bulk-result.js";
 
 /** Errors kept on a batch and returned by its status: enough to act on, bounded in size. */
 export const BATCH_ERRORS_KEPT = 1_000;
