@@ -1,5 +1,5 @@
 # AI Hub production image (README "Production install"). Build: docker build -t ai-hub .
-# The same image runs the API (default command), the ingestion worker (node dist/ingest/worker.js)
+# The same image runs the API (default command), the ingestion worker (node dist/src/worker.js)
 # and the standalone vector engine (node dist/src/vector/engine/main.js); see compose.yaml.
 
 # ---- build: all dependencies, compile to dist/ ----

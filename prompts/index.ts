@@ -4,12 +4,22 @@
  * {{question}} and {{sources}}. Chinese variants are named "<template>.zh".
  */
 import { answerStrings } from "../src/i18n/answers.js";
-import type { ChatMessage } from "../src/models/types.js";
 import { formatQuestion, formatSources, type PromptSource } from "./sources.js";
 import { TEMPLATE_FILES } from "./templates.generated.js";
 
 export type { PromptSource } from "./sources.js";
 export { escapeSourceText, parseRenderedPrompt } from "./sources.js";
+
+/**
+ * A rendered message: role and text for any chat model, and on the user message the question and
+ * sources it shows as data (`grounding`), so a model that works on them (the offline extractive one)
+ * need not parse the text back. Shaped like the models' ChatMessage without importing it.
+ */
+export interface PromptMessage {
+  role: "system" | "user";
+  content: string;
+  grounding?: { question: string; sources: PromptSource[] };
+}
 
 export type PromptLanguage = "en" | "zh";
 
@@ -67,7 +77,7 @@ export function renderPrompt(input: {
   question: string;
   sources: PromptSource[];
   language?: PromptLanguage;
-}): ChatMessage[] {
+}): PromptMessage[] {
   if (!listTemplates().includes(input.template)) {
     throw new Error(
       `unknown prompt template "${input.template}"; valid templates: ${listTemplates().join(", ")}`,
@@ -84,6 +94,10 @@ export function renderPrompt(input: {
   };
   return [
     { role: "system", content: fill(t.system, values, name) },
-    { role: "user", content: fill(t.user, values, name) },
+    {
+      role: "user",
+      content: fill(t.user, values, name),
+      grounding: { question: input.question, sources: input.sources },
+    },
   ];
 }

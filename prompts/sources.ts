@@ -1,5 +1,6 @@
 /**
- * How retrieved text is put into a prompt, and read back out (by the offline extractive model).
+ * How retrieved text is put into a prompt (and read back out, for tests of the format; models get the
+ * sources as data, see PromptMessage.grounding).
  * Each source is a <source id="n" title="..." pages="..."> element; the question is a <question> element.
  * Text is data, never markup: any "<source", "</source", "<question" or "</question" inside it is
  * escaped so a document cannot close its element early and smuggle instructions outside it.

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { type PlanCatalog, parsePlanCatalog } from "./billing/plans.js";
+import {
+  type ModelConfig,
+  modelsConfigSchema,
+  type ProviderEntry,
+  providerEntriesSchema,
+} from "./models/config-schema.js";
 
 /**
  * Every environment variable the service reads, parsed once at the entry (server.ts, worker, edge.ts).
@@ -183,6 +189,28 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
     .default("7.20"),
+  /**
+   * WeChat Pay (微信支付) API v3, Native pay: merchant id, app id, the merchant API certificate's serial
+   * and private key, the platform key (a platform certificate serial or public key id, and its PEM public
+   * key) and the 32-byte APIv3 key. All are needed to enable it.
+   */
+  WECHATPAY_MCHID: z.string().min(1).optional(),
+  WECHATPAY_APPID: z.string().min(1).optional(),
+  WECHATPAY_MERCHANT_SERIAL: z.string().min(1).optional(),
+  WECHATPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  WECHATPAY_PLATFORM_SERIAL: z.string().min(1).optional(),
+  WECHATPAY_PLATFORM_PUBLIC_KEY: z.string().min(1).optional(),
+  WECHATPAY_API_V3_KEY: z
+    .string()
+    .refine((v) => Buffer.byteLength(v) === 32, "the APIv3 key is 32 bytes")
+    .optional(),
+  /** WeChat Pay's API base; default https://api.mch.weixin.qq.com (tests: a local fake). */
+  WECHATPAY_BASE_URL: url(["http", "https"]).optional(),
+  /** Yuan charged per US dollar of wallet credit through WeChat Pay, fixed by the operator. */
+  WECHATPAY_CNY_PER_USD: z
+    .string()
+    .regex(/^\d{1,4}(\.\d{1,6})?$/, "a decimal rate such as 7.20")
+    .default("7.20"),
   /** Tax rate printed on statements, as a fraction ("0.2" = 20%); 0: no tax line amount. */
   STATEMENT_TAX_RATE: z
     .string()
@@ -193,8 +221,15 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema> & {
   /** The plan catalog, parsed from BILLING_PLANS_JSON with the rest (src/billing/plans.ts). */
   plans: PlanCatalog;
-  /** Raw environment, for provider API keys named by PROVIDERS_JSON (apiKeyEnv). */
-  secrets: Record<string, string | undefined>;
+  /** Chat providers, parsed from PROVIDERS_JSON (src/models/config-schema.ts). */
+  chatProviders: ProviderEntry[];
+  /** Chat models, parsed from MODELS_JSON. */
+  chatModels: ModelConfig[];
+  /**
+   * The secrets other variables name (a provider's apiKeyEnv), by variable name; each was checked to
+   * be set. Only these: the rest of the environment stays out of the config.
+   */
+  secrets: Record<string, string>;
 };
 
 export class ConfigError extends Error {}
@@ -213,15 +248,56 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`,
     );
   }
-  let plans: PlanCatalog;
   try {
-    plans = parsePlanCatalog(result.data.BILLING_PLANS_JSON, result.data.BILLING_DEFAULT_PLAN);
+    const plans = parsePlanCatalog(result.data.BILLING_PLANS_JSON, result.data.BILLING_DEFAULT_PLAN);
+    const chatProviders = parseJsonVariable(
+      "PROVIDERS_JSON",
+      result.data.PROVIDERS_JSON,
+      providerEntriesSchema,
+    );
+    const chatModels = parseJsonVariable("MODELS_JSON", result.data.MODELS_JSON, modelsConfigSchema);
+    return {
+      ...result.data,
+      plans,
+      chatProviders,
+      chatModels,
+      secrets: namedSecrets(chatProviders, cleaned),
+    };
   } catch (err) {
     throw new ConfigError(
       `Invalid configuration:\n  ${(err as Error).message}\nSee the configuration table in README.md.`,
     );
   }
-  return { ...result.data, plans, secrets: env };
+}
+
+/** A variable holding a JSON array; unset means an empty one. Errors name the variable and the field. */
+function parseJsonVariable<T>(name: string, raw: string | undefined, schema: z.ZodType<T[]>): T[] {
+  if (raw === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${name} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new Error(`${name} is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The provider keys PROVIDERS_JSON names by variable (apiKeyEnv); each must be set. */
+function namedSecrets(providers: ProviderEntry[], env: Record<string, string | undefined>) {
+  const secrets: Record<string, string> = {};
+  for (const p of providers) {
+    if (p.apiKey !== undefined || !p.apiKeyEnv) continue;
+    const value = env[p.apiKeyEnv];
+    if (!value) {
+      throw new Error(
+        `PROVIDERS_JSON: provider "${p.id}" reads its key from ${p.apiKeyEnv} (apiKeyEnv), which is not set`,
+      );
+    }
+    secrets[p.apiKeyEnv] = value;
+  }
+  return secrets;
 }
 
 /** The embedded profile runs everything in one process; production profile uses shared services. */

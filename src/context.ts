@@ -1,6 +1,6 @@
 import type { IngestQueue } from "../ingest/queue/types.js";
-import type { Action, Role } from "./auth/roles.js";
-import type { BackupSource } from "./backup/create.js";
+import type { Action, ApiScope, Role } from "./auth/roles.js";
+import type { BackupSource } from "./backup/types.js";
 import type { Payments } from "./billing/payments/types.js";
 import type { BlobStore } from "./blobs/types.js";
 import type { Config } from "./config.js";
@@ -31,7 +31,7 @@ export interface HttpMetrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-export type ApiScope = "admin" | "ingest" | "query";
+export type { ApiScope } from "./auth/roles.js";
 
 /**
  * Who is calling, resolved by the auth middleware and nowhere else: from an API key (Bearer) or from a
@@ -95,8 +95,8 @@ export interface AppDeps {
   blobs?: BlobStore;
   /** Where uploads are queued for the ingestion pipeline (BullMQ, or in-process in the embedded profile). */
   ingestQueue?: IngestQueue;
-  /** Chat models for /v1/ask; absent means only the offline `extractive` model. */
-  models?: ModelRegistry;
+  /** Chat models for /v1/ask, built at start from config (offlineModelRegistry() when none are configured). */
+  models: ModelRegistry;
   /** Per-key request limiter; absent means an in-process one. */
   rateLimiter?: RateLimiter;
   /** Sends e-mail (SMTP_URL via nodemailer); absent means the default from config (logs links without SMTP). */

@@ -4,6 +4,7 @@ import { parseConfig } from "./config.js";
 import type { AppDeps, Logger } from "./context.js";
 import { openPostgres } from "./db/postgres.js";
 import { createOfflineEmbedder } from "./models/embedders/offline/index.js";
+import { offlineModelRegistry } from "./models/registry.js";
 import { collectionNameFor, QdrantIndex } from "./vector/qdrant-index.js";
 
 /**
@@ -48,6 +49,8 @@ function build(env: EdgeEnv) {
     readiness: [{ name: "database", check: () => database.ping() }],
     lifecycle: { draining: false },
     embedder,
+    // Chat on the edge is the offline model; configured providers are served by the Node entry.
+    models: offlineModelRegistry(),
   };
   if (config.QDRANT_URL) {
     const client = new QdrantClient({

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Tiktoken, TiktokenBPE } from "js-tiktoken/lite";
-import { BpeCounter } from "./bpe.js";
+import { BpeCounter } from "../../src/models/chat/bpe.js";
 
 /**
  * cl100k_base token counts, fast. tiktoken splits text with a regex into pieces and byte-pair-encodes

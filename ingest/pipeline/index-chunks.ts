@@ -1,8 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../src/db/client.js";
 import { documentVersions } from "../../src/db/schema.js";
-import { chunkIndexText } from "../../src/models/embedders/offline/index.js";
-import { recordUsage } from "../../src/services/ledger/record.js";
 import type { ChunkPoint } from "../../src/vector/types.js";
 import type { Chunk } from "../types.js";
 import { EMBED_BATCH, type PipelineDeps } from "./deps.js";
@@ -99,7 +97,7 @@ export class ChunkIndexer {
     const done = batch.at(-1)!.ordinal + 1;
     let started = performance.now();
     const embedded = await deps.embedder.embedDocuments(
-      batch.map((c) => chunkIndexText(title, c.text)),
+      batch.map((c) => deps.embedder.indexText(title, c.text)),
       { signal: opts.signal },
     );
     this.embedMs += performance.now() - started;
@@ -138,16 +136,13 @@ export class ChunkIndexer {
         embeddingTokens: version.embeddingTokens + embedded.tokens,
       });
       if (embedded.tokens > 0 || embedded.costMicros > 0) {
-        await recordUsage(tx, {
+        await deps.usage.recordEmbedding(tx, {
           tenantId: version.tenantId,
           keyId: opts.keyId,
-          kind: "embedding",
-          kbIds: [document.kbId],
+          kbId: document.kbId,
           model: deps.embedder.id,
-          embeddingTokens: embedded.tokens,
+          tokens: embedded.tokens,
           costMicros: embedded.costMicros,
-          usageSource: "provider",
-          status: "ok",
         });
       }
     });

@@ -1,5 +1,3 @@
-import type { ApiScope } from "../context.js";
-
 /**
  * The one role-to-action table. Every authorization decision about people (and keys they create) is
  * read from here; the README prints this table. The three API-key scopes are actions too, so existing
@@ -7,6 +5,9 @@ import type { ApiScope } from "../context.js";
  */
 export const ROLES = ["owner", "admin", "developer", "viewer", "billing"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** What an API key may do; each scope is also an action below. */
+export type ApiScope = "admin" | "ingest" | "query";
 
 export const ACTIONS = [
   // The API-key scopes: `admin` (knowledge bases, keys of everyone, audit, eval questions),

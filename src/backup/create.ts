@@ -6,24 +6,9 @@ import type { Logger } from "../context.js";
 import { API_VERSION } from "../version.js";
 import { type ArchiveEntry, archiveStream } from "./archive.js";
 import type { WriteGate } from "./gate.js";
+import type { BackupManifest, BackupSource } from "./types.js";
 
-export interface BackupManifest {
-  format: 1;
-  profile: "embedded";
-  created_at: string;
-  api_version: string;
-  vectors_lsn: number;
-  blobs: number;
-  database_bytes: number;
-  /** How long vector and blob writes were held, and how much of it waited for running writes. */
-  barrier_ms: number;
-  barrier_wait_ms: number;
-}
-
-/** Takes a backup of a running service: one consistent point in time, streamed as an archive. */
-export interface BackupSource {
-  create(): Promise<{ manifest: BackupManifest; stream: ReadableStream<Uint8Array> }>;
-}
+export type { BackupManifest, BackupSource } from "./types.js";
 
 /** Entry paths inside the archive (also what restore writes under DATA_DIR). */
 export const ENTRY = {

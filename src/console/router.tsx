@@ -41,7 +41,7 @@ export const router = createBrowserRouter([
       { path: "evals", element: page(() => import("./pages/evals/EvalsPage")) },
       { path: "members", element: page(() => import("./pages/members/MembersPage")) },
       { path: "embeds", element: page(() => import("./pages/embeds/EmbedsPage")) },
-      { path: "billing", element: page(() => import("./pages/slots/SlotPage")) },
+      { path: "billing", element: page(() => import("./pages/billing/BillingPage")) },
       { path: "*", element: page(() => import("./pages/slots/NotFoundPage")) },
     ],
   },

@@ -31,6 +31,11 @@ export const walletEntries = pgTable(
     /** usage | top_up | code | credit */
     kind: text("kind").notNull(),
     amountMicros: micros("amount_micros").notNull(),
+    /**
+     * Usage entries only: the part of the call's charge the plan's included credit paid (not the wallet).
+     * Summed per UTC month, it is what is left of the month's included credit.
+     */
+    includedMicros: micros("included_micros").notNull().default(0),
     /** What caused it (ledger row, payment id, code id); unique, so a payment is never credited twice. */
     ref: text("ref"),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
@@ -97,6 +102,9 @@ export const payments = pgTable(
     externalId: text("external_id"),
     /** pending | paid | failed */
     status: text("status").notNull().default("pending"),
+    /** The service period a subscription payment pays for (a Stripe invoice's period); null for top-ups. */
+    periodStart: ts("period_start"),
+    periodEnd: ts("period_end"),
     createdAt: created(),
     paidAt: ts("paid_at"),
   },

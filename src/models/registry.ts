@@ -1,7 +1,7 @@
 /**
  * The chat models this deployment offers, built from configuration plus the built-in price catalog.
  *
- * Configuration arrives as two JSON env vars (parsed by the config module with the schemas below):
+ * Configuration arrives as two JSON env vars, parsed at start by src/config.ts (shapes in config-schema.ts):
  *   PROVIDERS_JSON='[{"id":"openai","baseURL":"https://api.openai.com/v1","apiKey":"sk-..."},
  *                    {"id":"deepseek","baseURL":"https://api.deepseek.com/v1","apiKey":"sk-..."}]'
  *   MODELS_JSON='[{"id":"gpt-4o-mini","provider":"openai"},
@@ -13,40 +13,26 @@
  * catalog's. The first configured model is the default unless `default` names another. The offline
  * `extractive` model is always present, free, and is the default when nothing else is configured.
  */
-import { z } from "zod";
-import { type CatalogFile, catalogPrice, findCatalogEntry } from "./catalog/index.js";
+import { builtinCatalog, type CatalogFile, catalogPrice, findCatalogEntry } from "./catalog/index.js";
 import { createOpenAICompatibleChat } from "./chat/openai-compatible.js";
+import {
+  type ModelConfig,
+  modelsConfigSchema,
+  type ProviderConfig,
+  providersConfigSchema,
+} from "./config-schema.js";
 import { FREE, type Price, usdPerMillionToMicros } from "./cost.js";
 import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from "./extractive/index.js";
 import type { ChatModel } from "./types.js";
 
-const usdPerMillion = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/)]);
-
-export const providerConfigSchema = z.object({
-  id: z.string().min(1),
-  baseURL: z.url(),
-  apiKey: z.string(),
-});
-
-export const modelConfigSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .regex(/^[A-Za-z0-9._:/-]+$/, "use letters, digits and . _ : / -"),
-  provider: z.string().min(1),
-  upstream: z.string().min(1).optional(),
-  contextWindow: z.number().int().positive().optional(),
-  maxOutputTokens: z.number().int().positive().optional(),
-  price: z
-    .object({ input: usdPerMillion, output: usdPerMillion, cachedInput: usdPerMillion.optional() })
-    .optional(),
-});
-
-export const providersConfigSchema = z.array(providerConfigSchema);
-export const modelsConfigSchema = z.array(modelConfigSchema);
-
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
-export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export {
+  type ModelConfig,
+  modelConfigSchema,
+  modelsConfigSchema,
+  type ProviderConfig,
+  providerConfigSchema,
+  providersConfigSchema,
+} from "./config-schema.js";
 
 export interface ModelInfo {
   id: string;
@@ -152,4 +138,9 @@ export function createModelRegistry(config: {
     get: (id) => entries.get(id),
     defaultModelId,
   };
+}
+
+/** Only the offline `extractive` model: for deployments (the edge) and tests that configure none. */
+export function offlineModelRegistry(): ModelRegistry {
+  return createModelRegistry({ providers: [], models: [], catalog: builtinCatalog });
 }

@@ -7,6 +7,8 @@ export interface Embedder {
   readonly dimension: number;
   /** Hybrid fusion tuned for this embedder's vectors (see test/eval/tune); Qdrant's default if absent. */
   readonly fusion?: FusionParams;
+  /** The text embedded for a chunk of a document with this title (the embedder's text policy). */
+  indexText(title: string, text: string): string;
   embedDocuments(texts: string[], opts?: { signal?: AbortSignal }): Promise<EmbedResult>;
   embedQuery(text: string, opts?: { signal?: AbortSignal }): Promise<QueryEmbedding>;
 }
@@ -26,9 +28,27 @@ export interface QueryEmbedding {
   costMicros: number;
 }
 
+/** One numbered passage a grounded question may cite as [n]. */
+export interface GroundingSource {
+  n: number;
+  title: string;
+  text: string;
+}
+
+/** The question and sources a rendered prompt shows, as data (prompts/ renderPrompt sets it). */
+export interface Grounding {
+  question: string;
+  sources: GroundingSource[];
+}
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
+  /**
+   * On a rendered question: what `content` shows, as data. Providers receive only role and content;
+   * the offline extractive model answers from this instead of reading the text back.
+   */
+  grounding?: Grounding;
 }
 
 export interface ChatUsage {

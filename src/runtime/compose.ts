@@ -9,12 +9,12 @@ import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
 import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
-import { modelRegistryFromConfig } from "../services/ask/registry.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
 import { openConfiguredDatabase } from "./database.js";
 import { createConfiguredEmbedder } from "./embedder.js";
 import { composeIngestion, type Ingestion } from "./ingestion.js";
+import { modelRegistryFromConfig } from "./models.js";
 import { redisReadiness } from "./redis-check.js";
 import { askWarmUpSteps, startWarmUp, type WarmUp } from "./warm-up.js";
 

@@ -1,7 +1,7 @@
 import { warmTokenCounter } from "../../ingest/chunker/tokens.js";
 import { holdParseThread } from "../../ingest/parsers/parse-pool.js";
 import { holdPdfThread } from "../../ingest/parsers/pdf-thread.js";
-import type { PipelineDeps } from "../../ingest/pipeline/deps.js";
+import type { PipelineDeps, UsageLedger } from "../../ingest/pipeline/deps.js";
 import { createIngestProcessor } from "../../ingest/pipeline/process.js";
 import { recoverUnfinished } from "../../ingest/pipeline/recover.js";
 import { createBullQueue, startBullWorker } from "../../ingest/queue/bullmq.js";
@@ -15,7 +15,25 @@ import type { Config } from "../config.js";
 import type { Logger } from "../context.js";
 import type { Database } from "../db/client.js";
 import type { Embedder } from "../models/types.js";
+import { recordUsage } from "../services/ledger/record.js";
 import type { VectorIndex } from "../vector/types.js";
+
+/** The pipeline bills embedding through the usage ledger, one row per batch that used tokens. */
+const embeddingLedger: UsageLedger = {
+  async recordEmbedding(tx, u) {
+    await recordUsage(tx, {
+      tenantId: u.tenantId,
+      keyId: u.keyId,
+      kind: "embedding",
+      kbIds: [u.kbId],
+      model: u.model,
+      embeddingTokens: u.tokens,
+      costMicros: u.costMicros,
+      usageSource: "provider",
+      status: "ok",
+    });
+  },
+};
 
 /** How often runners look for versions whose job was lost (a worker died past its stall budget). */
 const RECOVERY_INTERVAL_MS = 5 * 60_000;
@@ -55,6 +73,7 @@ export async function composeIngestion(opts: {
     embedder: opts.embedder,
     blobs,
     logger,
+    usage: embeddingLedger,
     parseLimits: {
       maxPages: config.MAX_PAGES,
       timeoutMs: config.PARSE_TIMEOUT_MS,

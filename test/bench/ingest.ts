@@ -149,7 +149,7 @@ async function workerScenario(vectorUrl: string) {
     return { skipped: `Redis or PostgreSQL unavailable: ${(err as Error).message}` };
   }
   const { spawn } = await import("node:child_process");
-  const worker = spawn(process.execPath, ["--import", "tsx", join(ROOT, "ingest/worker.ts")], {
+  const worker = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/worker.ts")], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],

@@ -17,6 +17,7 @@ import { openPglite } from "../../src/db/pglite.js";
 import { documents, documentVersions, knowledgeBases } from "../../src/db/schema.js";
 import { newId } from "../../src/ids.js";
 import { createLogger } from "../../src/logger.js";
+import { offlineModelRegistry } from "../../src/models/registry.js";
 import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 500);
@@ -51,6 +52,7 @@ async function main() {
     database,
     logger: createLogger(config),
     readiness: [],
+    models: offlineModelRegistry(),
     lifecycle: { draining: false },
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });

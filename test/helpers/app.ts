@@ -4,6 +4,7 @@ import type { AppDeps } from "../../src/context.js";
 import type { Database } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
 import { createHttpMetrics } from "../../src/metrics.js";
+import { offlineModelRegistry } from "../../src/models/registry.js";
 import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
 
 export const PLATFORM_KEY = "test_platform_admin_key_0123456789";
@@ -43,6 +44,7 @@ export async function createTestApp(
     logger: createLogger(config),
     metrics: createHttpMetrics(),
     readiness: [{ name: "database", check: () => database.ping() }],
+    models: offlineModelRegistry(),
     lifecycle: { draining: false },
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Action, ROLE_ACTIONS, ROLES, type Role } from "../../src/auth/roles.js";
+import type { ApiScope } from "../../src/context.js";
 import type { TestApp } from "./app.js";
 import { type IngestStack, startIngestStack, waitForTerminal } from "./ingest.js";
 import { type Browser, invitedPerson, memoryMailer, signedUpPerson } from "./people.js";
@@ -40,6 +41,19 @@ export interface Case {
   fresh?: (role: Role) => Promise<Partial<Ids>>;
   /** Whether another organization's ids are part of the request (then the answer must be 404). */
   scoped: boolean;
+  /**
+   * For the security cases (test/helpers/route-security.ts), which read this same catalog:
+   * `session`: only a signed-in person may call it (account routes); an API key gets 403.
+   * `keyScopes`: the key that makes the allowed call, when the smallest scope holding `need` cannot
+   * (a conversation is its starter's: only `admin` reads everyone's).
+   * `actor`: the signed-in person who makes the allowed call, when it ends or changes the session.
+   * `allowedAnswer`: what the allowed call answers when this world lacks a capability the route needs
+   * (say why next to it); by default any 2xx.
+   */
+  session?: boolean;
+  keyScopes?: ApiScope[];
+  actor?: () => Promise<Browser>;
+  allowedAnswer?: string;
 }
 
 export interface World {
@@ -49,6 +63,11 @@ export interface World {
   userIds: Record<Role, string>;
   owner: Browser;
   ownerKeyA: string;
+  /** Organization B's owner (signed in) and admin key: the other tenant of the security cases. */
+  ownerB: Browser;
+  ownerKeyB: string;
+  /** Organization A's owner signs in with this email and PASSWORD (test/helpers/people.ts). */
+  ownerEmail: string;
   A: Ids;
   B: Ids;
 }
@@ -79,49 +98,78 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   billing: "billing",
 };
 
-/** Routes outside the matrix, and why: they act on one's own account or need no sign-in at all. */
-export const OUTSIDE = new Set([
-  "POST /v1/auth/sign-up",
-  "POST /v1/auth/sign-in",
-  "POST /v1/auth/sign-in/second-factor",
+/**
+ * Routes that need no caller at all, and why; the security cases check that no credential changes
+ * their answer (test/integration/auth-security.test.ts).
+ */
+export const PUBLIC_ROUTES: Record<string, string> = {
+  "POST /v1/auth/sign-up": "creates the account",
+  "POST /v1/auth/sign-in": "creates the session",
+  "POST /v1/auth/sign-in/second-factor": "completes a sign-in with its pending token",
+  "POST /v1/auth/password/forgot": "e-mails a reset link; answers the same whether the account exists",
+  "POST /v1/auth/password/reset": "the e-mailed token is the credential",
+  "POST /v1/auth/email/verify": "the e-mailed token is the credential",
+  "POST /v1/auth/email/verify/resend": "answers the same whether the account exists",
+  "POST /v1/auth/email/change/confirm": "the e-mailed token is the credential",
+  "POST /v1/auth/invitations/accept": "the e-mailed token is the credential",
+  "GET /v1/auth/sso/{orgId}/start": "starts a sign-in at the organization's identity provider",
+  "GET /v1/auth/options": "what the sign-in page offers",
+  "POST /v1/auth/sso/discover": "which identity provider signs in an email domain",
+  "GET /v1/auth/sso/callback": "the identity provider's signed state is the credential",
+  // The widget's endpoints take no key and no session: an embed's origin list and visitor tokens
+  // decide (test/integration/embeds-public.test.ts).
+  "POST /v1/public/embeds/{embedId}/conversations": "a visitor of an embedding site",
+  "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages": "a visitor's token",
+  "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages/{messageId}/feedback":
+    "a visitor's token",
+  "GET /v1/public/embeds/{embedId}": "the widget's settings for an allowed origin",
+  // Payment providers' notifications: no caller, a provider signature (test/integration/billing-*.test.ts).
+  "POST /v1/webhooks/stripe": "Stripe's signature is the credential",
+  "POST /v1/webhooks/alipay": "Alipay's signature is the credential",
+  "POST /v1/webhooks/wechatpay": "WeChat Pay's signature is the credential",
+};
+
+/**
+ * Routes that act on one's own account (a signed-in person, never a role's right): outside the role
+ * matrix; their security cases are in test/integration/auth-security.test.ts.
+ */
+export const ACCOUNT_ROUTES = new Set([
   "POST /v1/auth/sign-out",
   "POST /v1/auth/session/organization",
   "DELETE /v1/auth/sessions/{id}",
   "POST /v1/auth/sessions/revoke-all",
-  "POST /v1/auth/password/forgot",
-  "POST /v1/auth/password/reset",
   "POST /v1/auth/password",
-  "POST /v1/auth/email/verify",
-  "POST /v1/auth/email/verify/resend",
   "POST /v1/auth/email/change",
-  "POST /v1/auth/email/change/confirm",
   "POST /v1/auth/2fa/totp/setup",
   "POST /v1/auth/2fa/totp/enable",
   "POST /v1/auth/2fa/totp/disable",
-  "POST /v1/auth/invitations/accept",
-  "GET /v1/auth/sso/{orgId}/start",
-  "GET /v1/auth/options",
-  "POST /v1/auth/sso/discover",
-  "GET /v1/auth/sso/callback",
-  // The widget's endpoints take no key and no session: an embed's origin list and visitor tokens
-  // decide (test/integration/embeds-public.test.ts).
-  "POST /v1/public/embeds/{embedId}/conversations",
-  "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages",
-  "POST /v1/public/embeds/{embedId}/conversations/{conversationId}/messages/{messageId}/feedback",
-  "GET /v1/public/embeds/{embedId}",
-  // Payment providers' notifications: no caller, a provider signature (test/integration/billing-*.test.ts).
-  "POST /v1/webhooks/stripe",
-  "POST /v1/webhooks/alipay",
 ]);
+
+/** Routes outside the matrix: public ones and one's own account's. */
+export const OUTSIDE = new Set([...Object.keys(PUBLIC_ROUTES), ...ACCOUNT_ROUTES]);
+
+/** The matrix area of a documented route ("GET /v1/documents/{id}"), by its path segment after /v1. */
+export const areaOf = (route: string): Area | undefined =>
+  AREA_OF_SEGMENT[route.split(" ")[1]!.split("/")[2]!];
 
 const allowed = (need: Need, role: Role) =>
   need === "member" ? true : need === "platform" ? false : ROLE_ACTIONS[role].includes(need);
 
-const PLACEHOLDERS = Object.fromEntries(
+export const PLACEHOLDERS = Object.fromEntries(
   ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch"].map((k) => [k, `{${k}}`]),
 ) as unknown as Ids;
-const routeOf = (c: Case) => `${c.method} ${c.path(PLACEHOLDERS).split("?")[0]}`;
-const norm = (r: string) => r.replace(/\{[^}]+\}/g, "{}");
+/** "METHOD /path" of a case, with placeholders for its ids (no query string). */
+export const routeOf = (c: Case) => `${c.method} ${c.path(PLACEHOLDERS).split("?")[0]}`;
+/** A route with its parameter names erased, so `{id}` and `{kb}` compare equal. */
+export const norm = (r: string) => r.replace(/\{[^}]+\}/g, "{}");
+
+/** Every "METHOD /v1/path" of the app's own OpenAPI document. */
+export async function documentedRoutes(t: TestApp): Promise<string[]> {
+  const doc = (await t.call("GET", "/openapi.json")).body;
+  return Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+    p.startsWith("/v1/") ? Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`) : [],
+  );
+}
 
 /** Uploads a text document with an admin key and waits until it is processed. */
 export async function uploadText(t: TestApp, key: string, kb: string, text: string): Promise<string> {
@@ -159,11 +207,18 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
 
   beforeAll(async () => {
     stack = await startIngestStack("pglite", {
-      env: { PASSWORD_SCRYPT_LOG_N: "12", ADMIN_EMAIL: "root@example.com", RATE_LIMIT_PER_MINUTE: "0" },
+      // The security cases fail many authentications on purpose: no per-address throttle here.
+      env: {
+        PASSWORD_SCRYPT_LOG_N: "12",
+        ADMIN_EMAIL: "root@example.com",
+        RATE_LIMIT_PER_MINUTE: "0",
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "0",
+      },
     });
     w.t = stack.t;
     w.t.deps.mailer = w.mailer;
-    const a = await signedUpPerson(w.t, w.mailer, "owner-a@example.com", { organization_name: "A" });
+    w.ownerEmail = "owner-a@example.com";
+    const a = await signedUpPerson(w.t, w.mailer, w.ownerEmail, { organization_name: "A" });
     w.owner = a.browser;
     w.people.owner = a.browser;
     w.userIds.owner = a.userId;
@@ -179,6 +234,8 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
     w.A = { ...(await seedCore(w.t, w.owner, w.ownerKeyA, a.orgId)), ...none };
     const b = await signedUpPerson(w.t, w.mailer, "owner-b@example.com", { organization_name: "B" });
     const keyB = await adminKey(b.browser);
+    w.ownerB = b.browser;
+    w.ownerKeyB = keyB;
     w.B = { ...(await seedCore(w.t, b.browser, keyB, b.orgId)), ...none };
     if (opts.seed) {
       Object.assign(w.A, await opts.seed(w, { browser: w.owner, key: w.ownerKeyA, ids: w.A }));
@@ -187,17 +244,10 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
   }, 240_000);
   afterAll(async () => stack?.close());
 
-  async function documented(): Promise<string[]> {
-    const doc = (await w.t.call("GET", "/openapi.json")).body;
-    return Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
-      p.startsWith("/v1/") ? Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`) : [],
-    );
-  }
+  const documented = () => documentedRoutes(w.t);
 
   it("every documented /v1 route belongs to an area of the matrix, and every area has its file", async () => {
-    const unplaced = (await documented()).filter(
-      (r) => !OUTSIDE.has(r) && !AREA_OF_SEGMENT[r.split(" ")[1]!.split("/")[2]!],
-    );
+    const unplaced = (await documented()).filter((r) => !OUTSIDE.has(r) && !areaOf(r));
     expect(unplaced).toEqual([]);
     const files = [...new Set(Object.values(AREA_OF_SEGMENT))].map((a) => `people-matrix-${a}.test.ts`);
     expect(files.filter((f) => !existsSync(new URL(`../integration/${f}`, import.meta.url)))).toEqual([]);
@@ -205,9 +255,7 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
 
   it(`every documented route of the ${area} area has a case, and every case a documented route`, async () => {
     const routes = await documented();
-    const mine = routes.filter(
-      (r) => !OUTSIDE.has(r) && AREA_OF_SEGMENT[r.split(" ")[1]!.split("/")[2]!] === area,
-    );
+    const mine = routes.filter((r) => !OUTSIDE.has(r) && areaOf(r) === area);
     const covered = new Set(cases.map((c) => norm(routeOf(c))));
     expect(mine.filter((r) => !covered.has(norm(r)))).toEqual([]);
     const known = new Set(routes.map(norm));

@@ -10,11 +10,11 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `ingest/worker.ts` as its own Node process (no npx in between, so a signal reaches the
+ * Starts `src/worker.ts` as its own Node process (no npx in between, so a signal reaches the
  * worker itself) and resolves once it reports ready, or rejects with its output if it exits first.
  */
 export async function spawnWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "ingest/worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -144,7 +144,7 @@ describe("backup and restore, embedded profile", () => {
     // The backup, through the real CLI against the running service over HTTP.
     const http = await serveOverHttp(t.app);
     closers.push(() => http.close());
-    const cli = spawnTs("src/backup/backup-cli.ts", envFor(dirA), ["--out", out, "--url", http.baseURL]);
+    const cli = spawnTs("src/cli/backup.ts", envFor(dirA), ["--out", out, "--url", http.baseURL]);
     expect(await cli.exited, cli.output()).toBe(0);
     expect(cli.output()).toMatch(/backup written to .*writes held \d+ ms/);
     const searchesDuringBackup = searches;
@@ -161,10 +161,10 @@ describe("backup and restore, embedded profile", () => {
     await a0.runtime.close();
 
     // Restore into a fresh directory with the real CLI, then start the service there.
-    const restore = spawnTs("src/backup/restore-cli.ts", envFor(dirB), [out]);
+    const restore = spawnTs("src/cli/restore.ts", envFor(dirB), [out]);
     expect(await restore.exited, restore.output()).toBe(0);
     expect(restore.output()).toMatch(/restored .* into /);
-    const again = spawnTs("src/backup/restore-cli.ts", envFor(dirB), [out]);
+    const again = spawnTs("src/cli/restore.ts", envFor(dirB), [out]);
     expect(await again.exited).toBe(1);
     expect(again.output()).toMatch(/already holds pg, vectors, blobs/);
 

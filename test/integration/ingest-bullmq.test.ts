@@ -28,7 +28,7 @@ describe("ingestion through BullMQ on Redis with worker processes (PostgreSQL + 
   });
 
   it("refuses to start a worker without shared database, vector store and Redis, saying why", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "ingest/worker.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
       cwd: new URL("../../", import.meta.url).pathname,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: s.workerEnv.REDIS_URL },
     });

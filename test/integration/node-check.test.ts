@@ -31,9 +31,7 @@ describe("Node version check", () => {
     ),
   ];
   it("finds the entries in package.json", () => {
-    expect(entries).toEqual(
-      expect.arrayContaining(["src/server.ts", "ingest/worker.ts", "src/db/migrate-cli.ts"]),
-    );
+    expect(entries).toEqual(expect.arrayContaining(["src/server.ts", "src/worker.ts", "src/cli/migrate.ts"]));
   });
   it.each(entries)("%s imports the check first", (entry) => {
     const source = readFileSync(entry, "utf8");

@@ -4,6 +4,7 @@ import { parsePlanCatalog } from "../../src/billing/plans.js";
 import { orgBilling } from "../../src/db/schema.js";
 import { tinyPlans } from "../helpers/billing.js";
 import { type Case, describeMatrix, type World } from "../helpers/role-matrix.js";
+import { describeRouteSecurity } from "../helpers/route-security.js";
 import { type StripeFake, startStripeFake } from "../helpers/stripe-fake.js";
 
 /** The role matrix for /v1/billing (issue 16): the `billing` and `owner` roles manage money. */
@@ -56,7 +57,7 @@ let fake: StripeFake | undefined;
 afterAll(async () => fake?.close());
 
 describe("role-by-route matrix: billing", () => {
-  describeMatrix("billing", cases, {
+  const w = describeMatrix("billing", cases, {
     // Stripe through the local fake, a catalog whose pro plan has a Stripe price, and a Stripe customer.
     seed: async (w, side) => {
       if (!fake) {
@@ -72,4 +73,5 @@ describe("role-by-route matrix: billing", () => {
       return {};
     },
   });
+  describeRouteSecurity("billing", w, cases(w));
 });

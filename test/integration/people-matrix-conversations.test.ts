@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { Browser } from "../helpers/people.js";
 import { type Case, describeMatrix, type World } from "../helpers/role-matrix.js";
+import { describeRouteSecurity } from "../helpers/route-security.js";
 
 /**
  * The role matrix for conversations and support-bot embeds. A conversation belongs to the key or
@@ -30,6 +31,8 @@ const cases = (w: World): Case[] => [
     need: "query",
     fresh: async (role) => ({ conv: await startConversation(w.people[role], w.A.kb) }),
     scoped: true,
+    // Started by a person: of the API keys only an `admin` one sees it.
+    keyScopes: ["admin"],
   },
   {
     method: "POST",
@@ -38,6 +41,8 @@ const cases = (w: World): Case[] => [
     body: () => ({ question: "What do trace trees record?", stream: false }),
     fresh: async (role) => ({ conv: await startConversation(w.people[role], w.A.kb) }),
     scoped: true,
+    // Started by a person: of the API keys only an `admin` one sees it.
+    keyScopes: ["admin"],
   },
   { method: "GET", path: () => "/v1/conversations/retention", need: "admin", scoped: false },
   {
@@ -75,10 +80,11 @@ const cases = (w: World): Case[] => [
 ];
 
 describe("role-by-route matrix: conversations and embeds", () => {
-  describeMatrix("conversations", cases, {
+  const w = describeMatrix("conversations", cases, {
     seed: async (_w, { browser, ids }) => ({
       conv: await startConversation(browser, ids.kb),
       embed: await createEmbed(browser, ids.kb),
     }),
   });
+  describeRouteSecurity("conversations", w, cases(w));
 });

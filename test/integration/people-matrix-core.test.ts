@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { type Case, describeMatrix, uploadText, type World } from "../helpers/role-matrix.js";
+import { describeRouteSecurity } from "../helpers/route-security.js";
 
 /** The role matrix for knowledge bases, documents (with their read routes), search, ask, usage, audit and keys. */
 const cases = (w: World): Case[] => [
@@ -143,5 +144,6 @@ const cases = (w: World): Case[] => [
 ];
 
 describe("role-by-route matrix: knowledge bases, documents, search, ask, usage, keys", () => {
-  describeMatrix("core", cases);
+  const w = describeMatrix("core", cases);
+  describeRouteSecurity("core", w, cases(w));
 });

@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { Browser } from "../helpers/people.js";
 import { type Case, describeMatrix, type World } from "../helpers/role-matrix.js";
+import { describeRouteSecurity } from "../helpers/route-security.js";
 
 /**
  * The role matrix for the OpenAI-compatible surface: files and vector stores are documents and
@@ -153,7 +154,7 @@ const cases = (w: World): Case[] => [
 ];
 
 describe("role-by-route matrix: the OpenAI-compatible surface", () => {
-  describeMatrix("openai", cases, {
+  const w = describeMatrix("openai", cases, {
     seed: async (_w, { browser, ids }) => {
       const file = await attachedFile(browser, ids.kb);
       const batched = await newFile(browser);
@@ -164,4 +165,5 @@ describe("role-by-route matrix: the OpenAI-compatible surface", () => {
       return { file, batch: batch.body.id };
     },
   });
+  describeRouteSecurity("openai", w, cases(w));
 });

@@ -100,7 +100,7 @@ describe("production build under plain node", () => {
   it("compiles the entries, the migrations, the console and the widget into dist", () => {
     for (const f of [
       "dist/src/server.js",
-      "dist/ingest/worker.js",
+      "dist/src/worker.js",
       "dist/src/vector/engine/main.js",
       "dist/ingest/parsers/parse-worker.js",
       "dist/ingest/parsers/pdf-worker.js",
@@ -332,7 +332,7 @@ describe("production build under plain node", () => {
     expect(existsSync(SYSTEM_NODE), "Debian's nodejs package provides /usr/bin/node").toBe(true);
     const version = spawnSync(SYSTEM_NODE, ["--version"], { encoding: "utf8" }).stdout.trim();
     const problem = nodeVersionProblem(version);
-    for (const entry of ["dist/src/server.js", "dist/ingest/worker.js", "dist/src/vector/engine/main.js"]) {
+    for (const entry of ["dist/src/server.js", "dist/src/worker.js", "dist/src/vector/engine/main.js"]) {
       const result = spawnSync(SYSTEM_NODE, [entry], {
         cwd: app,
         encoding: "utf8",

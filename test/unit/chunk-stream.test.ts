@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { BpeCounter } from "../../ingest/chunker/bpe.js";
 import { ChunkStream, chunkDocument, DEFAULT_CHUNKING } from "../../ingest/chunker/index.js";
 import { countTokens, encodeTokens } from "../../ingest/chunker/tokens.js";
 import { TextBuilder } from "../../ingest/parsers/normalize.js";
 import type { Chunk, ChunkingOptions, ParsedDocument } from "../../ingest/types.js";
+import { BpeCounter } from "../../src/models/chat/bpe.js";
 
 const fixture = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), "utf8");
 

@@ -8,6 +8,7 @@ import { parseConfig } from "../../src/config.js";
 import type { AppDeps } from "../../src/context.js";
 import type { Database } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
+import { offlineModelRegistry } from "../../src/models/registry.js";
 import { consoleAssetsFromDir } from "../../src/runtime/console-assets.js";
 
 /** How the API serves the built console at `/` (no database is touched by these routes). */
@@ -25,6 +26,7 @@ describe("console assets at /", () => {
     database: undefined as unknown as Database,
     logger: createLogger(config),
     readiness: [],
+    models: offlineModelRegistry(),
     lifecycle: { draining: false },
     consoleAssets,
   });

@@ -75,7 +75,7 @@ describe("console strings", () => {
         (m) => `evals.metric.${m}`,
       ),
       ...["members", "embeds", "billing"].map((s) => `nav.${s}`),
-      "slots.billing",
+      ...["usage", "top_up", "code", "credit"].map((k) => `billing.kind_${k}`),
       ...["owner", "admin", "developer", "viewer", "billing"].map((r) => `members.role_${r}`),
       ...["auto", "light", "dark"].map((s) => `embeds.scheme_${s}`),
       // Picked by a condition (t(a ? "x" : "y")), which the literal-key scan above does not see.

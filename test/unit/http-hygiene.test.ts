@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import { offlineModelRegistry } from "../../src/models/registry.js";
 import { openTestDatabase } from "../helpers/database.js";
 
 /** Security headers on every response, and CORS on /v1 only for the configured origins. */
@@ -13,6 +14,7 @@ async function appWith(env: Record<string, string> = {}) {
     database,
     logger: createLogger(config),
     readiness: [],
+    models: offlineModelRegistry(),
     lifecycle: { draining: false },
     widget: { js: "/* widget */" },
   });

@@ -23,7 +23,7 @@ export interface StartedPayment {
 }
 
 export interface PaymentProvider {
-  readonly id: "stripe" | "alipay";
+  readonly id: "stripe" | "alipay" | "wechatpay";
   startTopUp(order: TopUpOrder, method?: "page" | "qr"): Promise<StartedPayment>;
 }
 
@@ -57,7 +57,40 @@ export interface AlipayBilling extends PaymentProvider {
   verifyNotify(params: Record<string, string>): boolean;
 }
 
+/** The headers WeChat Pay signs its notifications with (API v3). */
+export interface WechatPayNotifyHeaders {
+  timestamp: string;
+  nonce: string;
+  signature: string;
+  /** Which platform key signed: a platform certificate serial or a public key id (PUB_KEY_ID_...). */
+  serial: string;
+}
+
+/** A decrypted WeChat Pay transaction (the notification's `resource`), reduced to what billing reads. */
+export interface WechatPayTransaction {
+  /** The notification's id (not the transaction's). */
+  notifyId: string;
+  eventType: string;
+  mchid: string;
+  appid: string;
+  out_trade_no: string;
+  transaction_id: string;
+  trade_state: string;
+  amount: { total: number; currency: string };
+}
+
+export interface WechatPayBilling extends PaymentProvider {
+  readonly id: "wechatpay";
+  readonly mchid: string;
+  /**
+   * Opens a notification: checks its RSA-SHA256 signature with WeChat Pay's platform key and its
+   * timestamp, then decrypts the AES-256-GCM resource with the APIv3 key. Null when any of it fails.
+   */
+  openNotification(headers: WechatPayNotifyHeaders, rawBody: string): WechatPayTransaction | null;
+}
+
 export interface Payments {
   stripe?: StripeBilling;
   alipay?: AlipayBilling;
+  wechatpay?: WechatPayBilling;
 }

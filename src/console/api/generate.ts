@@ -15,6 +15,7 @@ import { parseConfig } from "../../config.js";
 import type { AppDeps } from "../../context.js";
 import type { Database } from "../../db/client.js";
 import { createLogger } from "../../logger.js";
+import { offlineModelRegistry } from "../../models/registry.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const GENERATED_PATH = join(here, "schema.generated.ts");
@@ -27,6 +28,7 @@ export async function appOpenApiDocument(): Promise<Record<string, unknown>> {
     database: undefined as unknown as Database,
     logger: createLogger(config),
     readiness: [],
+    models: offlineModelRegistry(),
     lifecycle: { draining: false },
   };
   const res = await createApp(deps).request("/openapi.json");

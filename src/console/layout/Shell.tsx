@@ -1,8 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
-import { api } from "../api/client";
+import { api, unwrap } from "../api/client";
 import { SignInPage } from "../auth/SignInPage";
 import {
   accountSession,
@@ -12,6 +12,7 @@ import {
   sessions,
   signOut,
 } from "../auth/session";
+import { canManageBilling } from "../pages/billing/access";
 import { LanguagePicker } from "./LanguagePicker";
 import { OrgSwitcher } from "./OrgSwitcher";
 
@@ -31,8 +32,22 @@ const NAV = [
   ["/embeds", "nav.embeds"],
 ] as const;
 
-/** Pages that arrive with their own issues; the shell already has their place. */
-const SLOTS = [["/billing", "nav.billing"]] as const;
+/** Billing is offered when the server sells plans (BILLING=on) and the person may manage billing. */
+function BillingLink() {
+  const { t } = useTranslation();
+  const allowed = canManageBilling();
+  const plan = useQuery({
+    queryKey: ["billing", "plan"],
+    queryFn: () => unwrap(api.GET("/v1/billing/plan")),
+    enabled: allowed,
+  });
+  if (!allowed || !plan.data?.enforced) return null;
+  return (
+    <li>
+      <NavLink to="/billing">{t("nav.billing")}</NavLink>
+    </li>
+  );
+}
 
 export function Shell() {
   const { t } = useTranslation();
@@ -90,16 +105,7 @@ export function Shell() {
               <NavLink to={to}>{t(key)}</NavLink>
             </li>
           ))}
-        </ul>
-        <p className="nav-group" id="nav-soon">
-          {t("nav.coming")}
-        </p>
-        <ul aria-labelledby="nav-soon">
-          {SLOTS.map(([to, key]) => (
-            <li key={to}>
-              <NavLink to={to}>{t(key)}</NavLink>
-            </li>
-          ))}
+          <BillingLink />
         </ul>
       </nav>
       <main id="main" className="content" tabIndex={-1}>

@@ -3,8 +3,9 @@
  * Counts are estimates for non-OpenAI models: their tokenizers differ, but the order of magnitude holds.
  * Rank tables are imported lazily (1-2 MB each) so importing this module stays cheap.
  */
-import { BpeCounter } from "../../../ingest/chunker/bpe.js";
+
 import type { ChatMessage } from "../types.js";
+import { BpeCounter } from "./bpe.js";
 
 export type EncodingName = "cl100k_base" | "o200k_base";
 
@@ -16,7 +17,7 @@ export type EncodingName = "cl100k_base" | "o200k_base";
  * instead of UTF-8 encoding and byte-pair merging every piece (about 5x faster), with identical counts.
  */
 interface Counter {
-  /** tiktoken's merge algorithm over a compact rank table (see ingest/chunker/bpe.ts), same counts. */
+  /** tiktoken's merge algorithm over a compact rank table (see bpe.ts), same counts. */
   encoder: BpeCounter;
   pattern: RegExp;
   pieces: Map<string, number>;

@@ -1,9 +1,10 @@
 /**
- * The offline `extractive` ChatModel: answers from the sources in the prompt without calling any provider.
- * It reads the user message built by renderPrompt (prompts/), quotes the best-matching sentences and
- * streams them in small deltas. Usage is counted with js-tiktoken and marked estimated; it costs nothing.
+ * The offline `extractive` ChatModel: answers from the sources of the question without calling any
+ * provider. It reads them as data from the last user message's `grounding` (set by renderPrompt in
+ * prompts/), quotes the best-matching sentences and streams them in small deltas. A message without
+ * grounding is a question with no sources. Usage is counted with js-tiktoken and marked estimated;
+ * it costs nothing.
  */
-import { parseRenderedPrompt } from "../../../prompts/index.js";
 import { ChatError } from "../chat/errors.js";
 import { countChatTokens, countTextTokens } from "../chat/token-count.js";
 import type { ChatEvent, ChatMessage, ChatModel, ChatUsage } from "../types.js";
@@ -20,9 +21,9 @@ function deltas(text: string): string[] {
 
 export function answerFromMessages(messages: ChatMessage[]): string {
   const user = [...messages].reverse().find((m) => m.role === "user");
-  const parsed = parseRenderedPrompt(user?.content ?? "");
-  const question = parsed.question || (user?.content ?? "");
-  return extractiveAnswer(question, parsed.sources);
+  const grounding = user?.grounding;
+  const question = grounding?.question.trim() || (user?.content ?? "");
+  return extractiveAnswer(question, grounding?.sources ?? []);
 }
 
 export function createExtractiveModel(): ChatModel {

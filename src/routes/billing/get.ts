@@ -3,7 +3,7 @@ import { actionCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import { billingOverview, quotaReport } from "../../services/billing/views.js";
 import { errorResponses, isoDate, jsonResponse } from "../common.js";
-import { usd } from "../money.js";
+import { UsdString, usd } from "../money.js";
 import { PlanSchema, security, toPlan, WalletBalance } from "./schema.js";
 
 export const planRoute = createRoute({
@@ -20,6 +20,11 @@ export const planRoute = createRoute({
         past_due_since: z.string().nullable(),
         grace_days: z.number().int(),
         enforced: z.boolean().openapi({ description: "false when the server runs with BILLING=off" }),
+        included_credit_left_micros: z.number().int().openapi({
+          description:
+            "What is left this UTC month of the plan's included credit, which pays overage before the wallet.",
+        }),
+        included_credit_left_usd: UsdString,
         ...WalletBalance,
       }),
       "The plan.",
@@ -72,6 +77,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
         past_due_since: isoDate(o.pastDueSince),
         grace_days: ctx.deps.config.BILLING_GRACE_DAYS,
         enforced: o.enforced,
+        included_credit_left_micros: o.includedLeftMicros,
+        included_credit_left_usd: usd(o.includedLeftMicros),
         wallet_micros: o.walletMicros,
         wallet_usd: usd(o.walletMicros),
         floor_micros: o.floorMicros,

@@ -11,7 +11,10 @@ const Started = z.object({
   payment_id: z.string(),
   external_id: z.string(),
   url: z.string().nullable().openapi({ description: "Where to send the payer." }),
-  qr_code: z.string().nullable().openapi({ description: "What the payer scans (Alipay QR)." }),
+  qr_code: z
+    .string()
+    .nullable()
+    .openapi({ description: "What the payer scans (Alipay QR, WeChat Pay's code_url)." }),
 });
 
 export const checkoutRoute = createRoute({
@@ -30,17 +33,18 @@ export const topUpRoute = createRoute({
   method: "post",
   path: "/billing/top-ups",
   tags: ["Billing"],
-  summary: "Start a wallet top-up by card (Stripe Checkout) or Alipay (page pay or QR)",
+  summary:
+    "Start a wallet top-up by card (Stripe Checkout), Alipay (page pay or QR) or WeChat Pay (Native QR)",
   security,
   request: {
     body: jsonBody(
       z.strictObject({
-        provider: z.enum(["stripe", "alipay"]),
+        provider: z.enum(["stripe", "alipay", "wechatpay"]),
         amount_usd: PositiveUsd,
         method: z
           .enum(["page", "qr"])
           .default("page")
-          .openapi({ description: "Alipay only: cashier page or QR." }),
+          .openapi({ description: "Alipay only: cashier page or QR (WeChat Pay is always a Native QR)." }),
       }),
     ),
   },

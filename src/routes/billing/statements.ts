@@ -24,6 +24,9 @@ export const StatementSchema = z
     by_model: z.array(Line),
     by_key: z.array(Line),
     subscription: z.array(Line),
+    included_credit: Line.optional().openapi({
+      description: "What the plan's monthly included credit paid (calls past the quota, before the wallet).",
+    }),
     top_ups: z.array(Line),
     codes: z.array(Line),
     credits: z.array(Line),

@@ -7,7 +7,7 @@
  */
 import { isNotFoundAnswer } from "../../i18n/answers.js";
 import { DEFAULT_ANSWER_PARAMS, extractiveDecision } from "../../models/extractive/answer.js";
-import type { CallOutcome } from "./model-call.js";
+import type { CallStatus } from "./events.js";
 
 export function retrievalAnswerable(
   question: string,
@@ -17,7 +17,7 @@ export function retrievalAnswerable(
 }
 
 export function answerableAnswer(
-  outcome: Pick<CallOutcome, "status" | "text">,
+  outcome: { status: CallStatus; text: string },
   provider: string,
   retrieval: boolean,
 ): boolean {

@@ -140,7 +140,7 @@ export async function runModelCall(
         overReservationMicros: overReservation,
         chargeMicros: charge,
       },
-      ctx.deps.config.WALLET_FLOOR_MICROS,
+      { floorMicros: ctx.deps.config.WALLET_FLOOR_MICROS, includedCreditMicros: call.includedCreditMicros },
     );
   } catch (err) {
     ctx.deps.logger.error({ err, model, requestId: ctx.requestId }, "could not write the usage ledger row");

@@ -51,11 +51,14 @@ export interface PlannedCall {
   reservationId: string | null;
   /** The plan's markup for this model in parts per million (1_000_000 = at cost; issue 16). */
   markupPpm: number;
+  /** The plan's monthly included credit, which pays overage before the wallet (0 without billing). */
+  includedCreditMicros: number;
 }
 
 /**
- * What the model calls need while they run. The sources themselves are not in here: they are sent to
- * the client once and then dropped, so an open stream does not keep every chunk's text alive.
+ * What the model calls need while they run. The sources' records are not in here: they are sent to
+ * the client once and then dropped. Only the prompt keeps their text, rendered and as the question's
+ * grounding (number, title, text) for the offline model.
  */
 export interface PreparedAsk {
   ctx: ServiceCtx;
@@ -115,14 +118,30 @@ async function planCalls(
       promptTokens === null ? 0 : maxCostMicros(reservedPromptTokens(promptTokens), maxTokens, info.price);
     // Budgets count cost and the wallet pays the charge: hold the larger, which covers both.
     const reservedMicros = Math.max(maxCost, chargeOf(maxCost, ppm));
-    calls.push({ info, chat, maxTokens, promptTokens, reservedMicros, reservationId: null, markupPpm: ppm });
+    calls.push({
+      info,
+      chat,
+      maxTokens,
+      promptTokens,
+      reservedMicros,
+      reservationId: null,
+      markupPpm: ppm,
+      includedCreditMicros: metered?.plan.included_credit_micros ?? 0,
+    });
   }
   // Fallback reserves every model too: in the worst case each one runs.
   const reservation = await reserveBudget(ctx.deps.database.db, {
     tenantId: ctx.auth.tenantId,
     keyId: ctx.auth.keyId,
     amounts: calls.map((c) => c.reservedMicros),
-    ...(metered?.overage ? { wallet: { floorMicros: ctx.deps.config.WALLET_FLOOR_MICROS } } : {}),
+    ...(metered?.overage
+      ? {
+          wallet: {
+            floorMicros: ctx.deps.config.WALLET_FLOOR_MICROS,
+            includedCreditMicros: metered.plan.included_credit_micros,
+          },
+        }
+      : {}),
   });
   calls.forEach((c, i) => {
     c.reservationId = reservation.ids[i] ?? null;

@@ -83,12 +83,14 @@ export async function startSubscriptionCheckout(ctx: ServiceCtx, input: { planId
 /** A wallet top-up through any provider; the wallet is credited by the provider's verified notification. */
 export async function startTopUp(
   ctx: ServiceCtx,
-  input: { provider: "stripe" | "alipay"; amountMicros: number; method?: "page" | "qr" },
+  input: { provider: "stripe" | "alipay" | "wechatpay"; amountMicros: number; method?: "page" | "qr" },
 ) {
   const provider: PaymentProvider | undefined =
-    input.provider === "stripe" ? stripeOf(ctx) : ctx.deps.payments?.alipay;
-  if (!provider)
-    throw new ServiceError("unavailable", "Alipay is not configured on this server (ALIPAY_APP_ID).");
+    input.provider === "stripe" ? stripeOf(ctx) : ctx.deps.payments?.[input.provider];
+  if (!provider) {
+    const setting = input.provider === "alipay" ? "ALIPAY_APP_ID" : "WECHATPAY_MCHID";
+    throw new ServiceError("unavailable", `${input.provider} is not configured on this server (${setting}).`);
+  }
   const paymentId = await newPayment(ctx, {
     provider: provider.id,
     purpose: "top_up",

@@ -1,8 +1,9 @@
 import type { Plan, QuotaName } from "../../billing/plans.js";
 import type { ServiceCtx } from "../../context.js";
-import { ForbiddenError, LimitExceededError, type ServiceError } from "../errors.js";
+import { ForbiddenError, LimitExceededError } from "../errors.js";
 import { billingOf, billingOn } from "./account.js";
 import { countRequest, usageOf } from "./usage.js";
+import { includedLeftMicros } from "./wallet.js";
 
 /**
  * The one place quotas are enforced (issue 16). Creations and uploads call `enforceQuota`; every door
@@ -15,7 +16,7 @@ export function quotaExceeded(
   use: number,
   limit: number,
   extra = "",
-): ServiceError {
+): LimitExceededError {
   return new LimitExceededError(
     "quota_exceeded",
     `The ${plan.name} plan allows ${limit} ${quota.replaceAll("_", " ")}; this organization uses ${use}.${extra} ` +
@@ -64,9 +65,11 @@ export async function meterRequest(ctx: ServiceCtx): Promise<Metered | null> {
     }
   }
   if (over) {
-    const wallet = row?.walletMicros ?? 0;
     if (plan.overage === "block") throw quotaExceeded(plan, over.quota, over.use, over.limit);
-    if (wallet <= config.WALLET_FLOOR_MICROS) {
+    // The month's included credit pays overage before the wallet (services/billing/wallet.ts).
+    const included = await includedLeftMicros(db, tenantId, plan.included_credit_micros, new Date());
+    const wallet = row?.walletMicros ?? 0;
+    if (included <= 0 && wallet <= config.WALLET_FLOOR_MICROS) {
       throw quotaExceeded(
         plan,
         over.quota,

@@ -21,7 +21,18 @@ export interface StatementBody {
   period: { from: string; to: string };
   by_model: UsageLine[];
   by_key: UsageLine[];
-  subscription: { payment_id: string; plan: string | null; amount_micros: number }[];
+  subscription: {
+    payment_id: string;
+    plan: string | null;
+    amount_micros: number;
+    /** The service period paid for (a Stripe invoice's period); null for the Checkout payment. */
+    period: { from: string; to: string } | null;
+  }[];
+  /**
+   * What the plan's included credit paid this month (overage calls, before the wallet). Absent from
+   * statements closed before included credit was applied.
+   */
+  included_credit?: { calls: number; used_micros: number };
   top_ups: { id: string; amount_micros: number; provider: string | null; at: string }[];
   codes: { id: string; amount_micros: number; at: string }[];
   credits: { id: string; amount_micros: number; reason: string; at: string }[];
@@ -30,6 +41,7 @@ export interface StatementBody {
     usage_cost_micros: number;
     usage_charge_micros: number;
     wallet_debited_micros: number;
+    included_credit_micros: number;
     subscription_micros: number;
     top_ups_micros: number;
     codes_micros: number;
@@ -138,7 +150,19 @@ export async function statementBody(
     reason: String(e.detail.reason ?? ""),
     at: e.createdAt.toISOString(),
   }));
-  const subscription = subs.map((p) => ({ payment_id: p.id, plan: p.planId, amount_micros: p.amountMicros }));
+  const subscription = subs
+    .sort((a, b) => (a.paidAt?.getTime() ?? 0) - (b.paidAt?.getTime() ?? 0))
+    .map((p) => ({
+      payment_id: p.id,
+      plan: p.planId,
+      amount_micros: p.amountMicros,
+      period:
+        p.periodStart && p.periodEnd
+          ? { from: p.periodStart.toISOString(), to: p.periodEnd.toISOString() }
+          : null,
+    }));
+  const includedEntries = of("usage").filter((e) => e.includedMicros > 0);
+  const includedUsed = includedEntries.reduce((n, e) => n + e.includedMicros, 0);
   const usageCost = byModel.reduce((n, l) => n + l.cost_micros, 0);
   const usageCharge = byModel.reduce((n, l) => n + l.charge_micros, 0);
   const subscriptionMicros = sum(subscription);
@@ -155,6 +179,7 @@ export async function statementBody(
     by_model: byModel,
     by_key: byKey,
     subscription,
+    included_credit: { calls: includedEntries.length, used_micros: includedUsed },
     top_ups,
     codes,
     credits,
@@ -163,6 +188,7 @@ export async function statementBody(
       usage_cost_micros: usageCost,
       usage_charge_micros: usageCharge,
       wallet_debited_micros: -of("usage").reduce((n, e) => n + e.amountMicros, 0),
+      included_credit_micros: includedUsed,
       subscription_micros: subscriptionMicros,
       top_ups_micros: sum(top_ups),
       codes_micros: sum(codes),

@@ -50,7 +50,12 @@ export function statementCsv(s: StatementBody): string {
   ];
   for (const l of s.by_model) rows.push(usage("model", l));
   for (const l of s.by_key) rows.push(usage("key", l));
-  for (const p of s.subscription) rows.push(money("subscription", p.plan ?? "", p.amount_micros));
+  for (const p of s.subscription) {
+    const period = p.period ? ` ${p.period.from.slice(0, 10)}..${p.period.to.slice(0, 10)}` : "";
+    rows.push(money("subscription", `${p.plan ?? ""}${period}`, p.amount_micros));
+  }
+  if (s.included_credit?.used_micros)
+    rows.push(money("included_credit", `${s.included_credit.calls} calls`, s.included_credit.used_micros));
   for (const t of s.top_ups) rows.push(money("top_up", t.provider ?? "", t.amount_micros));
   for (const c of s.codes) rows.push(money("code", c.id, c.amount_micros));
   for (const c of s.credits) rows.push(money("credit", c.reason, c.amount_micros));
@@ -91,7 +96,16 @@ export async function statementPdf(s: StatementBody): Promise<Buffer> {
   section("Usage by key", s.by_key.map(usageLine));
   section(
     "Subscription",
-    s.subscription.map((p) => `${p.plan}: ${usd(p.amount_micros)}`),
+    s.subscription.map(
+      (p) =>
+        `${p.plan}${p.period ? ` (${p.period.from.slice(0, 10)} to ${p.period.to.slice(0, 10)})` : ""}: ${usd(p.amount_micros)}`,
+    ),
+  );
+  section(
+    "Included credit of the plan",
+    s.included_credit?.used_micros
+      ? [`Paid for ${s.included_credit.calls} calls past the quota: ${usd(s.included_credit.used_micros)}`]
+      : [],
   );
   section(
     "Top-ups",
@@ -110,6 +124,7 @@ export async function statementPdf(s: StatementBody): Promise<Buffer> {
     `Usage at provider cost: ${usd(t.usage_cost_micros)}`,
     `Usage charge: ${usd(t.usage_charge_micros)}`,
     `Paid from wallet: ${usd(t.wallet_debited_micros)}`,
+    `Paid by included credit: ${usd(t.included_credit_micros ?? 0)}`,
     `Subscription: ${usd(t.subscription_micros)}`,
     `Top-ups: ${usd(t.top_ups_micros)}`,
     `Codes: ${usd(t.codes_micros)}`,

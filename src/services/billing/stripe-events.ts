@@ -5,6 +5,7 @@ import type { Db } from "../../db/client.js";
 import { orgBilling, payments } from "../../db/schema.js";
 import { recordAudit } from "../audit/record.js";
 import { completeTopUp, firstDelivery } from "./payments.js";
+import { planOfInvoice, recordPaidInvoice, subscriptionOfInvoice } from "./stripe-invoices.js";
 
 /**
  * Applies one verified Stripe event, once (by event id) and in order: subscription state only moves
@@ -37,6 +38,8 @@ export async function applyStripeEvent(deps: AppDeps, event: StripeEventLike): P
         .set({ status: "paid", paidAt: new Date(event.created * 1000), externalId: String(o.id ?? "") })
         .where(and(eq(payments.id, String(o.metadata.payment_id)), eq(payments.status, "pending")));
     }
+    // A renewal's statement line, whatever the order: it is money paid, not subscription state.
+    if (event.type === "invoice.paid") await recordPaidInvoice(deps, tx, tenantId, event);
     const next = subscriptionChange(deps, event);
     if (!next) return { applied: true };
     const [row] = await tx.select().from(orgBilling).where(eq(orgBilling.tenantId, tenantId)).for("update");
@@ -84,8 +87,18 @@ function subscriptionChange(deps: AppDeps, event: StripeEventLike): Change | nul
         ...(o.customer ? { stripeCustomerId: String(o.customer) } : {}),
         ...(o.subscription ? { stripeSubscriptionId: String(o.subscription) } : {}),
       };
-    case "invoice.paid":
-      return { status: "active", pastDueSince: null };
+    case "invoice.paid": {
+      // A paid subscription invoice carries the whole state (plan, customer, subscription), so an
+      // older event delivered after it (Checkout's own completion, say) is not needed to upgrade.
+      const plan = planOfInvoice(deps, o);
+      const sub = subscriptionOfInvoice(o);
+      return {
+        status: "active",
+        pastDueSince: null,
+        ...(plan && sub ? { planId: plan, stripeSubscriptionId: sub } : {}),
+        ...(typeof o.customer === "string" ? { stripeCustomerId: o.customer } : {}),
+      };
+    }
     case "invoice.payment_failed":
       return { status: "past_due", pastDueSince: at };
     case "customer.subscription.updated": {
@@ -115,8 +128,14 @@ function planOfSubscription(deps: AppDeps, sub: Record<string, any>): string | n
 
 /** The organization an event is about: our metadata first, else the customer we stored. */
 async function tenantOf(tx: Db, o: Record<string, any>): Promise<string | null> {
+  // Invoices carry the subscription's metadata (where Checkout put the organization): before Stripe's
+  // 2025 API under subscription_details, since then under parent.subscription_details. This names the
+  // organization even when an invoice arrives before the event that stored the customer.
   const fromMeta =
-    o.metadata?.tenant_id ?? o.client_reference_id ?? o.subscription_details?.metadata?.tenant_id;
+    o.metadata?.tenant_id ??
+    o.client_reference_id ??
+    o.subscription_details?.metadata?.tenant_id ??
+    o.parent?.subscription_details?.metadata?.tenant_id;
   if (typeof fromMeta === "string") return fromMeta;
   const customer = typeof o.customer === "string" ? o.customer : null;
   if (!customer) return null;

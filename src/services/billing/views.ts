@@ -5,12 +5,20 @@ import { keysetPage, type PageInput } from "../../db/paging.js";
 import { walletEntries } from "../../db/schema.js";
 import { billingOf, billingOn } from "./account.js";
 import { usageOf } from "./usage.js";
+import { includedLeftMicros } from "./wallet.js";
 
 /** The organization's plan, subscription state and wallet. */
 export async function billingOverview(ctx: ServiceCtx) {
-  const { row, plan } = await billingOf(ctx.deps.database.db, ctx.deps.config, ctx.auth.tenantId);
+  const { db } = ctx.deps.database;
+  const { row, plan } = await billingOf(db, ctx.deps.config, ctx.auth.tenantId);
   return {
     plan,
+    includedLeftMicros: await includedLeftMicros(
+      db,
+      ctx.auth.tenantId,
+      plan.included_credit_micros,
+      new Date(),
+    ),
     status: row?.status ?? "active",
     pastDueSince: row?.pastDueSince ?? null,
     walletMicros: row?.walletMicros ?? 0,

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { apiKeys, budgetReservations } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { formatMicros } from "../../models/cost.js";
-import { insufficientFunds, walletAvailable } from "../billing/wallet.js";
+import { insufficientFunds, type WalletTerms, walletAvailable } from "../billing/wallet.js";
 import { LimitExceededError, type ServiceError } from "../errors.js";
 import { committedMicros, lockTenant } from "./spend.js";
 
@@ -46,7 +46,7 @@ export async function reserveBudget(
     amounts: number[];
     now?: Date;
     /** Set for calls past the plan's quota (issue 16): the amounts are held against the prepaid wallet too. */
-    wallet?: { floorMicros: number };
+    wallet?: WalletTerms;
   },
 ): Promise<Reservation> {
   const total = input.amounts.reduce((a, b) => a + b, 0);
@@ -76,7 +76,7 @@ export async function reserveBudget(
     }
     if (input.wallet) {
       // Same lock, same transaction: 50 concurrent calls each see the holds of those before them.
-      const available = await walletAvailable(tx, input.tenantId, input.wallet.floorMicros, now);
+      const available = await walletAvailable(tx, input.tenantId, input.wallet, now);
       if (total > available) throw insufficientFunds(total, available);
     }
     const rows = input.amounts.map((amount) => ({

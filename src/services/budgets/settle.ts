@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { budgetReservations } from "../../db/schema.js";
-import { debitForUsage } from "../billing/wallet.js";
+import { debitForUsage, type WalletTerms } from "../billing/wallet.js";
 import { type LedgerEntry, recordUsage } from "../ledger/record.js";
 import { lockTenant } from "./spend.js";
 
@@ -13,8 +13,8 @@ export async function settleCall(
   db: Db,
   reservationId: string | null,
   entry: LedgerEntry,
-  /** The wallet floor (WALLET_FLOOR_MICROS), for calls whose reservation was held against the wallet. */
-  walletFloorMicros = 0,
+  /** The floor and the plan's included credit, for calls whose reservation was held against the wallet. */
+  wallet: WalletTerms = { floorMicros: 0, includedCreditMicros: 0 },
 ): Promise<string> {
   if (!reservationId) return recordUsage(db, entry);
   return db.transaction(async (tx) => {
@@ -31,7 +31,7 @@ export async function settleCall(
         tenantId: entry.tenantId,
         chargeMicros: entry.chargeMicros ?? entry.costMicros,
         ledgerId: id,
-        floorMicros: walletFloorMicros,
+        terms: wallet,
       });
     }
     return id;

@@ -1,7 +1,14 @@
 import { DenseArena } from "./dense-arena.js";
 import { compileFilter, pinnedTenants } from "./filter.js";
-import { EVERY_SLOT, planFilter, type SlotSet, slotsFor } from "./filter-plan.js";
-import { type IndexedFields, Partition, type Ref, type SparseVec, type StoredPoint } from "./partition.js";
+import { EVERY_SLOT, planFilter, slotsFor } from "./filter-plan.js";
+import {
+  type IndexedFields,
+  Partition,
+  type Ref,
+  type SlotSet,
+  type SparseVec,
+  type StoredPoint,
+} from "./partition.js";
 import { pathGetter } from "./payload.js";
 import { comparePointIds, type PointId } from "./point-id.js";
 import type { VectorLayout } from "./vectors.js";

@@ -1,16 +1,5 @@
 import { clauseList, compileFilter, isNestedFilter, type Predicate } from "./filter.js";
-import type { Partition } from "./partition.js";
-
-/**
- * The slots of one partition a filter can match: `mask` from the payload indexes (null: every slot),
- * `test` for the conditions no index answers (null: none), `count` an upper bound on candidates
- * (0: nothing can match). Liveness is not part of it; searches check tombstones themselves.
- */
-export interface SlotSet {
-  mask: Uint8Array | null;
-  test: ((slot: number) => boolean) | null;
-  count: number;
-}
+import type { Partition, SlotSet } from "./partition.js";
 
 interface IndexedMatch {
   key: string;

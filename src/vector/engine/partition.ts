@@ -1,8 +1,18 @@
 import { BLOCK_ROWS, type DenseArena } from "./dense-arena.js";
-import type { SlotSet } from "./filter-plan.js";
 import type { Payload } from "./payload.js";
 import type { PointId } from "./point-id.js";
 import { dotAt, type TopK } from "./scoring.js";
+
+/**
+ * The slots of one partition a filter can match: `mask` from the payload indexes (null: every slot),
+ * `test` for the conditions no index answers (null: none), `count` an upper bound on candidates
+ * (0: nothing can match). Liveness is not part of it; searches check tombstones themselves.
+ */
+export interface SlotSet {
+  mask: Uint8Array | null;
+  test: ((slot: number) => boolean) | null;
+  count: number;
+}
 
 export interface SparseVec {
   indices: Uint32Array;

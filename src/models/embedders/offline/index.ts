@@ -1,4 +1,5 @@
 import type { Embedder, EmbedResult, QueryEmbedding } from "../../types.js";
+import { chunkIndexText } from "../index-text.js";
 import { analyze } from "../text-analysis/analyze.js";
 import { fnv1a32 } from "../text-analysis/hash.js";
 import { DEFAULT_OFFLINE_CONFIG, type OfflineConfig } from "./config.js";
@@ -6,8 +7,9 @@ import { createDenseEncoder } from "./dense.js";
 import { OFFLINE_FUSION } from "./policy.js";
 import { documentSparse, querySparse } from "./sparse.js";
 
+export { chunkIndexText } from "../index-text.js";
 export { DEFAULT_OFFLINE_CONFIG, type OfflineConfig } from "./config.js";
-export { chunkIndexText, OFFLINE_FUSION } from "./policy.js";
+export { OFFLINE_FUSION } from "./policy.js";
 
 /** Bumped whenever tokenisation, hashing or weighting changes in a way that invalidates stored vectors. */
 const FEATURE_VERSION = "v1";
@@ -38,6 +40,7 @@ export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedd
     id,
     dimension,
     fusion: { ...OFFLINE_FUSION },
+    indexText: chunkIndexText,
     async embedDocuments(texts, embedOpts): Promise<EmbedResult> {
       const dense: number[][] = [];
       const sparse: EmbedResult["sparse"] = [];

@@ -20,12 +20,3 @@ export const OFFLINE_FUSION = {
   sparseWeight: 1,
   prefetchLimit: 100,
 } as const;
-
-/**
- * The text indexed for a chunk: the document title first, so chunks deep inside a document still
- * match queries that name its subject.
- */
-export function chunkIndexText(title: string, text: string): string {
-  const t = title.trim();
-  return t ? `${t}\n\n${text}` : text;
-}

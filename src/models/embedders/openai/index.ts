@@ -13,6 +13,7 @@ import { retryAfterMs } from "../../chat/provider-error.js";
 import { countTextTokens } from "../../chat/token-count.js";
 import { costMicros, type Price } from "../../cost.js";
 import type { Embedder, EmbedResult, QueryEmbedding } from "../../types.js";
+import { chunkIndexText } from "../index-text.js";
 
 export interface OpenAIEmbedderOptions {
   baseURL: string;
@@ -154,6 +155,7 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   return {
     id: `openai-${opts.model.replace(/[^A-Za-z0-9_-]+/g, "_")}-${opts.dimension}`,
     dimension: opts.dimension,
+    indexText: chunkIndexText,
     embedDocuments,
     embedQuery,
   };

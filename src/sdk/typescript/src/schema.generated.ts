@@ -2179,7 +2179,7 @@ export interface paths {
                         "application/json": {
                             external_id: string;
                             payment_id: string;
-                            /** @description What the payer scans (Alipay QR). */
+                            /** @description What the payer scans (Alipay QR, WeChat Pay's code_url). */
                             qr_code: string | null;
                             /** @description Where to send the payer. */
                             url: string | null;
@@ -2272,6 +2272,13 @@ export interface paths {
                              */
                             floor_usd: string;
                             grace_days: number;
+                            /** @description What is left this UTC month of the plan's included credit, which pays overage before the wallet. */
+                            included_credit_left_micros: number;
+                            /**
+                             * @description USD as a decimal string with six places (exact).
+                             * @example 0.012345
+                             */
+                            included_credit_left_usd: string;
                             past_due_since: string | null;
                             plan: components["schemas"]["Plan"];
                             /** @enum {string} */
@@ -2874,7 +2881,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a wallet top-up by card (Stripe Checkout) or Alipay (page pay or QR) */
+        /** Start a wallet top-up by card (Stripe Checkout), Alipay (page pay or QR) or WeChat Pay (Native QR) */
         post: {
             parameters: {
                 query?: never;
@@ -2891,13 +2898,13 @@ export interface paths {
                          */
                         amount_usd: number | string;
                         /**
-                         * @description Alipay only: cashier page or QR.
+                         * @description Alipay only: cashier page or QR (WeChat Pay is always a Native QR).
                          * @default page
                          * @enum {string}
                          */
                         method?: "page" | "qr";
                         /** @enum {string} */
-                        provider: "stripe" | "alipay";
+                        provider: "stripe" | "alipay" | "wechatpay";
                     };
                 };
             };
@@ -2911,7 +2918,7 @@ export interface paths {
                         "application/json": {
                             external_id: string;
                             payment_id: string;
-                            /** @description What the payer scans (Alipay QR). */
+                            /** @description What the payer scans (Alipay QR, WeChat Pay's code_url). */
                             qr_code: string | null;
                             /** @description Where to send the payer. */
                             url: string | null;
@@ -11164,6 +11171,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/wechatpay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WeChat Pay's payment notification (API v3): platform-signed, AES-256-GCM resource, credited once; answers 204 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event_type: string;
+                        id: string;
+                        resource: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received (WeChat Pay stops redelivering). */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -12978,6 +13065,10 @@ export interface components {
             credits: {
                 [key: string]: unknown;
             }[];
+            /** @description What the plan's monthly included credit paid (calls past the quota, before the wallet). */
+            included_credit?: {
+                [key: string]: unknown;
+            };
             month: string;
             /**
              * @description null while the month is open

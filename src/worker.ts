@@ -1,9 +1,9 @@
 // First: stops on a Node too old to run the rest (see node-check.ts).
-import "../src/node-check.js";
-import { loadConfigOrExit } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
-import { composeRuntime } from "../src/runtime/compose.js";
-import { stopOnSignals } from "../src/runtime/shutdown.js";
+import "./node-check.js";
+import { loadConfigOrExit } from "./config.js";
+import { createLogger } from "./logger.js";
+import { composeRuntime } from "./runtime/compose.js";
+import { stopOnSignals } from "./runtime/shutdown.js";
 
 /**
  * `npm run worker`: a BullMQ consumer of the ingestion queue. Any number may run, on any machines,

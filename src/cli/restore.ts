@@ -2,8 +2,8 @@
 import "../node-check.js";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { restoreBackup } from "../backup/restore.js";
 import { loadConfigOrExit, profileOf } from "../config.js";
-import { restoreBackup } from "./restore.js";
 
 /**
  * `npm run restore -- FILE [--force]`: unpacks a backup into DATA_DIR (database, vectors, originals).

@@ -1,9 +1,9 @@
 // First: stops on a Node too old to run the rest (see node-check.ts).
 import "../node-check.js";
+import { createBlobStore } from "../blobs/index.js";
+import { rotateBlobs } from "../blobs/rotate.js";
 import { ConfigError, parseConfig } from "../config.js";
 import { openConfiguredDatabase } from "../runtime/database.js";
-import { createBlobStore } from "./index.js";
-import { rotateBlobs } from "./rotate.js";
 
 /**
  * `npm run blobs:rotate`: re-encrypts every stored original with the first key of BLOB_ENCRYPTION_KEYS.
