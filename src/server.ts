@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { loadConfigOrExit, profileOf } from "./config.js";
 import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
+import { stopOnSignals } from "./runtime/shutdown.js";
 import { purgeAllExpired } from "./services/conversations/retention.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
 import { loadWidget } from "./widget/build.js";
@@ -52,27 +53,22 @@ async function main() {
   void purge();
   setInterval(purge, 3_600_000).unref();
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: draining in-flight requests");
-    deps.lifecycle.draining = true;
-    const force = setTimeout(() => {
+  stopOnSignals({
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    messages: { stopping: "shutting down: draining in-flight requests", stopped: "stopped" },
+    async stop() {
+      deps.lifecycle.draining = true;
+      // close() stops accepting and resolves once in-flight requests and open streams have ended.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await runtime.close();
+    },
+    onTimeout() {
       logger.warn("drain timeout reached; closing remaining connections");
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    // close() stops accepting and resolves once in-flight requests and open streams have ended.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    await runtime.close();
-    clearTimeout(force);
-    logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+    },
+  });
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@ import "./node-check.js";
 import { loadConfigOrExit } from "./config.js";
 import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
+import { stopOnSignals } from "./runtime/shutdown.js";
 
 /**
  * `npm run worker`: a BullMQ consumer of the ingestion queue. Any number may run, on any machines,
@@ -42,23 +43,17 @@ async function main() {
   // Test harnesses wait for this line before killing or loading the worker.
   process.stdout.write("ingest worker ready\n");
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "worker stopping: finishing running jobs");
+  stopOnSignals({
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    messages: { stopping: "worker stopping: finishing running jobs", stopped: "worker stopped" },
+    stop: () => runtime.close(),
     // Jobs still running at the deadline are left to BullMQ's stalled check on another worker.
-    const force = setTimeout(() => {
+    onTimeout() {
       logger.warn("shutdown timeout reached; exiting with jobs running (they will be retried)");
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    await runtime.close();
-    logger.info("worker stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+    },
+  });
 }
 
 main().catch((err) => {

@@ -1,20 +1,8 @@
-import {
-  bigint,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
-import { tenants } from "./schema.js";
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { created, micros, ts } from "./columns.js";
+import { tenants } from "./tenancy-schema.js";
 
 /** Billing tables (issue 16): plans chosen, wallet, redemption codes, payment events, statements. */
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-const created = () => ts("created_at").notNull().defaultNow();
-const micros = (name: string) => bigint(name, { mode: "number" });
 
 /** One row per organization that ever touched billing; absent = the default plan with an empty wallet. */
 export const orgBilling = pgTable("org_billing", {

@@ -1,7 +1,8 @@
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { kbRowsVisibleSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/paging.js";
 import { auditLog } from "../../db/schema.js";
 
 export interface ListAuditInput {
@@ -24,15 +25,9 @@ export async function listAudit({ ctx, input }: { ctx: ServiceCtx; input: ListAu
 
 /** One page of the audit log within `scope` (a tenant, or the platform's own events), newest first. */
 export async function auditPage(db: Database["db"], scope: SQL, input: ListAuditInput) {
-  const conds = [scope];
-  if (input.cursor) conds.push(lt(auditLog.id, input.cursor));
-  if (input.action) conds.push(eq(auditLog.action, input.action));
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(and(...conds))
-    .orderBy(desc(auditLog.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+  return keysetPage(db.select().from(auditLog).$dynamic(), input, {
+    by: auditLog.id,
+    order: "desc",
+    where: [scope, input.action ? eq(auditLog.action, input.action) : undefined],
+  });
 }

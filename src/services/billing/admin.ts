@@ -1,4 +1,5 @@
-import { asc, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { keysetPage } from "../../db/paging.js";
 import { orgBilling, tenants } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
@@ -95,7 +96,7 @@ export async function setPlanByAdmin(
 
 /** Every organization's plan and wallet balance, for the platform administrator. */
 export async function listBalances(ctx: PlatformCtx, input: { limit: number; cursor?: string }) {
-  const rows = await ctx.deps.database.db
+  const query = ctx.deps.database.db
     .select({
       id: tenants.id,
       name: tenants.name,
@@ -104,18 +105,15 @@ export async function listBalances(ctx: PlatformCtx, input: { limit: number; cur
       walletMicros: sql<string>`coalesce(${orgBilling.walletMicros}, 0)::text`,
     })
     .from(tenants)
-    .leftJoin(orgBilling, eq(orgBilling.tenantId, tenants.id))
-    .where(input.cursor ? gt(tenants.id, input.cursor) : undefined)
-    .orderBy(asc(tenants.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+    .leftJoin(orgBilling, eq(orgBilling.tenantId, tenants.id));
+  const { items, nextCursor } = await keysetPage(query.$dynamic(), input, { by: tenants.id });
   return {
-    items: page.map((r) => ({
+    items: items.map((r) => ({
       ...r,
       planId: planOf(ctx.deps.config, r.planId).id,
       status: r.status ?? "active",
       walletMicros: Number(r.walletMicros),
     })),
-    nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null,
+    nextCursor,
   };
 }

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { QUOTA_NAMES } from "../../billing/plans.js";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage, type PageInput } from "../../db/paging.js";
 import { walletEntries } from "../../db/schema.js";
 import { billingOf, billingOn } from "./account.js";
 import { usageOf } from "./usage.js";
@@ -43,18 +44,11 @@ export async function quotaReport(ctx: ServiceCtx) {
 }
 
 /** The wallet's entries, newest first. */
-export async function walletHistory(ctx: ServiceCtx, input: { limit: number; cursor?: string }) {
-  const rows = await ctx.deps.database.db
-    .select()
-    .from(walletEntries)
-    .where(
-      and(
-        eq(walletEntries.tenantId, ctx.auth.tenantId),
-        input.cursor ? lt(walletEntries.id, input.cursor) : undefined,
-      ),
-    )
-    .orderBy(desc(walletEntries.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+export async function walletHistory(ctx: ServiceCtx, input: PageInput) {
+  const query = ctx.deps.database.db.select().from(walletEntries).$dynamic();
+  return keysetPage(query, input, {
+    by: walletEntries.id,
+    order: "desc",
+    where: [eq(walletEntries.tenantId, ctx.auth.tenantId)],
+  });
 }

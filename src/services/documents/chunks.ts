@@ -1,5 +1,6 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage } from "../../db/paging.js";
 import { chunks } from "../../db/schema.js";
 import { resolveVersion } from "./version.js";
 
@@ -14,15 +15,14 @@ export async function listChunks({
   input: { id: string; versionId?: string; limit: number; after?: number };
 }) {
   const { document, version } = await resolveVersion(ctx, input);
-  const conds = [eq(chunks.versionId, version.id), eq(chunks.tenantId, ctx.auth.tenantId)];
-  if (input.after !== undefined) conds.push(gt(chunks.ordinal, input.after));
-  const rows = await ctx.deps.database.db
-    .select()
-    .from(chunks)
-    .where(and(...conds))
-    .orderBy(asc(chunks.ordinal))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const nextCursor = rows.length > input.limit ? String(page[page.length - 1]!.ordinal) : null;
-  return { document, version, items: page, nextCursor };
+  const { items, nextCursor } = await keysetPage(
+    ctx.deps.database.db.select().from(chunks).$dynamic(),
+    { limit: input.limit, cursor: input.after },
+    {
+      by: chunks.ordinal,
+      where: [eq(chunks.versionId, version.id), eq(chunks.tenantId, ctx.auth.tenantId)],
+      cursorOf: (row) => row.ordinal,
+    },
+  );
+  return { document, version, items, nextCursor };
 }

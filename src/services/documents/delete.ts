@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { BlobStore } from "../../blobs/types.js";
 import type { ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
-import { recordAudit } from "../audit/record.js";
+import { deleteWithAudit } from "../audit/delete.js";
 import { loadVisibleDocument } from "./get.js";
 
 /**
@@ -24,18 +24,12 @@ export async function deleteDocument({ ctx, input }: { ctx: ServiceCtx; input: {
     ctx.deps.blobs,
     keys.map((k) => k.blobKey),
   );
-  await db.transaction(async (tx) => {
-    await tx.delete(documents).where(eq(documents.id, document.id));
-    await recordAudit(tx, {
-      tenantId: ctx.auth.tenantId,
-      actorKeyId: ctx.auth.keyId,
-      action: "document.delete",
-      resourceType: "document",
-      resourceId: document.id,
-      kbIds: [document.kbId],
-      detail: { kb_id: document.kbId, filename: document.filename, points, bytes },
-      requestId: ctx.requestId,
-    });
+  await deleteWithAudit(ctx, documents, eq(documents.id, document.id), {
+    action: "document.delete",
+    resourceType: "document",
+    resourceId: document.id,
+    kbIds: [document.kbId],
+    detail: { kb_id: document.kbId, filename: document.filename, points, bytes },
   });
   return { id: document.id, deleted: true as const, points, bytes };
 }

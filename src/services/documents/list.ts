@@ -1,5 +1,6 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage, type PageInput } from "../../db/paging.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 
@@ -12,20 +13,21 @@ export async function listDocuments({
   input,
 }: {
   ctx: ServiceCtx;
-  input: { kbId: string; limit: number; cursor?: string; status?: DocumentStatus };
+  input: PageInput & { kbId: string; status?: DocumentStatus };
 }) {
   const { db } = ctx.deps.database;
   await loadVisibleKb(db, ctx, input.kbId);
-  const conds = [eq(documents.tenantId, ctx.auth.tenantId), eq(documents.kbId, input.kbId)];
-  if (input.cursor) conds.push(gt(documents.id, input.cursor));
-  if (input.status) conds.push(eq(documentVersions.status, input.status));
-  const rows = await db
+  const query = db
     .select({ document: documents, version: documentVersions })
     .from(documents)
-    .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId))
-    .where(and(...conds))
-    .orderBy(asc(documents.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.document.id : null };
+    .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId));
+  return keysetPage(query.$dynamic(), input, {
+    by: documents.id,
+    where: [
+      eq(documents.tenantId, ctx.auth.tenantId),
+      eq(documents.kbId, input.kbId),
+      input.status ? eq(documentVersions.status, input.status) : undefined,
+    ],
+    cursorOf: (row) => row.document.id,
+  });
 }

@@ -1,6 +1,8 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage, type PageInput } from "../../db/paging.js";
 import { embeds } from "../../db/schema.js";
+import { deleteWithAudit } from "../audit/delete.js";
 import { recordAudit } from "../audit/record.js";
 import { NotFoundError } from "../errors.js";
 import { type EmbedRow, type EmbedSettings, validateEmbedSettings } from "./create.js";
@@ -22,23 +24,11 @@ export async function getEmbed({
   return row;
 }
 
-export async function listEmbeds({
-  ctx,
-  input,
-}: {
-  ctx: ServiceCtx;
-  input: { limit: number; cursor?: string };
-}) {
-  const conds = [eq(embeds.tenantId, ctx.auth.tenantId)];
-  if (input.cursor) conds.push(gt(embeds.id, input.cursor));
-  const rows = await ctx.deps.database.db
-    .select()
-    .from(embeds)
-    .where(and(...conds))
-    .orderBy(asc(embeds.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+export async function listEmbeds({ ctx, input }: { ctx: ServiceCtx; input: PageInput }) {
+  return keysetPage(ctx.deps.database.db.select().from(embeds).$dynamic(), input, {
+    by: embeds.id,
+    where: [eq(embeds.tenantId, ctx.auth.tenantId)],
+  });
 }
 
 export async function updateEmbed({
@@ -77,15 +67,9 @@ export async function updateEmbed({
 /** Deleting an embed deletes its conversations and transcripts with it (cascade). */
 export async function deleteEmbed({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   await getEmbed({ ctx, input });
-  await ctx.deps.database.db.transaction(async (tx) => {
-    await tx.delete(embeds).where(and(eq(embeds.id, input.id), eq(embeds.tenantId, ctx.auth.tenantId)));
-    await recordAudit(tx, {
-      tenantId: ctx.auth.tenantId,
-      actorKeyId: ctx.auth.keyId,
-      action: "embed.delete",
-      resourceType: "embed",
-      resourceId: input.id,
-      requestId: ctx.requestId,
-    });
+  await deleteWithAudit(ctx, embeds, and(eq(embeds.id, input.id), eq(embeds.tenantId, ctx.auth.tenantId)), {
+    action: "embed.delete",
+    resourceType: "embed",
+    resourceId: input.id,
   });
 }

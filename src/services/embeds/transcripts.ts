@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
+import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage, type PageInput } from "../../db/paging.js";
 import { conversationMessages, conversations } from "../../db/schema.js";
 import { formatMicros } from "../../models/cost.js";
 import type { ConversationRow } from "../conversations/create.js";
@@ -18,19 +19,14 @@ export async function listTranscripts({
   input,
 }: {
   ctx: ServiceCtx;
-  input: { embedId: string; limit: number; cursor?: string };
+  input: PageInput & { embedId: string };
 }): Promise<{ items: Transcript[]; nextCursor: string | null }> {
   await getEmbed({ ctx, input: { id: input.embedId } });
   const { db } = ctx.deps.database;
-  const conds = [eq(conversations.tenantId, ctx.auth.tenantId), eq(conversations.embedId, input.embedId)];
-  if (input.cursor) conds.push(gt(conversations.id, input.cursor));
-  const rows = await db
-    .select()
-    .from(conversations)
-    .where(and(...conds))
-    .orderBy(asc(conversations.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { items: page, nextCursor } = await keysetPage(db.select().from(conversations).$dynamic(), input, {
+    by: conversations.id,
+    where: [eq(conversations.tenantId, ctx.auth.tenantId), eq(conversations.embedId, input.embedId)],
+  });
   const messages = page.length
     ? await db
         .select()
@@ -54,7 +50,7 @@ export async function listTranscripts({
       conversation,
       messages: byConversation.get(conversation.id) ?? [],
     })),
-    nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null,
+    nextCursor,
   };
 }
 

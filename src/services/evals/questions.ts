@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage, type PageInput } from "../../db/paging.js";
 import { documents, evalQuestions } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -100,20 +101,14 @@ export async function listEvalQuestions({
   input,
 }: {
   ctx: ServiceCtx;
-  input: { kbId: string; limit: number; cursor?: string };
-}): Promise<{ items: EvalQuestionRow[]; nextCursor: string | null }> {
+  input: PageInput & { kbId: string };
+}) {
   const { db } = ctx.deps.database;
   const kb = await loadVisibleKb(db, ctx, input.kbId);
-  const conds = [eq(evalQuestions.tenantId, ctx.auth.tenantId), eq(evalQuestions.kbId, kb.id)];
-  if (input.cursor) conds.push(gt(evalQuestions.id, input.cursor));
-  const rows = await db
-    .select()
-    .from(evalQuestions)
-    .where(and(...conds))
-    .orderBy(asc(evalQuestions.id))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? items[items.length - 1]!.id : null };
+  return keysetPage(db.select().from(evalQuestions).$dynamic(), input, {
+    by: evalQuestions.id,
+    where: [eq(evalQuestions.tenantId, ctx.auth.tenantId), eq(evalQuestions.kbId, kb.id)],
+  });
 }
 
 /** Every question of a golden set, for a run. */

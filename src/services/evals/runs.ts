@@ -1,5 +1,6 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { type KeysetPage, keysetPage, type PageInput } from "../../db/paging.js";
 import { evalRuns } from "../../db/schema.js";
 import { NotFoundError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
@@ -11,20 +12,15 @@ export async function listEvalRuns({
   input,
 }: {
   ctx: ServiceCtx;
-  input: { kbId: string; limit: number; cursor?: string };
-}): Promise<{ items: EvalRunRow[]; nextCursor: string | null }> {
+  input: PageInput & { kbId: string };
+}): Promise<KeysetPage<EvalRunRow>> {
   const { db } = ctx.deps.database;
   const kb = await loadVisibleKb(db, ctx, input.kbId);
-  const conds = [eq(evalRuns.tenantId, ctx.auth.tenantId), eq(evalRuns.kbId, kb.id)];
-  if (input.cursor) conds.push(lt(evalRuns.id, input.cursor));
-  const rows = await db
-    .select()
-    .from(evalRuns)
-    .where(and(...conds))
-    .orderBy(desc(evalRuns.id))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? items[items.length - 1]!.id : null };
+  return keysetPage(db.select().from(evalRuns).$dynamic(), input, {
+    by: evalRuns.id,
+    order: "desc",
+    where: [eq(evalRuns.tenantId, ctx.auth.tenantId), eq(evalRuns.kbId, kb.id)],
+  });
 }
 
 export async function getEvalRun({

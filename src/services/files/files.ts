@@ -2,11 +2,13 @@
  * OpenAI-style files: original uploads held for attaching to vector stores (knowledge bases). The
  * bytes live in the same BlobStore as document uploads; a file in no vector store is never indexed.
  */
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { detectType, SUPPORTED_TYPES } from "../../../ingest/detect-type.js";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage } from "../../db/paging.js";
 import { openaiFiles } from "../../db/schema.js";
 import { newId } from "../../ids.js";
+import { deleteWithAudit } from "../audit/delete.js";
 import { recordAudit } from "../audit/record.js";
 import { ingestionOf } from "../documents/ingestion.js";
 import { NotFoundError, ServiceError, ValidationError } from "../errors.js";
@@ -88,33 +90,30 @@ export async function listFiles({
   ctx: ServiceCtx;
   input: { limit: number; after?: string; purpose?: string };
 }) {
-  const conds = [eq(openaiFiles.tenantId, ctx.auth.tenantId)];
-  if (input.after) conds.push(lt(openaiFiles.id, input.after));
-  if (input.purpose) conds.push(eq(openaiFiles.purpose, input.purpose));
-  const rows = await ctx.deps.database.db
-    .select()
-    .from(openaiFiles)
-    .where(and(...conds))
-    .orderBy(desc(openaiFiles.id))
-    .limit(input.limit + 1);
-  return { items: rows.slice(0, input.limit), hasMore: rows.length > input.limit };
+  const query = ctx.deps.database.db.select().from(openaiFiles).$dynamic();
+  const { items, hasMore } = await keysetPage(
+    query,
+    { limit: input.limit, cursor: input.after },
+    {
+      by: openaiFiles.id,
+      order: "desc",
+      where: [
+        eq(openaiFiles.tenantId, ctx.auth.tenantId),
+        input.purpose ? eq(openaiFiles.purpose, input.purpose) : undefined,
+      ],
+    },
+  );
+  return { items, hasMore };
 }
 
 /** Removes the file and its bytes; documents made from it in vector stores stay (they hold a copy). */
 export async function deleteFile({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   const row = await getFile({ ctx, input });
-  const { db } = ctx.deps.database;
-  await db.transaction(async (tx) => {
-    await tx.delete(openaiFiles).where(eq(openaiFiles.id, row.id));
-    await recordAudit(tx, {
-      tenantId: ctx.auth.tenantId,
-      actorKeyId: ctx.auth.keyId,
-      action: "file.delete",
-      resourceType: "file",
-      resourceId: row.id,
-      detail: { filename: row.filename },
-      requestId: ctx.requestId,
-    });
+  await deleteWithAudit(ctx, openaiFiles, eq(openaiFiles.id, row.id), {
+    action: "file.delete",
+    resourceType: "file",
+    resourceId: row.id,
+    detail: { filename: row.filename },
   });
   await ingestionOf(ctx).blobs.delete(row.blobKey);
   return row;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { knowledgeBases } from "../../db/schema.js";
-import { recordAudit } from "../audit/record.js";
+import { deleteWithAudit } from "../audit/delete.js";
 import { deleteKnowledgeBaseDocuments } from "../documents/delete.js";
 import { loadVisibleKb } from "./get.js";
 
@@ -16,18 +16,12 @@ export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
   const points = ctx.deps.vectors ? await ctx.deps.vectors.delete(ctx.auth.tenantId, { kbId: kb.id }) : 0;
   // Called directly, not through an optional dependency: deps built without it skipped blob cleanup.
   const removed = await deleteKnowledgeBaseDocuments(ctx, kb.id);
-  await db.transaction(async (tx) => {
-    await tx.delete(knowledgeBases).where(eq(knowledgeBases.id, kb.id));
-    await recordAudit(tx, {
-      tenantId: ctx.auth.tenantId,
-      actorKeyId: ctx.auth.keyId,
-      action: "knowledge_base.delete",
-      resourceType: "knowledge_base",
-      resourceId: kb.id,
-      kbIds: [kb.id],
-      detail: { name: kb.name, points, ...removed },
-      requestId: ctx.requestId,
-    });
+  await deleteWithAudit(ctx, knowledgeBases, eq(knowledgeBases.id, kb.id), {
+    action: "knowledge_base.delete",
+    resourceType: "knowledge_base",
+    resourceId: kb.id,
+    kbIds: [kb.id],
+    detail: { name: kb.name, points, ...removed },
   });
   return { id: kb.id, deleted: true as const, points, ...removed };
 }

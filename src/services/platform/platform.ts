@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, isNull } from "drizzle-orm";
 import type { AppDeps, AuthContext } from "../../context.js";
+import { keysetPage, type PageInput } from "../../db/paging.js";
 import { auditLog, orgMembers, sessions, tenantSuspensions, tenants, users } from "../../db/schema.js";
 import { auditPage } from "../audit/list.js";
 import { recordAudit } from "../audit/record.js";
@@ -24,18 +25,17 @@ const audit = (ctx: PlatformCtx, action: string, resourceType: string, resourceI
     requestId: ctx.requestId,
   });
 
-export async function listOrganizations(ctx: PlatformCtx, input: { limit: number; cursor?: string }) {
-  const rows = await ctx.deps.database.db
+export async function listOrganizations(ctx: PlatformCtx, input: PageInput) {
+  const query = ctx.deps.database.db
     .select({ tenant: tenants, suspendedAt: tenantSuspensions.createdAt, members: count(orgMembers.userId) })
     .from(tenants)
     .leftJoin(tenantSuspensions, eq(tenantSuspensions.tenantId, tenants.id))
     .leftJoin(orgMembers, eq(orgMembers.tenantId, tenants.id))
-    .where(input.cursor ? gt(tenants.id, input.cursor) : undefined)
-    .groupBy(tenants.id, tenantSuspensions.createdAt)
-    .orderBy(asc(tenants.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.tenant.id : null };
+    .groupBy(tenants.id, tenantSuspensions.createdAt);
+  return keysetPage(query.$dynamic(), input, {
+    by: tenants.id,
+    cursorOf: (row) => row.tenant.id,
+  });
 }
 
 export async function setOrganizationSuspended(
@@ -53,15 +53,8 @@ export async function setOrganizationSuspended(
   return org;
 }
 
-export async function listUsers(ctx: PlatformCtx, input: { limit: number; cursor?: string }) {
-  const rows = await ctx.deps.database.db
-    .select()
-    .from(users)
-    .where(input.cursor ? gt(users.id, input.cursor) : undefined)
-    .orderBy(asc(users.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { items: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+export async function listUsers(ctx: PlatformCtx, input: PageInput) {
+  return keysetPage(ctx.deps.database.db.select().from(users).$dynamic(), input, { by: users.id });
 }
 
 /** Suspending a person ends their sessions at once; their keys stop working (the middleware checks). */

@@ -3,8 +3,9 @@
  * document whose external_id is the file id (so the file id names it at both doors), with the
  * file's attributes as the document's metadata (search filters).
  */
-import { and, asc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
+import { keysetPage } from "../../db/paging.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import type { MetaValue } from "../../vector/types.js";
 import { deleteDocument } from "../documents/delete.js";
@@ -151,23 +152,28 @@ export async function listStoreFiles({
 }) {
   const { db } = ctx.deps.database;
   const kb = await loadVisibleKb(db, ctx, input.kbId);
-  const conds = [eq(documents.tenantId, ctx.auth.tenantId), eq(documents.kbId, kb.id)];
-  if (input.after) {
-    const [anchor] = await findRows(ctx, kb.id, [input.after]);
-    if (anchor) conds.push(gt(documents.id, anchor.document.id));
-  }
-  if (input.status) conds.push(inArray(documentVersions.status, [...INGESTION_STATUSES[input.status], ""]));
-  const rows = await db
+  // `after` names a file (the document's external id); the page continues after its document.
+  const [anchor] = input.after ? await findRows(ctx, kb.id, [input.after]) : [];
+  const query = db
     .select({ document: documents, version: documentVersions })
     .from(documents)
-    .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId))
-    .where(and(...conds))
-    .orderBy(asc(documents.id))
-    .limit(input.limit + 1);
-  return {
-    items: rows.slice(0, input.limit).map((r) => toStoreFile(r, kb)),
-    hasMore: rows.length > input.limit,
-  };
+    .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId));
+  const { items, hasMore } = await keysetPage(
+    query.$dynamic(),
+    { limit: input.limit, cursor: anchor?.document.id },
+    {
+      by: documents.id,
+      where: [
+        eq(documents.tenantId, ctx.auth.tenantId),
+        eq(documents.kbId, kb.id),
+        input.status
+          ? inArray(documentVersions.status, [...INGESTION_STATUSES[input.status], ""])
+          : undefined,
+      ],
+      cursorOf: (row) => row.document.id,
+    },
+  );
+  return { items: items.map((r) => toStoreFile(r, kb)), hasMore };
 }
 
 export async function updateStoreFileAttributes({
