@@ -588,3 +588,4 @@ export const conversationRetention = pgTable("conversation_retention", {
 });
 
 export * from "./billing-schema.js";
+export * from "./plugins-schema.js";

@@ -96,11 +96,7 @@ export class UnavailableError extends ServiceError {
 
 /** A plugin failed its own call (timeout, memory, crash, refused permission); `data.plugin` names it. */
 export class PluginError extends ServiceError {
-  constructor(
-    code: Extract<ServiceErrorCode, `plugin_${string}`>,
-    plugin: string,
-    message: string,
-  ) {
+  constructor(code: Extract<ServiceErrorCode, `plugin_${string}`>, plugin: string, message: string) {
     super(code, `Plugin ${plugin}: ${message}`, { data: { plugin } });
   }
 }
