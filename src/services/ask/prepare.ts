@@ -11,6 +11,7 @@ import { checkModelAllowed, type Metered, meterRequest } from "../billing/quota.
 import { reservedPromptTokens } from "../budgets/margin.js";
 import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
+import { expandQuery, rerankChunks } from "../plugins/apply.js";
 import { searchChunks } from "../search/search.js";
 import { retrievalAnswerable } from "./answerability.js";
 import type { AskSource } from "./events.js";
@@ -181,7 +182,7 @@ export async function prepareAsk({
   const { db } = ctx.deps.database;
   const metered = await meterRequest(ctx);
   const query = {
-    query: input.retrievalQuery ?? input.question,
+    query: await expandQuery(ctx, input.retrievalQuery ?? input.question),
     kbIds: input.kbIds,
     filter: input.filter,
     documentIds: input.documentIds,
@@ -193,7 +194,7 @@ export async function prepareAsk({
     budgetApplies(db, ctx.auth.tenantId, ctx.auth.keyId),
   ]);
   const kb = found.kbs[0]!;
-  const sources = numberSources(found.chunks);
+  const sources = numberSources(await rerankChunks(ctx, query.query, found.chunks));
   const rendered = renderPrompt({
     template: input.template ?? kb.promptTemplate,
     question: input.question,
