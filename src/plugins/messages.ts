@@ -16,7 +16,7 @@ export const LoaderInput = z.object({
 });
 export const LoaderOutput = z.object({ pages: z.array(Page), title: z.string().optional() });
 
-export const TextFilterInput = z.object({ pages: z.array(Page) });
+export const TextFilterInput = z.object({ pages: z.array(Page), knowledgeBaseId: z.string().optional() });
 export const TextFilterOutput = z.object({
   pages: z.array(Page),
   /** What was changed, by category (e.g. { email: 3 }): reported, never the values. */
