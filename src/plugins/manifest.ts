@@ -27,8 +27,12 @@ export const HOST_CALLS = ["fetch", "readFile", "log"] as const;
 export type HostCall = (typeof HOST_CALLS)[number];
 
 const PLUGIN_ID = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
-/** A host name, or `*.` and a domain for its subdomains; a port may follow (`127.0.0.1:8080`). */
-const HOST_PATTERN = /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i;
+/**
+ * A host name, or `*.` and a domain for its subdomains; a port may follow (`127.0.0.1:8080`). Or
+ * `$config.<key>`: the host of the URL an organization sets in that configuration value (webhooks,
+ * connectors), so the grant is what the organization's administrator typed, and nothing else.
+ */
+const HOST_PATTERN = /^((\*\.)?[a-z0-9.-]+(:\d{1,5})?|\$config\.[A-Za-z0-9_]{1,64})$/i;
 
 export const PluginManifest = z
   .object({
@@ -85,6 +89,19 @@ export type PluginManifest = z.infer<typeof PluginManifest>;
 /** Whether this host can run a plugin built for `range`. */
 export function hostApiSatisfies(range: string, host = HOST_API_VERSION): boolean {
   return semver.satisfies(host, range);
+}
+
+/** The declared hosts with `$config.<key>` replaced by the host of that configured URL. */
+export function declaredHosts(declared: readonly string[], config: Record<string, unknown>): string[] {
+  return declared.flatMap((d) => {
+    if (!d.startsWith("$config.")) return [d];
+    const value = config[d.slice("$config.".length)];
+    try {
+      return typeof value === "string" ? [new URL(value).host.toLowerCase()] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Whether a URL's host (and port) is one the plugin declared. */

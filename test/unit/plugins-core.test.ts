@@ -109,3 +109,41 @@ describe("core plugin: MMR reranker", () => {
     expect(relevant.scores[1]).toBeGreaterThan(relevant.scores[2]!);
   });
 });
+
+describe("core plugin: webhook postprocessor", () => {
+  it("posts the answer to the configured URL with a verifiable HMAC signature, as the configured URL is its only network grant", async () => {
+    const { createServer } = await import("node:http");
+    const { createHmac, timingSafeEqual } = await import("node:crypto");
+    const got: { body: string; signature: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => {
+        body += d;
+      });
+      req.on("end", () => {
+        got.push({ body, signature: String(req.headers["x-aihub-signature"]) });
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    const secret = "whsec_0123456789abcdef";
+    const s = await fromTarball("src/plugins/core/webhook-postprocessor");
+    const input = { question: "Capital?", answer: "Warsaw [1].", citations: [{ n: 1, documentId: "doc_1" }] };
+    const out = await invoke(s, "postprocessor", "process", input, {
+      url: `http://127.0.0.1:${port}/hook`,
+      signingSecret: secret,
+    });
+    expect(out.answer).toBe("Warsaw [1].");
+    expect(got).toHaveLength(1);
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(got[0]!.signature)!;
+    const expected = createHmac("sha256", secret).update(`${t}.${got[0]!.body}`).digest();
+    expect(timingSafeEqual(Buffer.from(v1!, "hex"), expected)).toBe(true);
+    expect(JSON.parse(got[0]!.body)).toMatchObject({
+      type: "answer",
+      answer: "Warsaw [1].",
+      question: "Capital?",
+    });
+    server.close();
+  });
+});

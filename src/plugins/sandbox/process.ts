@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { readFile, realpath } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { PluginError } from "../../services/errors.js";
-import { hostAllowed, type PluginManifest } from "../manifest.js";
+import { declaredHosts, hostAllowed, type PluginManifest } from "../manifest.js";
 import type { FromSandbox, ToSandbox } from "../messages.js";
 
 const CHILD = fileURLToPath(new URL("./child.mjs", import.meta.url));
@@ -39,6 +39,8 @@ export class PluginSandbox {
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private stderr = "";
+  /** The configuration of the call in flight (calls are serialized), for `$config.` network grants. */
+  private callConfig: Record<string, unknown> = {};
 
   constructor(
     readonly dir: string,
@@ -67,6 +69,7 @@ export class PluginSandbox {
 
   private async callNow(op: string, input: unknown, config: Record<string, unknown>): Promise<unknown> {
     await this.start();
+    this.callConfig = config;
     const child = this.child!;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -218,8 +221,8 @@ export class PluginSandbox {
       this.deny(`${raw} is not a URL`);
     }
     if (!/^https?:$/.test(url.protocol)) this.deny(`${url.protocol} URLs are not fetched for plugins`);
-    if (!hostAllowed(this.manifest.permissions.network, url))
-      this.deny(`the host ${url.host} was not declared`);
+    const hosts = declaredHosts(this.manifest.permissions.network, this.callConfig);
+    if (!hostAllowed(hosts, url)) this.deny(`the host ${url.host} was not declared`);
     const doFetch = this.opts.fetch ?? fetch;
     // Redirects are followed by hand so a declared host cannot bounce the plugin to an undeclared one.
     let current = url;
@@ -232,7 +235,7 @@ export class PluginSandbox {
       const location = res.headers.get("location");
       if (res.status >= 300 && res.status < 400 && location) {
         current = new URL(location, current);
-        if (!hostAllowed(this.manifest.permissions.network, current)) {
+        if (!hostAllowed(hosts, current)) {
           this.deny(`a redirect led to the undeclared host ${current.host}`);
         }
         continue;
