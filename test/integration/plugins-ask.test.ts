@@ -17,6 +17,8 @@ const WARSAW = "Warsaw is the capital of Poland and its largest city on the Vist
 async function installAll() {
   for (const dir of [
     "src/plugins/core/mmr-reranker",
+    "src/plugins/core/webhook-postprocessor",
+    "fixtures/plugins/example-footer",
     ...["loop", "memory", "reach"].map((k) => `fixtures/plugins/hostile-${k}`),
   ]) {
     const r = await a.t.call("POST", "/v1/platform/plugins", { body: { folder: resolve(dir) } });
@@ -42,7 +44,10 @@ const sourceTexts = async (question: string) => {
 beforeAll(async () => {
   a = await startAskTestApp("pglite", {
     models: null,
-    env: { PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")) },
+    env: {
+      PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")),
+      BLOB_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString("base64")}`,
+    },
   });
   const tenant = await a.t.call("POST", "/v1/tenants", { body: { name: "Plugged" } });
   const adminKey = tenant.body.key.key as string;
@@ -110,4 +115,50 @@ describe("plugins in ask (issue 19)", () => {
     expect(health.length).toBeGreaterThan(5);
     expect(health.every((ms) => ms >= 0 && ms < 500)).toBe(true);
   }, 60_000);
+
+  it("post-processors change the JSON answer and post it, signed, to the organization's webhook", async () => {
+    const { createServer } = await import("node:http");
+    const hooks: { body: string; signature: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => {
+        body += d;
+      });
+      req.on("end", () => {
+        hooks.push({ body, signature: String(req.headers["x-aihub-signature"]) });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    expect((await setPlugin("example-footer", true, { footer: "Checked by a person." })).status).toBe(200);
+    const hook = await a.t.call("PUT", "/v1/plugins/webhook-postprocessor", {
+      key: org.adminKey,
+      body: {
+        enabled: true,
+        config: { url: `http://127.0.0.1:${port}/hook` },
+        secrets: { signingSecret: "whsec_0123456789abcdef" },
+      },
+    });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(200);
+    const listed = await a.t.call("GET", "/v1/plugins", { key: org.adminKey });
+    const wh = listed.body.data.find((p: { id: string }) => p.id === "webhook-postprocessor");
+    expect(wh).toMatchObject({
+      secrets_set: ["signingSecret"],
+      config: { url: `http://127.0.0.1:${port}/hook` },
+    });
+    expect(JSON.stringify(listed.body)).not.toContain("whsec_");
+    const r = await ask(a.t, org.adminKey, {
+      question: "What is the capital of Poland?",
+      knowledge_base_ids: [org.kbId],
+      stream: false,
+    });
+    expect(r.status).toBe(200);
+    const text = r.body.answers[0].text as string;
+    expect(text.endsWith("\n\nChecked by a person.")).toBe(true);
+    expect(hooks).toHaveLength(1);
+    expect(JSON.parse(hooks[0]!.body).answer).toBe(text);
+    expect(hooks[0]!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    server.close();
+  });
 });

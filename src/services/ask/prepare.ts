@@ -72,6 +72,8 @@ export interface PreparedAsk {
   temperature?: number;
   embeddingTokens: number;
   embeddingCostMicros: number;
+  /** For the organization's post-processor plugins (issue 19): the question and its numbered sources. */
+  postprocess?: { question: string; sources: { n: number; documentId: string; title: string }[] };
 }
 
 function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
@@ -221,6 +223,10 @@ export async function prepareAsk({
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
     embeddingTokens: found.embedding.tokens,
     embeddingCostMicros: found.embedding.costMicros,
+    postprocess: {
+      question: input.question,
+      sources: sources.map((x) => ({ n: x.n, documentId: x.document_id, title: x.title })),
+    },
   };
   return { prepared, sources };
 }

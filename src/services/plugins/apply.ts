@@ -56,3 +56,24 @@ export async function rerankChunks<C extends SearchChunk>(
   }
   return out;
 }
+
+/** Post-processors, in id order, each receiving the previous one's answer. */
+export async function postprocessAnswer(
+  ctx: ServiceCtx,
+  input: {
+    question: string;
+    answer: string;
+    citations: { n: number; documentId: string; title: string }[];
+    model: string;
+  },
+): Promise<string> {
+  let answer = input.answer;
+  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "postprocessor")) {
+    try {
+      answer = (await invoke(p.sandbox, "postprocessor", "process", { ...input, answer }, p.config)).answer;
+    } catch (err) {
+      skipped(ctx, p.manifest.id, "postprocess", err);
+    }
+  }
+  return answer;
+}

@@ -11762,6 +11762,8 @@ export interface components {
                 answerable: boolean;
                 citations: number[];
                 model: string;
+                /** @description The answer after the organization's post-processor plugins, when they changed it; the streamed deltas are the model's own words (the JSON answer's `text` is this one). */
+                postprocessed_text?: string;
                 /** @enum {string} */
                 status: "ok" | "failed" | "cut_off" | "aborted" | "skipped";
                 unknown_citations: number[];
