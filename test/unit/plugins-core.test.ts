@@ -147,3 +147,78 @@ describe("core plugin: webhook postprocessor", () => {
     server.close();
   });
 });
+
+describe("core plugin: spreadsheets", () => {
+  /** A real workbook written the way Excel lays it out: shared strings, an inline string, numbers, two sheets. */
+  async function workbook(): Promise<Buffer> {
+    const { default: JSZip } = await import("jszip");
+    const zip = new JSZip();
+    const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    const rns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+    zip.file(
+      "[Content_Types].xml",
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    );
+    zip.file(
+      "xl/workbook.xml",
+      `<workbook ${ns} ${rns}><sheets><sheet name="Prices &amp; plans" sheetId="1" r:id="rId1"/><sheet name="Staff" sheetId="2" r:id="rId2"/></sheets></workbook>`,
+    );
+    zip.file(
+      "xl/_rels/workbook.xml.rels",
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Target="worksheets/sheet2.xml"/></Relationships>',
+    );
+    zip.file(
+      "xl/sharedStrings.xml",
+      `<sst ${ns}><si><t>Plan</t></si><si><t>Price (USD)</t></si><si><t>Starter</t></si><si><r><t>Team</t></r><r><t xml:space="preserve"> plus</t></r></si></sst>`,
+    );
+    zip.file(
+      "xl/worksheets/sheet1.xml",
+      `<worksheet ${ns}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>9</v></c></row><row r="3"><c r="A3" t="s"><v>3</v></c><c r="B3"><v>29.5</v></c></row><row r="4"><c r="A4" t="inlineStr"><is><t>Enterprise</t></is></c><c r="C4"><v>1</v></c></row></sheetData></worksheet>`,
+    );
+    zip.file(
+      "xl/worksheets/sheet2.xml",
+      `<worksheet ${ns}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>张伟</t></is></c></row></sheetData></worksheet>`,
+    );
+    return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+  }
+
+  it("reads an XLSX: a page per sheet row range, cells as header: value", async () => {
+    const s = await fromTarball("src/plugins/core/spreadsheets");
+    const bytes = (await workbook()).toString("base64");
+    const mediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const out = await invoke(
+      s,
+      "loader",
+      "load",
+      { bytes, mediaType, filename: "pricing.xlsx" },
+      { rowsPerPage: 2 },
+    );
+    expect(out.title).toBe("pricing");
+    expect(out.pages).toEqual([
+      {
+        page: 1,
+        text: 'Sheet "Prices & plans", rows 2-3\nPlan: Starter; Price (USD): 9\nPlan: Team plus; Price (USD): 29.5',
+      },
+      { page: 2, text: 'Sheet "Prices & plans", rows 4-4\nPlan: Enterprise; Column 3: 1' },
+      { page: 3, text: 'Sheet "Staff", rows 2-2\nName: 张伟' },
+    ]);
+  });
+
+  it("reads a CSV with quoted fields, semicolons and a BOM", async () => {
+    const s = await fromTarball("src/plugins/core/spreadsheets");
+    const csv = '\uFEFFCity;Note\r\nWarsaw;"Capital; on the ""Vistula"""\r\nKraków;Old capital\r\n';
+    const out = await invoke(
+      s,
+      "loader",
+      "load",
+      { bytes: Buffer.from(csv).toString("base64"), mediaType: "text/csv", filename: "cities.csv" },
+      {},
+    );
+    expect(out.pages).toEqual([
+      {
+        page: 1,
+        text: 'Sheet "cities", rows 2-3\nCity: Warsaw; Note: Capital; on the "Vistula"\nCity: Kraków; Note: Old capital',
+      },
+    ]);
+  });
+});
