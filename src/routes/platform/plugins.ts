@@ -118,7 +118,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
         .object({ folder: z.string().min(1).max(1000) })
         .safeParse(await c.req.json().catch(() => null));
       if (!body.success) throw new ApiError("validation_failed", 'Send {"folder": "/path/on/the/server"}.');
-      out = await installPlugin(ctx, { folder: body.data.folder });
+      out = await installPlugin({ ctx, input: { folder: body.data.folder } });
     } else if (type === "application/gzip" || type === "application/octet-stream") {
       const len = Number(c.req.header("content-length") ?? 0);
       if (len > MAX_TARBALL_BYTES)
@@ -127,7 +127,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
       if (tarball.length > MAX_TARBALL_BYTES)
         throw new ApiError("payload_too_large", "Plugin tarballs are limited to 256 MB.");
       const q = c.req.valid("query");
-      out = await installPlugin(ctx, { tarball, sha256: q.sha256, signature: q.signature });
+      out = await installPlugin({ ctx, input: { tarball, sha256: q.sha256, signature: q.signature } });
     } else {
       throw new ApiError(
         "unsupported_media_type",
@@ -166,13 +166,17 @@ export function register(app: OpenAPIHono<AppEnv>) {
     return c.json({ data }, 200);
   });
   app.openapi(upgradePluginRoute, async (c) => {
-    const r = await switchVersion(platformCtx(c), c.req.valid("param").id, {
-      version: c.req.valid("json").version,
+    const r = await switchVersion({
+      ctx: platformCtx(c),
+      input: { id: c.req.valid("param").id, version: c.req.valid("json").version },
     });
     return c.json({ id: r.id, active_version: r.activeVersion, previous_version: r.previousVersion }, 200);
   });
   app.openapi(rollbackPluginRoute, async (c) => {
-    const r = await switchVersion(platformCtx(c), c.req.valid("param").id, { rollback: true });
+    const r = await switchVersion({
+      ctx: platformCtx(c),
+      input: { id: c.req.valid("param").id, rollback: true },
+    });
     return c.json({ id: r.id, active_version: r.activeVersion, previous_version: r.previousVersion }, 200);
   });
 }

@@ -69,7 +69,7 @@ export type ConfigurePluginRequest = z.input<typeof ConfigurePluginBody>;
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(listOrgPluginsRoute, async (c) => {
-    const rows = await listOrgPlugins(actionCtx(c, "admin"));
+    const rows = await listOrgPlugins({ ctx: actionCtx(c, "admin") });
     const data = rows.map((p) => ({
       id: p.id,
       kind: p.kind,
@@ -85,7 +85,10 @@ export function register(app: OpenAPIHono<AppEnv>) {
     return c.json({ data }, 200);
   });
   app.openapi(configurePluginRoute, async (c) => {
-    const out = await configureOrgPlugin(actionCtx(c, "admin"), c.req.valid("param").id, c.req.valid("json"));
+    const out = await configureOrgPlugin({
+      ctx: actionCtx(c, "admin"),
+      input: { id: c.req.valid("param").id, ...c.req.valid("json") },
+    });
     return c.json(out, 200);
   });
 }

@@ -37,7 +37,13 @@ export interface InstalledVersion {
  * required), unpacked to a temporary folder, the manifest validated there, then moved into place as
  * PLUGINS_DIR/<id>@<version>. The first version of a plugin becomes active; later ones wait for upgrade.
  */
-export async function installPlugin(ctx: PlatformCtx, source: InstallSource): Promise<InstalledVersion> {
+export async function installPlugin({
+  ctx,
+  input: source,
+}: {
+  ctx: PlatformCtx;
+  input: InstallSource;
+}): Promise<InstalledVersion> {
   try {
     const out = await install(ctx, source);
     ctx.deps.metrics?.countPluginInstall?.("success");
@@ -222,11 +228,13 @@ export async function activeManifest(deps: AppDeps, id: string): Promise<PluginM
  * `rollback` (the version that was active before). Organizations keep their settings; running
  * sandboxes of the old version stay until idle, new calls go to the new one.
  */
-export async function switchVersion(
-  ctx: PlatformCtx,
-  id: string,
-  to: { version?: string; rollback?: boolean },
-) {
+export async function switchVersion({
+  ctx,
+  input: { id, ...to },
+}: {
+  ctx: PlatformCtx;
+  input: { id: string; version?: string; rollback?: boolean };
+}) {
   const db = ctx.deps.database.db;
   const [head] = await db.select().from(plugins).where(eq(plugins.id, id));
   if (!head) throw new NotFoundError("Plugin", id);

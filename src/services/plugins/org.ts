@@ -12,7 +12,7 @@ import { activeManifest, listInstalled, pluginRuntime } from "./install.js";
 const aad = (tenantId: string, pluginId: string) => `plugin-secrets:${tenantId}:${pluginId}`;
 
 /** The installed plugins as an organization sees them: enabled or not, its configuration (never secrets). */
-export async function listOrgPlugins(ctx: ServiceCtx) {
+export async function listOrgPlugins({ ctx }: { ctx: ServiceCtx }) {
   const [installed, mine] = await Promise.all([
     listInstalled(ctx.deps),
     ctx.deps.database.db.select().from(orgPlugins).where(eq(orgPlugins.tenantId, ctx.auth.tenantId)),
@@ -41,11 +41,17 @@ export async function listOrgPlugins(ctx: ServiceCtx) {
  * against the manifest's JSON schema (with secrets, which are stored apart, encrypted with the first
  * BLOB_ENCRYPTION_KEYS key and bound to the organization and plugin). Omitted secrets are kept.
  */
-export async function configureOrgPlugin(
-  ctx: ServiceCtx,
-  id: string,
-  input: { enabled: boolean; config?: Record<string, unknown>; secrets?: Record<string, string> },
-) {
+export async function configureOrgPlugin({
+  ctx,
+  input: { id, ...input },
+}: {
+  ctx: ServiceCtx;
+  input: { id: string } & {
+    enabled: boolean;
+    config?: Record<string, unknown>;
+    secrets?: Record<string, string>;
+  };
+}) {
   const { deps, auth } = ctx;
   const manifest = await activeManifest(deps, id);
   if (!manifest) throw new NotFoundError("Plugin", id);
