@@ -25,6 +25,7 @@ import { modelRoutes } from "./routes/models/index.js";
 import { opsRoutes } from "./routes/ops/index.js";
 import { orgRoutes } from "./routes/orgs/index.js";
 import { platformRoutes } from "./routes/platform/index.js";
+import { pluginRoutes } from "./routes/plugins/index.js";
 import { publicRoutes } from "./routes/public/index.js";
 import { responseRoutes } from "./routes/responses/index.js";
 import { searchRoutes } from "./routes/search/index.js";
@@ -40,7 +41,7 @@ import { API_VERSION } from "./version.js";
 export { API_VERSION };
 
 /** Routes whose bodies are uploads; they enforce their own (larger) limit while streaming. */
-const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents(\/bulk)?|files)$/;
+const UPLOAD_PATH = /^\/v1\/(knowledge-bases\/[^/]+\/documents(\/bulk)?|files|platform\/plugins)$/;
 /** The widget's endpoints: no API key, and CORS only for each embed's allowed origins (routes/public). */
 const PUBLIC_PATH = /^\/v1\/public\//;
 
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", authRoutes());
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
+  app.route("/v1", pluginRoutes());
   app.route("/v1", billingRoutes());
   app.route("/v1", webhookRoutes());
   app.route("/v1", conversationRoutes());

@@ -27,6 +27,25 @@ const url = (protocols: string[]) =>
  * `id:base64key` pairs separated by commas; the first encrypts new blobs, every one decrypts (rotation:
  * put the new key first, run `npm run blobs:rotate`, then drop the old one).
  */
+const trustedKeys = z.string().transform((raw, ctx) => {
+  const keys: { name: string; spki: Buffer }[] = [];
+  for (const part of raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z0-9_.-]{1,64}):([A-Za-z0-9+/=]+)$/.exec(part);
+    if (!m) {
+      ctx.addIssue({
+        code: "custom",
+        message: "each entry must be name:base64 of a public key in SPKI DER form",
+      });
+      return z.NEVER;
+    }
+    keys.push({ name: m[1]!, spki: Buffer.from(m[2]!, "base64") });
+  }
+  return keys;
+});
+
 const blobKeys = z.string().transform((raw, ctx) => {
   const keys: { id: string; key: Buffer }[] = [];
   for (const part of raw
@@ -148,6 +167,16 @@ export const configSchema = z.object({
   // ---- production hygiene (issue 17) ----
   /** Encrypts stored originals with AES-256-GCM: `id:base64key[,id:base64key...]`, the first for writes. */
   BLOB_ENCRYPTION_KEYS: blobKeys.optional(),
+  // ---- plugins (issue 19) ----
+  /** Where installed plugin versions are unpacked; default DATA_DIR/plugins. */
+  PLUGINS_DIR: z.string().min(1).optional(),
+  /** Keys trusted to sign plugin tarballs: `name:base64-SPKI-DER[,...]` (Ed25519 or RSA). */
+  PLUGIN_TRUSTED_KEYS: trustedKeys.optional(),
+  /** Refuse unsigned tarballs (with PLUGIN_TRUSTED_KEYS). */
+  PLUGIN_REQUIRE_SIGNATURE: bool.default(false),
+  /** Caps on every plugin's own limits: the operator's word wins over a manifest's. */
+  PLUGIN_MAX_MEMORY_MB: intFrom(16, 4096).default(512),
+  PLUGIN_MAX_TIME_MS: intFrom(100, 600_000).default(60_000),
   /** Browser origins allowed to call /v1 with CORS (comma-separated); default none: API keys are for servers. */
   CORS_ORIGINS: z
     .string()

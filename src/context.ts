@@ -8,6 +8,7 @@ import type { Database } from "./db/client.js";
 import type { Mailer } from "./mail/types.js";
 import type { ModelRegistry } from "./models/registry.js";
 import type { Embedder } from "./models/types.js";
+import type { PluginRuntime } from "./plugins/runtime.js";
 import type { RateLimiter } from "./ratelimit/types.js";
 import type { VectorIndex } from "./vector/types.js";
 
@@ -29,6 +30,8 @@ export interface ReadinessCheck {
 export interface HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   render(): Promise<{ contentType: string; body: string }>;
+  /** Counts plugin installs by outcome (issue 19). */
+  countPluginInstall?(outcome: "success" | "failure"): void;
 }
 
 export type { ApiScope } from "./auth/roles.js";
@@ -109,6 +112,8 @@ export interface AppDeps {
   backup?: BackupSource;
   /** Payment providers (Stripe, Alipay), built by the Node entry from config; absent: no payments. */
   payments?: Payments;
+  /** Installed plugins and their sandboxes (issue 19); made from config on first use when absent. */
+  plugins?: PluginRuntime;
   /** Set while shutting down: /readyz turns 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

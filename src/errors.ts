@@ -36,6 +36,13 @@ export const ERROR_CODES = {
   origin_not_allowed: 403,
   visitor_token_invalid: 401,
   cap_reached: 429,
+  // plugins (issue 19): a plugin failed its own work; the service is fine
+  plugin_timeout: 502,
+  plugin_memory: 502,
+  plugin_crashed: 502,
+  plugin_bad_output: 502,
+  plugin_permission_denied: 403,
+  plugin_invalid: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -72,6 +79,12 @@ const TITLES: Record<ErrorCode, string> = {
   origin_not_allowed: "Origin not allowed",
   visitor_token_invalid: "Visitor token invalid",
   cap_reached: "Limit reached",
+  plugin_timeout: "Plugin ran out of time",
+  plugin_memory: "Plugin ran out of memory",
+  plugin_crashed: "Plugin crashed",
+  plugin_bad_output: "Plugin answered in the wrong shape",
+  plugin_permission_denied: "Plugin permission denied",
+  plugin_invalid: "Plugin package invalid",
 };
 
 export class ApiError extends Error {

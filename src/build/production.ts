@@ -46,6 +46,8 @@ export async function buildProduction(outDir: string): Promise<void> {
     recursive: true,
     filter: (src) => !src.endsWith(".ts"),
   });
+  // The plugin sandbox's process entry is plain JavaScript run without the host's loaders (issue 19).
+  await cp(join(root, "src/plugins/sandbox/child.mjs"), join(out, "src/plugins/sandbox/child.mjs"));
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

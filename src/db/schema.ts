@@ -11,5 +11,6 @@ export * from "./documents-schema.js";
 export * from "./evals-schema.js";
 export * from "./openai-files-schema.js";
 export * from "./people-schema.js";
+export * from "./plugins-schema.js";
 export * from "./tenancy-schema.js";
 export * from "./usage-schema.js";

@@ -27,7 +27,13 @@ export type ServiceErrorCode =
   | "unavailable"
   | "origin_not_allowed"
   | "visitor_token_invalid"
-  | "cap_reached";
+  | "cap_reached"
+  | "plugin_timeout"
+  | "plugin_memory"
+  | "plugin_crashed"
+  | "plugin_bad_output"
+  | "plugin_permission_denied"
+  | "plugin_invalid";
 
 export interface ServiceFieldError {
   field: string;
@@ -85,6 +91,13 @@ export class LimitExceededError extends ServiceError {}
 export class UnavailableError extends ServiceError {
   constructor(message: string, retryAfterSeconds = 5, data?: Record<string, unknown>) {
     super("unavailable", message, { retryAfterSeconds, ...(data ? { data } : {}) });
+  }
+}
+
+/** A plugin failed its own call (timeout, memory, crash, refused permission); `data.plugin` names it. */
+export class PluginError extends ServiceError {
+  constructor(code: Extract<ServiceErrorCode, `plugin_${string}`>, plugin: string, message: string) {
+    super(code, `Plugin ${plugin}: ${message}`, { data: { plugin } });
   }
 }
 

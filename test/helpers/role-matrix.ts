@@ -31,6 +31,8 @@ export interface Ids {
   batch: string;
   /** A bulk import of the knowledge base (issue 18). */
   imp: string;
+  /** A plugin id (issue 19): installed by the plugins file's seed; elsewhere just a well-formed name. */
+  plugin: string;
 }
 
 export interface Case {
@@ -74,7 +76,7 @@ export interface World {
   B: Ids;
 }
 
-export type Area = "core" | "people" | "conversations" | "openai" | "billing";
+export type Area = "core" | "people" | "conversations" | "openai" | "billing" | "plugins";
 
 /** Which file of the matrix holds a route, by the path segment after /v1. */
 const AREA_OF_SEGMENT: Record<string, Area> = {
@@ -98,6 +100,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   files: "openai",
   vector_stores: "openai",
   billing: "billing",
+  plugins: "plugins",
 };
 
 /**
@@ -158,10 +161,9 @@ const allowed = (need: Need, role: Role) =>
   need === "member" ? true : need === "platform" ? false : ROLE_ACTIONS[role].includes(need);
 
 export const PLACEHOLDERS = Object.fromEntries(
-  ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch", "imp"].map((k) => [
-    k,
-    `{${k}}`,
-  ]),
+  ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch", "imp", "plugin"].map(
+    (k) => [k, `{${k}}`],
+  ),
 ) as unknown as Ids;
 /** "METHOD /path" of a case, with placeholders for its ids (no query string). */
 export const routeOf = (c: Case) => `${c.method} ${c.path(PLACEHOLDERS).split("?")[0]}`;
@@ -247,7 +249,7 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
     }
     const adminKey = async (b: Browser) =>
       (await b.call("POST", "/v1/keys", { body: { name: "owner", scopes: ["admin"] } })).body.key as string;
-    const none = { file: "", conv: "", embed: "", batch: "" };
+    const none = { file: "", conv: "", embed: "", batch: "", plugin: "example-footer" };
     w.ownerKeyA = await adminKey(w.owner);
     w.A = { ...(await seedCore(w.t, w.owner, w.ownerKeyA, a.orgId)), ...none };
     const b = await signedUpPerson(w.t, w.mailer, "owner-b@example.com", { organization_name: "B" });

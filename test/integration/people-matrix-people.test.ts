@@ -74,6 +74,28 @@ const cases = (w: World): Case[] => {
     },
     { method: "GET", path: () => "/v1/platform/audit", need: "platform", scoped: false },
     // billing administration (issue 16)
+    // plugins (issue 19)
+    {
+      method: "POST",
+      path: () => "/v1/platform/plugins",
+      need: "platform",
+      body: () => ({ folder: "/nonexistent" }),
+      scoped: false,
+    },
+    { method: "GET", path: () => "/v1/platform/plugins", need: "platform", scoped: false },
+    {
+      method: "POST",
+      path: (i) => `/v1/platform/plugins/${i.plugin}/upgrade`,
+      need: "platform",
+      body: () => ({}),
+      scoped: false,
+    },
+    {
+      method: "POST",
+      path: (i) => `/v1/platform/plugins/${i.plugin}/rollback`,
+      need: "platform",
+      scoped: false,
+    },
     { method: "GET", path: () => "/v1/platform/plans", need: "platform", scoped: false },
     { method: "GET", path: () => "/v1/platform/balances", need: "platform", scoped: false },
     {

@@ -109,6 +109,10 @@ const Done = z
         citations: z.array(z.number().int()),
         unknown_citations: z.array(z.number().int()),
         answerable: AnswerableField,
+        postprocessed_text: z.string().optional().openapi({
+          description:
+            "The answer after the organization's post-processor plugins, when they changed it; the streamed deltas are the model's own words (the JSON answer's `text` is this one).",
+        }),
       }),
     ),
     answerable: z.boolean().openapi({ description: "True when at least one model gave an answer." }),

@@ -2,6 +2,7 @@ import { newRouter } from "../common.js";
 import * as backup from "./backup.js";
 import * as billing from "./billing.js";
 import * as organizations from "./organizations.js";
+import * as plugins from "./plugins.js";
 import * as users from "./users.js";
 
 export function platformRoutes() {
@@ -10,5 +11,6 @@ export function platformRoutes() {
   users.register(app);
   backup.register(app);
   billing.register(app);
+  plugins.register(app);
   return app;
 }

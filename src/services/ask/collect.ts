@@ -35,7 +35,7 @@ export async function collectAsk(events: AsyncIterable<AskEvent>): Promise<Colle
   const answers = done.models.map((m) => ({
     model: m.model,
     status: m.status,
-    text: text.get(m.model) ?? "",
+    text: m.postprocessed_text ?? text.get(m.model) ?? "",
     usage: usage.get(m.model) ?? null,
     error: errors.get(m.model) ?? null,
     citations: m.citations,

@@ -57,6 +57,8 @@ export interface ModelSummary {
    * the "not found" sentence, or retrieval found too little evidence (see answerability.ts).
    */
   answerable: boolean;
+  /** The answer after the organization's post-processor plugins, when they changed it (issue 19). */
+  postprocessed_text?: string;
 }
 
 export interface DoneData {

@@ -11,6 +11,7 @@ import { reservedPromptTokens } from "../budgets/margin.js";
 import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
 import { ValidationError } from "../errors.js";
+import { expandQuery, rerankChunks } from "../plugins/apply.js";
 import { searchChunks } from "../search/search.js";
 import { retrievalAnswerable } from "./answerability.js";
 import type { AskSource } from "./events.js";
@@ -74,6 +75,8 @@ export interface PreparedAsk {
   temperature?: number;
   embeddingTokens: number;
   embeddingCostMicros: number;
+  /** For the organization's post-processor plugins (issue 19): the question and its numbered sources. */
+  postprocess?: { question: string; sources: { n: number; documentId: string; title: string }[] };
 }
 
 function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
@@ -196,7 +199,7 @@ export async function prepareAsk({
   const { db } = ctx.deps.database;
   const metered = await meterRequest(ctx);
   const query = {
-    query: input.retrievalQuery ?? input.question,
+    query: await expandQuery(ctx, input.retrievalQuery ?? input.question),
     kbIds: input.kbIds,
     filter: input.filter,
     documentIds: input.documentIds,
@@ -208,7 +211,7 @@ export async function prepareAsk({
     budgetApplies(db, ctx.auth.tenantId, ctx.auth.keyId),
   ]);
   const kb = found.kbs[0]!;
-  const sources = numberSources(found.chunks);
+  const sources = numberSources(await rerankChunks(ctx, query.query, found.chunks));
   const rendered = renderPrompt({
     template: input.template ?? kb.promptTemplate,
     question: input.question,
@@ -235,6 +238,10 @@ export async function prepareAsk({
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
     embeddingTokens: found.embedding.tokens,
     embeddingCostMicros: found.embedding.costMicros,
+    postprocess: {
+      question: input.question,
+      sources: sources.map((x) => ({ n: x.n, documentId: x.document_id, title: x.title })),
+    },
   };
   return { prepared, sources };
 }

@@ -1,10 +1,23 @@
 import { releaseReservations } from "../budgets/reserve.js";
+import { postprocessAnswer } from "../plugins/apply.js";
 import { answerableAnswer } from "./answerability.js";
 import { EventQueue } from "./event-queue.js";
 import { type AskEvent, type AskSource, type DoneData, type ModelSummary, microsToUsd } from "./events.js";
 import { type CallOutcome, runModelCall } from "./model-call.js";
 import type { PreparedAsk } from "./prepare.js";
 import { splitCitations } from "./sources.js";
+
+/** Runs the organization's post-processor plugins on each finished answer (issue 19). */
+async function postprocess(p: PreparedAsk, outcomes: CallOutcome[], done: DoneData) {
+  const { question, sources } = p.postprocess!;
+  for (const m of done.models) {
+    const o = outcomes.find((x) => x.model === m.model);
+    if (!o || m.status !== "ok") continue;
+    const citations = sources.filter((s) => m.citations.includes(s.n));
+    const answer = await postprocessAnswer(p.ctx, { question, answer: o.text, citations, model: m.model });
+    if (answer !== o.text) m.postprocessed_text = answer;
+  }
+}
 
 async function compare(
   p: PreparedAsk,
@@ -101,7 +114,10 @@ async function* events(
   work.catch(() => {});
   try {
     for await (const e of queue) yield e;
-    yield { type: "done", data: summarize(p, await work, startedAt) };
+    const outcomes = await work;
+    const done = summarize(p, outcomes, startedAt);
+    if (p.postprocess) await postprocess(p, outcomes, done);
+    yield { type: "done", data: done };
   } finally {
     await work.catch((err) => p.ctx.deps.logger.error({ err }, "ask failed while settling"));
   }

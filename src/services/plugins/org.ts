@@ -1,0 +1,168 @@
+import { Ajv } from "ajv";
+import { and, eq } from "drizzle-orm";
+import { decryptBlob, encryptBlob } from "../../blobs/encryption.js";
+import type { AppDeps, ServiceCtx } from "../../context.js";
+import { orgPlugins } from "../../db/schema.js";
+import type { PluginKind, PluginManifest } from "../../plugins/manifest.js";
+import type { PluginSandbox } from "../../plugins/sandbox/process.js";
+import { recordAudit } from "../audit/record.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import { activeManifest, listInstalled, pluginRuntime } from "./install.js";
+
+const aad = (tenantId: string, pluginId: string) => `plugin-secrets:${tenantId}:${pluginId}`;
+
+/** The installed plugins as an organization sees them: enabled or not, its configuration (never secrets). */
+export async function listOrgPlugins({ ctx }: { ctx: ServiceCtx }) {
+  const [installed, mine] = await Promise.all([
+    listInstalled(ctx.deps),
+    ctx.deps.database.db.select().from(orgPlugins).where(eq(orgPlugins.tenantId, ctx.auth.tenantId)),
+  ]);
+  return installed.map((p) => {
+    const row = mine.find((r) => r.pluginId === p.id);
+    return {
+      id: p.id,
+      kind: p.kind,
+      name: p.manifest.name,
+      description: p.manifest.description,
+      version: p.activeVersion,
+      enabled: row?.enabled ?? false,
+      config: row?.config ?? {},
+      secretNames: p.manifest.secrets,
+      secretsSet: row?.secrets
+        ? Object.keys(readSecrets(ctx.deps, ctx.auth.tenantId, p.id, row.secrets))
+        : [],
+      configSchema: p.manifest.configSchema,
+    };
+  });
+}
+
+/**
+ * Enables, disables or configures a plugin for the caller's organization. The configuration is checked
+ * against the manifest's JSON schema (with secrets, which are stored apart, encrypted with the first
+ * BLOB_ENCRYPTION_KEYS key and bound to the organization and plugin). Omitted secrets are kept.
+ */
+export async function configureOrgPlugin({
+  ctx,
+  input: { id, ...input },
+}: {
+  ctx: ServiceCtx;
+  input: { id: string } & {
+    enabled: boolean;
+    config?: Record<string, unknown>;
+    secrets?: Record<string, string>;
+  };
+}) {
+  const { deps, auth } = ctx;
+  const manifest = await activeManifest(deps, id);
+  if (!manifest) throw new NotFoundError("Plugin", id);
+  const [row] = await deps.database.db
+    .select()
+    .from(orgPlugins)
+    .where(and(eq(orgPlugins.tenantId, auth.tenantId), eq(orgPlugins.pluginId, id)));
+  const config = input.config ?? row?.config ?? {};
+  const unknownSecret = Object.keys(input.secrets ?? {}).find((k) => !manifest.secrets.includes(k));
+  if (unknownSecret) {
+    throw new ValidationError(`${unknownSecret} is not a secret of ${id}`, [
+      {
+        field: `secrets.${unknownSecret}`,
+        message: `the plugin's secrets are: ${manifest.secrets.join(", ") || "none"}`,
+      },
+    ]);
+  }
+  const leaked = Object.keys(config).find((k) => manifest.secrets.includes(k));
+  if (leaked) {
+    throw new ValidationError(`${leaked} is a secret: send it in secrets, not config`, [
+      { field: `config.${leaked}`, message: "send secrets in `secrets`; they are stored encrypted" },
+    ]);
+  }
+  const secrets = {
+    ...(row?.secrets ? readSecrets(deps, auth.tenantId, id, row.secrets) : {}),
+    ...input.secrets,
+  };
+  if (input.enabled) checkConfig(manifest, { ...config, ...secrets });
+  let sealed: string | null = row?.secrets ?? null;
+  if (input.secrets && Object.keys(input.secrets).length) {
+    const key = deps.config.BLOB_ENCRYPTION_KEYS?.[0];
+    if (!key) {
+      throw new ValidationError("Plugin secrets are stored encrypted: set BLOB_ENCRYPTION_KEYS first.", [
+        { field: "secrets", message: "the service has no encryption key (BLOB_ENCRYPTION_KEYS)" },
+      ]);
+    }
+    const bytes = encryptBlob(Buffer.from(JSON.stringify(secrets)), key, aad(auth.tenantId, id));
+    sealed = Buffer.from(bytes).toString("base64");
+  }
+  const values = { enabled: input.enabled, config, secrets: sealed, updatedAt: new Date() };
+  await deps.database.db
+    .insert(orgPlugins)
+    .values({ tenantId: auth.tenantId, pluginId: id, ...values })
+    .onConflictDoUpdate({ target: [orgPlugins.tenantId, orgPlugins.pluginId], set: values });
+  await recordAudit(deps.database.db, {
+    tenantId: auth.tenantId,
+    actorKeyId: auth.keyId,
+    actorUserId: auth.userId ?? null,
+    action: input.enabled ? "plugin.enable" : "plugin.disable",
+    resourceType: "plugin",
+    resourceId: id,
+    detail: { config_keys: Object.keys(config), secrets_set: Object.keys(input.secrets ?? {}) },
+    requestId: ctx.requestId,
+  });
+  return { id, enabled: input.enabled, config };
+}
+
+function readSecrets(deps: AppDeps, tenantId: string, id: string, sealed: string): Record<string, string> {
+  const plain = decryptBlob(
+    Buffer.from(sealed, "base64"),
+    deps.config.BLOB_ENCRYPTION_KEYS ?? [],
+    aad(tenantId, id),
+  );
+  return JSON.parse(Buffer.from(plain).toString("utf8"));
+}
+
+function checkConfig(manifest: PluginManifest, value: Record<string, unknown>) {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  let validate: ReturnType<Ajv["compile"]>;
+  try {
+    validate = ajv.compile(manifest.configSchema);
+  } catch (err) {
+    throw new ValidationError(`${manifest.id}'s configuration schema is invalid: ${(err as Error).message}`);
+  }
+  if (!validate(value)) {
+    const fields = (validate.errors ?? []).map((e) => ({
+      field: `config${e.instancePath.replace(/\//g, ".")}`,
+      message: e.message ?? "invalid",
+    }));
+    throw new ValidationError(`The configuration does not fit ${manifest.id}'s schema.`, fields);
+  }
+}
+
+export interface EnabledPlugin {
+  manifest: PluginManifest;
+  sandbox: PluginSandbox;
+  /** Configuration with secrets merged in: what the plugin receives. */
+  config: Record<string, unknown>;
+}
+
+/** The plugins of one kind an organization has enabled, ready to call (in id order). */
+export async function enabledPlugins(
+  deps: AppDeps,
+  tenantId: string,
+  kind: PluginKind,
+): Promise<EnabledPlugin[]> {
+  const rows = await deps.database.db
+    .select()
+    .from(orgPlugins)
+    .where(and(eq(orgPlugins.tenantId, tenantId), eq(orgPlugins.enabled, true)));
+  if (!rows.length) return [];
+  const out: EnabledPlugin[] = [];
+  for (const row of rows.sort((a, b) => a.pluginId.localeCompare(b.pluginId))) {
+    const manifest = await activeManifest(deps, row.pluginId);
+    if (!manifest || manifest.kind !== kind) continue;
+    const secrets = row.secrets ? readSecrets(deps, tenantId, row.pluginId, row.secrets) : {};
+    out.push({
+      manifest,
+      sandbox: pluginRuntime(deps).sandbox(manifest),
+      config: { ...row.config, ...secrets },
+    });
+  }
+  return out;
+}
