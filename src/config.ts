@@ -73,6 +73,8 @@ export const configSchema = z.object({
   MAX_JSON_KB: intFrom(1, 10_240).default(1024),
   MAX_UPLOAD_MB: intFrom(1, 2048).default(50),
   SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
+  /** How long the request log behind GET /v1/sla keeps rows (the longest SLA window is 30 days). */
+  REQUEST_LOG_RETENTION_DAYS: intFrom(1, 3650).default(31),
   WORKER_CONCURRENCY: intFrom(1, 64).default(2),
   /** BullMQ key prefix and queue name: separate deployments (or tests) sharing one Redis use different ones. */
   QUEUE_PREFIX: z
