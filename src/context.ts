@@ -136,6 +136,8 @@ export interface ServiceCtx {
   deps: AppDeps;
   auth: TenantAuth;
   requestId: string;
+  /** The client's Idempotency-Key (POST /v1/ask): a model is charged once per key (services/budgets/settle.ts). */
+  idempotencyKey?: string;
 }
 
 export type AppEnv = {

@@ -139,6 +139,7 @@ export async function runModelCall(
         reportedOutputTokens: overReported ? reported.outputTokens : null,
         overReservationMicros: overReservation,
         chargeMicros: charge,
+        idempotencyKey: ctx.idempotencyKey ?? null,
       },
       ctx.deps.config.WALLET_FLOOR_MICROS,
     );

@@ -28,6 +28,8 @@ export interface LedgerEntry {
   reportedOutputTokens?: number | null;
   /** Cost beyond the call's reservation. */
   overReservationMicros?: number;
+  /** The client's Idempotency-Key, when the request carried one. */
+  idempotencyKey?: string | null;
 }
 
 /** One row per model call (chat or embedding), written whether the call succeeded, failed or was aborted. */
@@ -56,6 +58,7 @@ export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
     errorCode: e.errorCode ?? null,
     reportedOutputTokens: e.reportedOutputTokens ?? null,
     overReservationMicros: e.overReservationMicros ?? 0,
+    idempotencyKey: e.idempotencyKey ?? null,
   });
   return id;
 }
