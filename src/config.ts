@@ -76,6 +76,8 @@ export const configSchema = z.object({
   /** How long the request log behind GET /v1/sla keeps rows (the longest SLA window is 30 days). */
   REQUEST_LOG_RETENTION_DAYS: intFrom(1, 3650).default(31),
   WORKER_CONCURRENCY: intFrom(1, 64).default(2),
+  /** How often a worker looks for versions left queued or processing with no live job (a job Redis lost). */
+  INGEST_RECOVERY_INTERVAL_MS: intFrom(1_000, 3_600_000).default(300_000),
   /** BullMQ key prefix and queue name: separate deployments (or tests) sharing one Redis use different ones. */
   QUEUE_PREFIX: z
     .string()

@@ -17,9 +17,6 @@ import type { Database } from "../db/client.js";
 import type { Embedder } from "../models/types.js";
 import type { VectorIndex } from "../vector/types.js";
 
-/** How often runners look for versions whose job was lost (a worker died past its stall budget). */
-const RECOVERY_INTERVAL_MS = 5 * 60_000;
-
 export interface Ingestion {
   blobs: BlobStore;
   queue: IngestQueue;
@@ -116,7 +113,7 @@ export async function composeIngestion(opts: {
         maxCrashRetries: config.WORKER_MAX_STALLED_COUNT,
       }).catch((err) => logger.error({ err }, "ingest recovery failed"));
     await recover();
-    timer = setInterval(recover, RECOVERY_INTERVAL_MS);
+    timer = setInterval(recover, config.INGEST_RECOVERY_INTERVAL_MS);
     timer.unref();
   }
   return {
