@@ -136,7 +136,7 @@ export function toApiError(err: unknown): ApiError {
   if (isDatabaseUnavailable(err)) {
     return new ApiError(
       "unavailable",
-      "The database is unreachable (restarting or down); retry in a few seconds.",
+      "The database did not answer (down, restarting or overloaded); retry in a few seconds.",
       { headers: { "retry-after": "5" } },
     );
   }

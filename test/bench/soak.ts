@@ -169,6 +169,7 @@ async function main() {
           first: "event: delta",
         });
         const ok = r.status === 200 && r.body.includes("event: done") && !r.body.includes("event: error");
+        const why = ok ? undefined : `${r.status} ${reasonOf(r.body)}`;
         samples.push({
           route: "POST /v1/ask",
           api,
@@ -176,6 +177,7 @@ async function main() {
           firstMs: r.firstMs,
           totalMs: r.totalMs,
           at,
+          ...(why ? { error: why } : {}),
         });
       } catch (err) {
         samples.push({
@@ -271,8 +273,16 @@ async function main() {
     }
 
     // The server's view: GET /v1/sla (platform-wide, last hour) once both request logs have flushed.
-    await new Promise((r) => setTimeout(r, 2500));
-    const sla = (await json(c, 0, "GET", "/v1/sla?scope=platform", PLATFORM_KEY)).body;
+    // Each process writes its log every second, later when the database is busy: read until it is stable.
+    let sla: any = null;
+    let last = -1;
+    for (let i = 0; i < 15; i++) {
+      await new Promise((r) => setTimeout(r, 2000));
+      sla = (await json(c, 0, "GET", "/v1/sla?scope=platform", PLATFORM_KEY)).body;
+      const total = sla?.windows?.[0]?.requests ?? -1;
+      if (total === last) break;
+      last = total;
+    }
     const report = summarize({
       samples,
       accepted: accepted.length,
@@ -294,6 +304,12 @@ async function main() {
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The stable part of an error answer: its code and the start of its detail (problem+json or an SSE error). */
+function reasonOf(body: string): string {
+  const m = /"code":"([^"]+)"(?:.*?"(?:detail|message)":"([^"]{0,60}))?/.exec(body);
+  return m ? `${m[1]}${m[2] ? `: ${m[2]}` : ""}` : body.slice(0, 60);
+}
 
 function summarize(input: {
   samples: Sample[];
