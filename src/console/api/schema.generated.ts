@@ -99,7 +99,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Send the same key when retrying an ask (a dropped connection, a process that died mid-stream): each model is charged once per key, whichever attempt answers; the retry's ledger row keeps its provider cost with a charge of 0. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
