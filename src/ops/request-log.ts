@@ -34,7 +34,7 @@ export function createRequestLog(opts: {
   logger: Logger;
   retentionDays: number;
   intervalMs?: number;
-}): RequestLog & { dropped(): number } {
+}): RequestLog & { dropped(): number; pending(): number } {
   let buffer: RequestLogRow[] = [];
   let dropped = 0;
   let writing: Promise<void> | null = null;
@@ -83,5 +83,6 @@ export function createRequestLog(opts: {
       await flush();
     },
     dropped: () => dropped,
+    pending: () => buffer.length,
   };
 }

@@ -11,6 +11,8 @@ export interface ScrapeSources {
   queue?: () => Promise<Record<string, number>>;
   /** The readiness checks (/readyz): each is a component with its health. */
   readiness?: ReadinessCheck[];
+  /** The SLA's request log of this process: rows waiting to be written, rows dropped (buffer full). */
+  requestLog?: { pending(): number; dropped(): number };
 }
 
 const STATUSES = ["queued", "processing", "ready", "failed"];
@@ -120,5 +122,16 @@ export function registerScrapeGauges(registry: Registry, s: ScrapeSources) {
       );
     },
   });
-  return { versions, failures, stages, queue, components };
+  const requestLog: Gauge<"state"> = new Gauge({
+    name: "aihub_request_log_rows",
+    help: "Rows of this process's SLA request log not yet written (pending) or lost to a full buffer (dropped)",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      if (!s.requestLog) return;
+      requestLog.set({ state: "pending" }, s.requestLog.pending());
+      requestLog.set({ state: "dropped" }, s.requestLog.dropped());
+    },
+  });
+  return { versions, failures, stages, queue, components, requestLog };
 }

@@ -106,12 +106,6 @@ export async function composeRuntime(
       closers.push(() => redis.close());
       readiness.push(redis);
     }
-    const metrics = createHttpMetrics({
-      documents: () => documentStatusCounts(database.db),
-      stages: () => recentStageDurations(database.db),
-      queue: ingestion.queue.depth ? () => ingestion.queue.depth?.() ?? Promise.resolve({}) : undefined,
-      readiness,
-    });
     // Workers answer no requests; the API processes write the SLA's request log (closed, i.e. flushed,
     // before the database).
     const requestLog =
@@ -123,6 +117,13 @@ export async function composeRuntime(
             retentionDays: config.REQUEST_LOG_RETENTION_DAYS,
           });
     if (requestLog) closers.push(() => requestLog.close());
+    const metrics = createHttpMetrics({
+      documents: () => documentStatusCounts(database.db),
+      stages: () => recentStageDurations(database.db),
+      queue: ingestion.queue.depth ? () => ingestion.queue.depth?.() ?? Promise.resolve({}) : undefined,
+      readiness,
+      requestLog,
+    });
     const deps: AppDeps = {
       config,
       database,

@@ -273,16 +273,25 @@ async function main() {
     }
 
     // The server's view: GET /v1/sla (platform-wide, last hour) once both request logs have flushed.
-    // Each process writes its log every second, later when the database is busy: read until it is stable.
-    let sla: any = null;
-    let last = -1;
-    for (let i = 0; i < 15; i++) {
-      await new Promise((r) => setTimeout(r, 2000));
-      sla = (await json(c, 0, "GET", "/v1/sla?scope=platform", PLATFORM_KEY)).body;
-      const total = sla?.windows?.[0]?.requests ?? -1;
-      if (total === last) break;
-      last = total;
+    // Each process writes its request log every second (later while the database is busy): wait until
+    // neither has rows pending (its /metrics says), then read the server's view.
+    const pending = async () => {
+      let n = 0;
+      for (const u of c.apiUrls) {
+        const text = await (await fetch(`${u}/metrics`)).text();
+        n += Number(/aihub_request_log_rows\{state="pending"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }
+      return n;
+    };
+    const flushDeadline = Date.now() + 60_000;
+    while ((await pending()) > 0 && Date.now() < flushDeadline) await new Promise((r) => setTimeout(r, 1000));
+    const dropped: number[] = [];
+    for (const u of c.apiUrls) {
+      const text = await (await fetch(`${u}/metrics`)).text();
+      dropped.push(Number(/aihub_request_log_rows\{state="dropped"\} (\d+)/.exec(text)?.[1] ?? 0));
     }
+    console.log(`soak: request logs flushed (dropped by a full buffer: ${dropped.join(", ")})`);
+    const sla = (await json(c, 0, "GET", "/v1/sla?scope=platform", PLATFORM_KEY)).body;
     const report = summarize({
       samples,
       accepted: accepted.length,
@@ -307,8 +316,9 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The stable part of an error answer: its code and the start of its detail (problem+json or an SSE error). */
 function reasonOf(body: string): string {
-  const m = /"code":"([^"]+)"(?:.*?"(?:detail|message)":"([^"]{0,60}))?/.exec(body);
-  return m ? `${m[1]}${m[2] ? `: ${m[2]}` : ""}` : body.slice(0, 60);
+  const code = /"code":"([^"]+)"/.exec(body)?.[1];
+  const detail = /"(?:detail|message)":"([^"]{0,60})/.exec(body)?.[1];
+  return code ? `${code}${detail ? `: ${detail}` : ""}` : body.slice(0, 60);
 }
 
 function summarize(input: {
