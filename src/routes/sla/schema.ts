@@ -12,13 +12,10 @@ const Latency = z
   .object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() })
   .openapi("SlaPercentiles", { description: "Milliseconds; null when the window has no sample." });
 
-const rate = z
-  .number()
-  .nullable()
-  .openapi({
-    description: "Share of successes from 0 to 1; null when there was no traffic.",
-    example: 0.9995,
-  });
+const rate = z.number().nullable().openapi({
+  description: "Share of successes from 0 to 1; null when there was no traffic.",
+  example: 0.9995,
+});
 
 export const SlaWindow = z
   .object({
