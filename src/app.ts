@@ -59,7 +59,10 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const route = c.req.routePath || "unmatched";
+    // The route's own template, also when a middleware answered first (auth, a database that did not
+    // answer): routePath would then name the middleware's pattern ("/v1/*").
+    const handler = c.req.matchedRoutes.findLast((r) => r.method !== "ALL");
+    const route = handler?.path ?? (c.req.routePath || "unmatched");
     deps.metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
     // The SLA's request log (GET /v1/sla): API traffic only, batched by the writer, never awaited here.
     if (route.startsWith("/v1/")) {
