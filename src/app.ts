@@ -30,6 +30,7 @@ import { publicRoutes } from "./routes/public/index.js";
 import { responseRoutes } from "./routes/responses/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { securityHeaders } from "./routes/security-headers.js";
+import { slaRoutes } from "./routes/sla/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
@@ -59,8 +60,21 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const route = c.req.routePath || "unmatched";
+    // The route's own template, also when a middleware answered first (auth, a database that did not
+    // answer): routePath would then name the middleware's pattern ("/v1/*").
+    const handler = c.req.matchedRoutes.findLast((r) => r.method !== "ALL");
+    const route = handler?.path ?? (c.req.routePath || "unmatched");
     deps.metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
+    // The SLA's request log (GET /v1/sla): API traffic only, batched by the writer, never awaited here.
+    if (route.startsWith("/v1/")) {
+      deps.requestLog?.record({
+        tenantId: c.get("auth")?.tenantId ?? null,
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        durationMs: seconds * 1000,
+      });
+    }
     c.get("logger").info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
       "request",
@@ -124,6 +138,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", vectorStoreRoutes());
   app.route("/v1", modelRoutes());
   app.route("/v1", usageRoutes());
+  app.route("/v1", slaRoutes());
   app.route("/v1", evalRoutes());
   app.route("/v1", authRoutes());
   app.route("/v1", orgRoutes());
@@ -163,6 +178,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) c.get("logger")?.error({ err }, "request failed");
+    deps.metrics?.observeError?.(apiError.code, apiError.status);
     return problemResponse(c, apiError);
   });
   return app;

@@ -98,12 +98,16 @@ export const configSchema = z.object({
   MAX_JSON_KB: intFrom(1, 10_240).default(1024),
   MAX_UPLOAD_MB: intFrom(1, 2048).default(50),
   SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
+  /** How long the request log behind GET /v1/sla keeps rows (the longest SLA window is 30 days). */
+  REQUEST_LOG_RETENTION_DAYS: intFrom(1, 3650).default(31),
   WORKER_CONCURRENCY: intFrom(1, 64).default(2),
   /**
    * Small new documents (text, Markdown, HTML, DOCX up to 64 KB) ingested together by one worker:
    * one embedding call, one vector upsert and a few statements for the lot. 1 turns batching off.
    */
   INGEST_BATCH_SIZE: intFrom(1, 1_000).default(256),
+  /** How often a worker looks for versions left queued or processing with no live job (a job Redis lost). */
+  INGEST_RECOVERY_INTERVAL_MS: intFrom(1_000, 3_600_000).default(300_000),
   /** BullMQ key prefix and queue name: separate deployments (or tests) sharing one Redis use different ones. */
   QUEUE_PREFIX: z
     .string()

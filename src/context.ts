@@ -8,6 +8,7 @@ import type { Database } from "./db/client.js";
 import type { Mailer } from "./mail/types.js";
 import type { ModelRegistry } from "./models/registry.js";
 import type { Embedder } from "./models/types.js";
+import type { RequestLog } from "./ops/request-log.js";
 import type { PluginRuntime } from "./plugins/runtime.js";
 import type { RateLimiter } from "./ratelimit/types.js";
 import type { VectorIndex } from "./vector/types.js";
@@ -26,9 +27,23 @@ export interface ReadinessCheck {
   check(): Promise<boolean>;
 }
 
-/** Request metrics sink; prom-client in Node, absent on the edge. */
+export interface ModelCallMetric {
+  model: string;
+  status: string;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  /** Time to the first token, when one came. */
+  ttftMs: number | null;
+}
+
+/** Request metrics sink; prom-client in Node, absent on the edge. Observers never throw. */
 export interface HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** One model call as the ledger recorded it (every door: ask, conversations, OpenAI surface, widget). */
+  observeModelCall?(call: ModelCallMetric): void;
+  /** A request answered with an error body (quota, budget and rate-limit refusals among them). */
+  observeError?(code: string, status: number): void;
   render(): Promise<{ contentType: string; body: string }>;
   /** Counts plugin installs by outcome (issue 19). */
   countPluginInstall?(outcome: "success" | "failure"): void;
@@ -91,6 +106,8 @@ export interface AppDeps {
   database: Database;
   logger: Logger;
   metrics?: HttpMetrics;
+  /** Every answered /v1 request, batched into the database for GET /v1/sla (Node entry; absent on the edge). */
+  requestLog?: RequestLog;
   readiness: ReadinessCheck[];
   vectors?: VectorIndex;
   embedder?: Embedder;
@@ -122,6 +139,8 @@ export interface ServiceCtx {
   deps: AppDeps;
   auth: TenantAuth;
   requestId: string;
+  /** The client's Idempotency-Key (POST /v1/ask): a model is charged once per key (services/budgets/settle.ts). */
+  idempotencyKey?: string;
 }
 
 export type AppEnv = {

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { ServiceError } from "./services/errors.js";
 import { VectorStoreUnavailableError } from "./vector/errors.js";
 
@@ -138,6 +139,13 @@ export function toApiError(err: unknown): ApiError {
   }
   if (err instanceof VectorStoreUnavailableError) {
     return new ApiError("unavailable", (err as Error).message, { headers: { "retry-after": "5" } });
+  }
+  if (isDatabaseUnavailable(err)) {
+    return new ApiError(
+      "unavailable",
+      "The database did not answer (down, restarting or overloaded); retry in a few seconds.",
+      { headers: { "retry-after": "5" } },
+    );
   }
   return new ApiError(
     "internal_error",

@@ -23,6 +23,15 @@ export function createBullQueue(opts: BullOptions): IngestQueue {
   return {
     kind: "bullmq",
     isLive,
+    async depth() {
+      const c = await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed");
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+      };
+    },
     async enqueue(name, payload) {
       const data = parsePayload(name, payload);
       const spec = JOB_CATALOG[name];

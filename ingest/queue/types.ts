@@ -29,6 +29,8 @@ export interface IngestQueue {
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void>;
   /** Whether a job with this id is waiting, delayed or running. */
   isLive(jobId: string): Promise<boolean>;
+  /** Jobs by state (waiting, active, delayed, failed), for /metrics; absent where the queue cannot say. */
+  depth?(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 

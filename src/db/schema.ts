@@ -10,6 +10,7 @@ export * from "./conversations-schema.js";
 export * from "./documents-schema.js";
 export * from "./evals-schema.js";
 export * from "./openai-files-schema.js";
+export * from "./ops-schema.js";
 export * from "./people-schema.js";
 export * from "./plugins-schema.js";
 export * from "./tenancy-schema.js";

@@ -34,9 +34,18 @@ export const usageLedger = pgTable(
     reportedOutputTokens: integer("reported_output_tokens"),
     /** How much the call cost beyond what was reserved for it (prompt undercounted): budget overshoot (issue 10). */
     overReservationMicros: micros("over_reservation_micros").notNull().default(0),
+    /**
+     * The client's Idempotency-Key (issue 17): a retried ask carrying it is charged once per model; the
+     * retry's row keeps its provider cost with a charge of 0 (services/budgets/settle.ts).
+     */
+    idempotencyKey: text("idempotency_key"),
     createdAt: created(),
   },
-  (t) => [index("ledger_tenant_time_idx").on(t.tenantId, t.createdAt), index("ledger_key_idx").on(t.keyId)],
+  (t) => [
+    index("ledger_tenant_time_idx").on(t.tenantId, t.createdAt),
+    index("ledger_key_idx").on(t.keyId),
+    index("ledger_idempotency_idx").on(t.tenantId, t.idempotencyKey),
+  ],
 );
 
 /** Money held for calls in flight, so concurrent calls cannot overspend a budget together. */

@@ -7,8 +7,10 @@ import { createPayments } from "../billing/payments/index.js";
 import type { Config } from "../config.js";
 import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
+import { createRequestLog } from "../ops/request-log.js";
 import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
+import { documentStatusCounts, recentStageDurations } from "../services/documents/status-counts.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
 import { openConfiguredDatabase } from "./database.js";
@@ -103,12 +105,30 @@ export async function composeRuntime(
       closers.push(() => redis.close());
       readiness.push(redis);
     }
-    const metrics = createHttpMetrics();
+    // Workers answer no requests; the API processes write the SLA's request log (closed, i.e. flushed,
+    // before the database).
+    const requestLog =
+      opts.role === "worker"
+        ? undefined
+        : createRequestLog({
+            db: database.db,
+            logger,
+            retentionDays: config.REQUEST_LOG_RETENTION_DAYS,
+          });
+    if (requestLog) closers.push(() => requestLog.close());
+    const metrics = createHttpMetrics({
+      documents: () => documentStatusCounts(database.db),
+      stages: () => recentStageDurations(database.db),
+      queue: ingestion.queue.depth ? () => ingestion.queue.depth?.() ?? Promise.resolve({}) : undefined,
+      readiness,
+      requestLog,
+    });
     const deps: AppDeps = {
       config,
       database,
       logger,
       metrics,
+      requestLog,
       readiness,
       vectors,
       embedder,

@@ -40,9 +40,6 @@ const embeddingLedger: UsageLedger = {
   },
 };
 
-/** How often runners look for versions whose job was lost (a worker died past its stall budget). */
-const RECOVERY_INTERVAL_MS = 5 * 60_000;
-
 export interface Ingestion {
   blobs: BlobStore;
   queue: IngestQueue;
@@ -152,7 +149,7 @@ export async function composeIngestion(opts: {
         maxCrashRetries: config.WORKER_MAX_STALLED_COUNT,
       }).catch((err) => logger.error({ err }, "ingest recovery failed"));
     await recover();
-    timer = setInterval(recover, RECOVERY_INTERVAL_MS);
+    timer = setInterval(recover, config.INGEST_RECOVERY_INTERVAL_MS);
     timer.unref();
   }
   return {

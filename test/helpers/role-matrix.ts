@@ -86,6 +86,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   ask: "core",
   models: "core",
   usage: "core",
+  sla: "core",
   audit: "core",
   keys: "core",
   tenants: "people",

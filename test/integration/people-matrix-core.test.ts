@@ -81,6 +81,9 @@ const cases = (w: World): Case[] => [
   },
   { method: "GET", path: () => "/v1/models", need: "member", scoped: false },
   { method: "GET", path: () => "/v1/usage", need: "member", scoped: false },
+  // Any member sees the organization's SLA; `scope=platform` is the platform administrator's (people matrix).
+  { method: "GET", path: () => "/v1/sla", need: "member", scoped: false },
+  { method: "GET", path: () => "/v1/sla?scope=platform", need: "platform", scoped: false },
   { method: "GET", path: () => "/v1/audit", need: "admin", scoped: false },
   {
     method: "POST",

@@ -99,7 +99,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Send the same key when retrying an ask (a dropped connection, a process that died mid-stream): each model is charged once per key, whichever attempt answers; the retry's ledger row keeps its provider cost with a charge of 0. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10025,6 +10028,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Success rate and latency p50/p95/p99 per route and per model (with time to first token)
+         * @description Over the last hour, 24 hours and 30 days. Routes come from the request log (every /v1 request, kept REQUEST_LOG_RETENTION_DAYS), models from the usage ledger. A 5xx answer is a failure; a 4xx is the caller's and counts as served. Any member sees their organization; `scope=platform` (platform administrator) covers every organization.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `organization` (default): the caller's organization. `platform`: every organization (platform administrator only). */
+                    scope?: "organization" | "platform";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One entry per window */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sla"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -13746,6 +13827,58 @@ export interface components {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        Sla: {
+            generated_at: string;
+            organization_id: string | null;
+            /** @enum {string} */
+            scope: "organization" | "platform";
+            windows: components["schemas"]["SlaWindow"][];
+        };
+        /** @description Time to the response's start (for streams, its headers). */
+        SlaPercentiles: {
+            p50: number | null;
+            p95: number | null;
+            p99: number | null;
+        };
+        SlaWindow: {
+            /** @description Answers with a 5xx status. */
+            errors: number;
+            /** @description Start of the window (UTC); it ends now. */
+            from: string;
+            models: {
+                calls: number;
+                failed: number;
+                latency_ms: components["schemas"]["SlaPercentiles"] & unknown;
+                model: string;
+                /**
+                 * @description Share of successes from 0 to 1; null when there was no traffic.
+                 * @example 0.9995
+                 */
+                success_rate: number | null;
+                ttft_ms: components["schemas"]["SlaPercentiles"] & unknown;
+            }[];
+            requests: number;
+            routes: {
+                errors: number;
+                latency_ms: components["schemas"]["SlaPercentiles"];
+                method: string;
+                requests: number;
+                /** @example /v1/knowledge-bases/:id */
+                route: string;
+                /**
+                 * @description Share of successes from 0 to 1; null when there was no traffic.
+                 * @example 0.9995
+                 */
+                success_rate: number | null;
+            }[];
+            /**
+             * @description Share of successes from 0 to 1; null when there was no traffic.
+             * @example 0.9995
+             */
+            success_rate: number | null;
+            /** @example 24h */
+            window: string;
         };
         SsoDiscover: {
             /**

@@ -16,7 +16,20 @@ export const route = createRoute({
   summary: "Answer a question from knowledge bases with one or more models, with [n] citations (scope query)",
   security,
   "x-codeSamples": SDK_SAMPLES.ask,
-  request: { body: jsonBody(AskBody) },
+  request: {
+    body: jsonBody(AskBody),
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .regex(/^[\w.\-:]{1,128}$/, "1-128 of A-Z a-z 0-9 _ . - :")
+        .optional()
+        .openapi({
+          description:
+            "Send the same key when retrying an ask (a dropped connection, a process that died mid-stream): each model is charged once per key, whichever attempt answers; the retry's ledger row keeps its provider cost with a charge of 0.",
+          example: "ask-7f3c2a",
+        }),
+    }),
+  },
   responses: {
     200: {
       description: `The answers. ${SSE_DESCRIPTION}`,
@@ -40,8 +53,9 @@ export function register(app: OpenAPIHono<AppEnv>) {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     c.req.raw.signal.addEventListener("abort", onClientGone, { once: true });
+    const idempotencyKey = c.req.valid("header")["idempotency-key"];
     const { prepared, sources } = await prepareAsk({
-      ctx: serviceCtx(c, "query"),
+      ctx: { ...serviceCtx(c, "query"), ...(idempotencyKey ? { idempotencyKey } : {}) },
       input: {
         question: b.question,
         kbIds: b.knowledge_base_ids,

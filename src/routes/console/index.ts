@@ -5,7 +5,7 @@ import { newRouter } from "../common.js";
 /** Vite names built files by content hash under /assets/, so they may be cached for a year. */
 const HASHED = /^\/assets\//;
 /** Paths the API owns: never answered with the console page, so their 404s stay JSON. */
-const API_PATH = /^\/(v1|healthz|readyz|metrics|openapi\.json|docs)(\/|$)/;
+const API_PATH = /^\/(v1|healthz|readyz|metrics|status|openapi\.json|docs)(\/|$)/;
 
 function send(c: Context<AppEnv>, asset: ConsoleAsset, cacheControl: string): Response {
   const gzipOk = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonResponse, newRouter } from "../common.js";
 import * as docs from "./docs.js";
 import * as home from "./home.js";
+import { probe } from "./probe.js";
+import * as status from "./status.js";
 
 const Health = z.object({ status: z.literal("ok") });
 const Ready = z
@@ -31,24 +33,11 @@ const readyz = createRoute({
   },
 });
 
-const CHECK_TIMEOUT_MS = 2_000;
-
-async function probe(check: () => Promise<boolean>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([check().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export function opsRoutes() {
   const app = newRouter();
   home.register(app);
   docs.register(app);
+  status.register(app);
   app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(readyz, async (c) => {
     const deps = c.get("deps");

@@ -139,12 +139,22 @@ export async function runModelCall(
         reportedOutputTokens: overReported ? reported.outputTokens : null,
         overReservationMicros: overReservation,
         chargeMicros: charge,
+        idempotencyKey: ctx.idempotencyKey ?? null,
       },
       { floorMicros: ctx.deps.config.WALLET_FLOOR_MICROS, includedCreditMicros: call.includedCreditMicros },
     );
   } catch (err) {
     ctx.deps.logger.error({ err, model, requestId: ctx.requestId }, "could not write the usage ledger row");
   }
+  // Observers never throw (src/metrics.ts guards every increment); the optional chain covers the edge.
+  ctx.deps.metrics?.observeModelCall?.({
+    model,
+    status,
+    inputTokens: used.inputTokens,
+    outputTokens: used.outputTokens,
+    costMicros: cost,
+    ttftMs: data.ttft_ms,
+  });
   emit({ type: "usage", data });
   if (error !== undefined && status !== "aborted") {
     const message = isChatError(error) ? error.message : "the model call failed unexpectedly";

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { budgetReservations } from "../../db/schema.js";
+import { budgetReservations, usageLedger } from "../../db/schema.js";
 import { debitForUsage, type WalletTerms } from "../billing/wallet.js";
 import { type LedgerEntry, recordUsage } from "../ledger/record.js";
 import { lockTenant } from "./spend.js";
@@ -16,11 +16,16 @@ export async function settleCall(
   /** The floor and the plan's included credit, for calls whose reservation was held against the wallet. */
   wallet: WalletTerms = { floorMicros: 0, includedCreditMicros: 0 },
 ): Promise<string> {
-  if (!reservationId) return recordUsage(db, entry);
+  if (!reservationId && !entry.idempotencyKey) return recordUsage(db, entry);
   return db.transaction(async (tx) => {
     // The same lock reservations take: a reservation never reads between this insert and this delete.
+    // It also orders two attempts of one idempotent ask, so only one of them is charged.
     await lockTenant(tx, entry.tenantId);
+    if (entry.idempotencyKey && (await alreadyCharged(tx, entry))) {
+      entry = { ...entry, chargeMicros: 0 };
+    }
     const id = await recordUsage(tx, entry);
+    if (!reservationId) return id;
     const [held] = await tx
       .delete(budgetReservations)
       .where(eq(budgetReservations.id, reservationId))
@@ -36,4 +41,26 @@ export async function settleCall(
     }
     return id;
   });
+}
+
+/**
+ * Whether an earlier attempt with the same Idempotency-Key already charged this model: a client retrying
+ * an ask (its connection or the API process died mid-stream) pays once. The provider's cost of the retry
+ * stays on its row: it was spent, only not charged again.
+ */
+async function alreadyCharged(tx: Db, entry: LedgerEntry): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: usageLedger.id })
+    .from(usageLedger)
+    .where(
+      and(
+        eq(usageLedger.tenantId, entry.tenantId),
+        eq(usageLedger.idempotencyKey, entry.idempotencyKey ?? ""),
+        eq(usageLedger.model, entry.model),
+        eq(usageLedger.kind, entry.kind),
+        gt(usageLedger.chargeMicros, 0),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }

@@ -28,6 +28,8 @@ export interface LedgerEntry {
   reportedOutputTokens?: number | null;
   /** Cost beyond the call's reservation. */
   overReservationMicros?: number;
+  /** The client's Idempotency-Key, when the request carried one. */
+  idempotencyKey?: string | null;
 }
 
 /** One row per model call (chat or embedding), written whether the call succeeded, failed or was aborted. */
@@ -72,5 +74,6 @@ function ledgerRow(e: LedgerEntry): typeof usageLedger.$inferInsert & { id: stri
     errorCode: e.errorCode ?? null,
     reportedOutputTokens: e.reportedOutputTokens ?? null,
     overReservationMicros: e.overReservationMicros ?? 0,
+    idempotencyKey: e.idempotencyKey ?? null,
   };
 }
