@@ -8,7 +8,7 @@ import type { Database } from "./db/client.js";
 import type { Mailer } from "./mail/types.js";
 import type { ModelRegistry } from "./models/registry.js";
 import type { Embedder } from "./models/types.js";
-import type { RequestLog } from "./ops/request-log.js";
+import type { RequestLog } from "./ops/request-log-types.js";
 import type { PluginRuntime } from "./plugins/runtime.js";
 import type { RateLimiter } from "./ratelimit/types.js";
 import type { VectorIndex } from "./vector/types.js";

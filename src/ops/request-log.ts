@@ -2,22 +2,9 @@ import { lt } from "drizzle-orm";
 import type { Logger } from "../context.js";
 import type { Db } from "../db/client.js";
 import { requestLog } from "../db/schema.js";
+import type { RequestLog, RequestLogRow } from "./request-log-types.js";
 
-export interface RequestLogRow {
-  tenantId: string | null;
-  method: string;
-  route: string;
-  status: number;
-  durationMs: number;
-}
-
-/** Where the request middleware records each answered request for GET /v1/sla. */
-export interface RequestLog {
-  record(row: RequestLogRow): void;
-  /** Writes what is buffered (tests and shutdown). */
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
+export type { RequestLog, RequestLogRow } from "./request-log-types.js";
 
 /** Rows kept in memory while the database is unreachable; beyond it the oldest are dropped (and counted). */
 const MAX_BUFFER = 20_000;

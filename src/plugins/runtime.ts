@@ -1,8 +1,12 @@
 import { join, resolve } from "node:path";
 import type { Config } from "../config.js";
-import type { Logger } from "../context.js";
 import type { PluginManifest } from "./manifest.js";
 import { PluginSandbox, type SandboxOptions } from "./sandbox/process.js";
+
+/** What the runtime logs with (the app's Logger fits; declared here so src/context.ts stays a leaf). */
+export interface PluginHostLogger {
+  info(obj: object, msg?: string): void;
+}
 
 /**
  * Where installed plugins live on disk and their running sandboxes, one per installed version, started
@@ -16,7 +20,7 @@ export class PluginRuntime {
     private readonly opts: SandboxOptions = {},
   ) {}
 
-  static fromConfig(config: Config, logger: Logger, fetchImpl?: typeof fetch): PluginRuntime {
+  static fromConfig(config: Config, logger: PluginHostLogger, fetchImpl?: typeof fetch): PluginRuntime {
     return new PluginRuntime(resolve(config.PLUGINS_DIR ?? join(config.DATA_DIR, "plugins")), {
       maxMemoryMb: config.PLUGIN_MAX_MEMORY_MB,
       maxTimeMs: config.PLUGIN_MAX_TIME_MS,
