@@ -25,7 +25,7 @@ const ENTRIES: Pattern[] = [
   "src/vector/engine/main.ts",
   // Build and code-generation scripts (npm run build, console:api, sdk:types, build:widget).
   "src/build/production.ts",
-  "src/console/api/generate.ts",
+  "src/build/openapi-document.ts",
   "src/sdk/typescript/scripts/",
   "src/models/catalog/generate.ts",
   "src/widget/cli.ts",

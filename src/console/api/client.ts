@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "../../sdk/typescript/src/schema.generated";
 import { authHeaders } from "../auth/session";
-import type { components, paths } from "./schema.generated";
 
 export type Schemas = components["schemas"];
 export type Problem = Schemas["Problem"];

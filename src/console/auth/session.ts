@@ -1,4 +1,4 @@
-import type { components } from "../api/schema.generated";
+import type { components } from "../../sdk/typescript/src/schema.generated";
 
 /**
  * Who is signed in. Two kinds of entry, kept in one list so the organization switcher shows both:

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
-import { appOpenApiDocument } from "../../../console/api/generate.js";
+import { appOpenApiDocument } from "../../../build/openapi-document.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SDK_TYPES_PATH = join(here, "../src/schema.generated.ts");
