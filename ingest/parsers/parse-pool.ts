@@ -6,7 +6,9 @@ import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./limits.js";
 import type { BatchItemResult, ParseBatchJob, ParseJob, ParseMessage, UnpackJob } from "./parse-worker.js";
 
 /** ".ts" from source, ".js" once compiled by `npm run build`: the thread's file sits beside this one. */
-const MODULE_EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+// A function, not a constant: the edge bundle imports this module (through the upload routes) where
+// import.meta.url is not a file URL; threads are only started under Node.
+const moduleExt = () => (import.meta.url.endsWith(".ts") ? ".ts" : ".js");
 /** An idle parse thread nobody holds is stopped after this long, giving its memory back. */
 const IDLE_MS = 15_000;
 /** A smaller young generation than V8's default keeps an idle thread's resident memory low. */
@@ -292,7 +294,7 @@ function acquire(heapMb: number): Slot {
     }
   }
   // execArgv: [] keeps tsx out of the thread (see pdf-worker.ts for what it costs there).
-  const worker = new Worker(new URL(`./parse-worker${MODULE_EXT}`, import.meta.url), {
+  const worker = new Worker(new URL(`./parse-worker${moduleExt()}`, import.meta.url), {
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
   });

@@ -2,7 +2,9 @@ import { Worker } from "node:worker_threads";
 import type { OutlineEntry, PdfCancel, PdfJob, PdfMessage } from "./pdf-worker.js";
 
 /** ".ts" from source, ".js" once compiled by `npm run build`: the thread's file sits beside this one. */
-const MODULE_EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+// A function, not a constant: the edge bundle imports this module (through the upload routes) where
+// import.meta.url is not a file URL; threads are only started under Node.
+const moduleExt = () => (import.meta.url.endsWith(".ts") ? ".ts" : ".js");
 /** An idle extraction thread nobody holds is stopped after this long, giving its memory back. */
 const IDLE_MS = 15_000;
 /**
@@ -122,7 +124,7 @@ function ensureWorker(): Worker {
     return worker;
   }
   // execArgv: [] keeps tsx (and its per-module source maps) out of the thread; see pdf-worker.ts.
-  const thread = new Worker(new URL(`./pdf-worker${MODULE_EXT}`, import.meta.url), {
+  const thread = new Worker(new URL(`./pdf-worker${moduleExt()}`, import.meta.url), {
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
   });

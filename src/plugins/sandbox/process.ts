@@ -5,7 +5,9 @@ import { PluginError } from "../../services/errors.js";
 import { declaredHosts, hostAllowed, type PluginManifest } from "../manifest.js";
 import type { FromSandbox, ToSandbox } from "../messages.js";
 
-const CHILD = fileURLToPath(new URL("./child.mjs", import.meta.url));
+// A function, not a constant: on the edge import.meta.url is not a file URL; the module is imported
+// there with the routes, but plugins never run on the edge.
+const childPath = () => fileURLToPath(new URL("./child.mjs", import.meta.url));
 /** A fetch answer larger than this fails the plugin's fetch (it travels over IPC as base64). */
 const MAX_FETCH_BYTES = 32 * 1024 * 1024;
 
@@ -86,6 +88,7 @@ export class PluginSandbox {
     this.stderr = "";
     const dir = this.dir;
     const { main, permissions } = this.manifest;
+    const CHILD = childPath();
     const child = fork(
       CHILD,
       [JSON.stringify({ dir, main, hostCalls: permissions.hostCalls, files: permissions.files })],
