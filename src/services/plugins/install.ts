@@ -13,6 +13,7 @@ import { PluginRuntime } from "../../plugins/runtime.js";
 import { recordAudit } from "../audit/record.js";
 import { ConflictError, NotFoundError, PluginError, ServiceError, ValidationError } from "../errors.js";
 import type { PlatformCtx } from "../platform/platform.js";
+import { forgetEnabled } from "./enabled-cache.js";
 
 /** The app's plugin runtime; built from config the first time a verb needs it (tests, CLIs). */
 export function pluginRuntime(deps: AppDeps): PluginRuntime {
@@ -261,6 +262,7 @@ export async function switchVersion({
     .update(plugins)
     .set({ activeVersion: target, previousVersion: head.activeVersion, updatedAt: new Date() })
     .where(eq(plugins.id, id));
+  forgetEnabled(ctx.deps);
   await audit(ctx, to.rollback ? "plugin.rollback" : "plugin.upgrade", id, {
     from: head.activeVersion,
     to: target,

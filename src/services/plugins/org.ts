@@ -7,6 +7,7 @@ import type { PluginKind, PluginManifest } from "../../plugins/manifest.js";
 import type { PluginSandbox } from "../../plugins/sandbox/process.js";
 import { recordAudit } from "../audit/record.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { enabledRows, forgetEnabled } from "./enabled-cache.js";
 import { activeManifest, listInstalled, pluginRuntime } from "./install.js";
 
 const aad = (tenantId: string, pluginId: string) => `plugin-secrets:${tenantId}:${pluginId}`;
@@ -96,6 +97,7 @@ export async function configureOrgPlugin({
     .insert(orgPlugins)
     .values({ tenantId: auth.tenantId, pluginId: id, ...values })
     .onConflictDoUpdate({ target: [orgPlugins.tenantId, orgPlugins.pluginId], set: values });
+  forgetEnabled(deps, auth.tenantId);
   await recordAudit(deps.database.db, {
     tenantId: auth.tenantId,
     actorKeyId: auth.keyId,
@@ -148,21 +150,10 @@ export async function enabledPlugins(
   tenantId: string,
   kind: PluginKind,
 ): Promise<EnabledPlugin[]> {
-  const rows = await deps.database.db
-    .select()
-    .from(orgPlugins)
-    .where(and(eq(orgPlugins.tenantId, tenantId), eq(orgPlugins.enabled, true)));
-  if (!rows.length) return [];
-  const out: EnabledPlugin[] = [];
-  for (const row of rows.sort((a, b) => a.pluginId.localeCompare(b.pluginId))) {
-    const manifest = await activeManifest(deps, row.pluginId);
-    if (!manifest || manifest.kind !== kind) continue;
-    const secrets = row.secrets ? readSecrets(deps, tenantId, row.pluginId, row.secrets) : {};
-    out.push({
-      manifest,
-      sandbox: pluginRuntime(deps).sandbox(manifest),
-      config: { ...row.config, ...secrets },
-    });
-  }
-  return out;
+  const rows = (await enabledRows(deps, tenantId)).filter((r) => r.manifest.kind === kind);
+  return rows.map((row) => ({
+    manifest: row.manifest,
+    sandbox: pluginRuntime(deps).sandbox(row.manifest),
+    config: { ...row.config, ...(row.secrets ? readSecrets(deps, tenantId, row.pluginId, row.secrets) : {}) },
+  }));
 }

@@ -1,0 +1,76 @@
+import { and, eq } from "drizzle-orm";
+import type { AppDeps } from "../../context.js";
+import { orgPlugins, plugins, pluginVersions } from "../../db/schema.js";
+import type { PluginManifest } from "../../plugins/manifest.js";
+
+/**
+ * An organization's enabled plugins with their active manifests, as one joined query, remembered for
+ * a few seconds per process. Every ask consults them three times (expanders, rerankers,
+ * post-processors) and almost every organization has none, so without this each ask paid three
+ * queries (plus two per enabled plugin) for nothing: about 2 ms of an ask's 7 ms on the embedded
+ * database. A change made through this process is seen at once (the verbs call `forgetEnabled`);
+ * another API process sees it within ENABLED_TTL_MS.
+ */
+export const ENABLED_TTL_MS = 5_000;
+
+export interface EnabledRow {
+  pluginId: string;
+  config: Record<string, unknown>;
+  secrets: string | null;
+  manifest: PluginManifest;
+}
+
+interface Entry {
+  expires: number;
+  rows: Promise<EnabledRow[]>;
+}
+
+// Keyed by the dependencies, not module-wide: two apps in one process (tests) never share entries.
+const caches = new WeakMap<AppDeps, Map<string, Entry>>();
+
+function cacheOf(deps: AppDeps): Map<string, Entry> {
+  const known = caches.get(deps);
+  if (known) return known;
+  const fresh = new Map<string, Entry>();
+  caches.set(deps, fresh);
+  return fresh;
+}
+
+/** The tenant's enabled plugins in id order, whatever their kind. */
+export function enabledRows(deps: AppDeps, tenantId: string): Promise<EnabledRow[]> {
+  const cache = cacheOf(deps);
+  const now = Date.now();
+  const hit = cache.get(tenantId);
+  if (hit && hit.expires > now) return hit.rows;
+  const rows = load(deps, tenantId);
+  cache.set(tenantId, { expires: now + ENABLED_TTL_MS, rows });
+  // A failed read is not remembered: the next ask tries again.
+  rows.catch(() => cache.delete(tenantId));
+  return rows;
+}
+
+/** After enabling, configuring, upgrading or rolling back: this process reads afresh. */
+export function forgetEnabled(deps: AppDeps, tenantId?: string): void {
+  if (tenantId === undefined) caches.delete(deps);
+  else caches.get(deps)?.delete(tenantId);
+}
+
+async function load(deps: AppDeps, tenantId: string): Promise<EnabledRow[]> {
+  const rows = await deps.database.db
+    .select({
+      pluginId: orgPlugins.pluginId,
+      config: orgPlugins.config,
+      secrets: orgPlugins.secrets,
+      manifest: pluginVersions.manifest,
+    })
+    .from(orgPlugins)
+    .innerJoin(plugins, eq(plugins.id, orgPlugins.pluginId))
+    .innerJoin(
+      pluginVersions,
+      and(eq(pluginVersions.pluginId, plugins.id), eq(pluginVersions.version, plugins.activeVersion)),
+    )
+    .where(and(eq(orgPlugins.tenantId, tenantId), eq(orgPlugins.enabled, true)));
+  return rows
+    .map((r) => ({ ...r, manifest: r.manifest as unknown as PluginManifest }))
+    .sort((a, b) => a.pluginId.localeCompare(b.pluginId));
+}
