@@ -3,7 +3,8 @@ import { isChatError } from "../../models/chat/errors.js";
 import { countChatTokens, countTextTokens, encodingForModel } from "../../models/chat/token-count.js";
 import { costMicros } from "../../models/cost.js";
 import type { ChatMessage, ChatUsage } from "../../models/types.js";
-import { settleCall } from "../budgets/settle.js";
+import { settleCallRetrying } from "../budgets/settle.js";
+
 import { type AskEvent, type CallStatus, microsToUsd, type UsageData } from "./events.js";
 import type { PlannedCall, PreparedAsk } from "./prepare.js";
 
@@ -15,6 +16,9 @@ export interface CallOutcome {
   failedBeforeFirstToken: boolean;
   usage: UsageData;
 }
+
+/** How long a model call's ledger write is retried before it is given up and logged. */
+const LEDGER_RETRY_MS = 20_000;
 
 const ZERO_USAGE: ChatUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, source: "provider" };
 
@@ -117,7 +121,7 @@ export async function runModelCall(
   };
   const errorCode = error === undefined ? null : isChatError(error) ? error.code : "internal_error";
   try {
-    await settleCall(
+    await settleCallRetrying(
       ctx.deps.database.db,
       call.reservationId,
       {
@@ -142,6 +146,16 @@ export async function runModelCall(
         idempotencyKey: ctx.idempotencyKey ?? null,
       },
       { floorMicros: ctx.deps.config.WALLET_FLOOR_MICROS, includedCreditMicros: call.includedCreditMicros },
+      {
+        // A busy or restarting database must not leave an answered call unbilled; the client waits
+        // for `usage` meanwhile (the answer itself has already streamed).
+        deadlineMs: LEDGER_RETRY_MS,
+        onRetry: (attempt, err) =>
+          ctx.deps.logger.warn(
+            { err, model, attempt, requestId: ctx.requestId },
+            "usage ledger write retried",
+          ),
+      },
     );
   } catch (err) {
     ctx.deps.logger.error({ err, model, requestId: ctx.requestId }, "could not write the usage ledger row");

@@ -1,22 +1,27 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { budgetReservations, usageLedger } from "../../db/schema.js";
+import { newId } from "../../ids.js";
 import { debitForUsage, type WalletTerms } from "../billing/wallet.js";
-import { type LedgerEntry, recordUsage } from "../ledger/record.js";
+import { type LedgerEntry, recordUsageOnce } from "../ledger/record.js";
 import { lockTenant } from "./spend.js";
 
 /**
  * Replaces a call's reservation by its actual cost: the ledger row and the release happen in one
- * transaction, so the budget never counts the call twice nor forgets it.
+ * transaction, so the budget never counts the call twice nor forgets it. The row's id is fixed before
+ * the first attempt, so settling again after a failure that may have committed changes nothing.
  */
 export async function settleCall(
   db: Db,
   reservationId: string | null,
-  entry: LedgerEntry,
+  entry: LedgerEntry & { id: string },
   /** The floor and the plan's included credit, for calls whose reservation was held against the wallet. */
   wallet: WalletTerms = { floorMicros: 0, includedCreditMicros: 0 },
 ): Promise<string> {
-  if (!reservationId && !entry.idempotencyKey) return recordUsage(db, entry);
+  if (!reservationId && !entry.idempotencyKey) {
+    await recordUsageOnce(db, entry);
+    return entry.id;
+  }
   return db.transaction(async (tx) => {
     // The same lock reservations take: a reservation never reads between this insert and this delete.
     // It also orders two attempts of one idempotent ask, so only one of them is charged.
@@ -24,7 +29,9 @@ export async function settleCall(
     if (entry.idempotencyKey && (await alreadyCharged(tx, entry))) {
       entry = { ...entry, chargeMicros: 0 };
     }
-    const id = await recordUsage(tx, entry);
+    const id = entry.id;
+    // Already written by an attempt whose answer was lost: its release and debit committed with it.
+    if (!(await recordUsageOnce(tx, entry))) return id;
     if (!reservationId) return id;
     const [held] = await tx
       .delete(budgetReservations)
@@ -41,6 +48,28 @@ export async function settleCall(
     }
     return id;
   });
+}
+
+/** Settles with retries (at most `deadlineMs`, backoff from 100 ms to 2 s) while the database is busy or restarting. */
+export async function settleCallRetrying(
+  db: Db,
+  reservationId: string | null,
+  entry: LedgerEntry,
+  wallet: WalletTerms | undefined,
+  opts: { deadlineMs: number; onRetry?: (attempt: number, err: unknown) => void },
+): Promise<string> {
+  const fixed = { ...entry, id: entry.id ?? newId("use") };
+  const until = Date.now() + opts.deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await settleCall(db, reservationId, fixed, wallet);
+    } catch (err) {
+      const wait = Math.min(2_000, 100 * 2 ** (attempt - 1));
+      if (Date.now() + wait > until) throw err;
+      opts.onRetry?.(attempt, err);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /**

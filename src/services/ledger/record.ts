@@ -5,6 +5,8 @@ import { newId } from "../../ids.js";
 export type LedgerStatus = "ok" | "failed" | "aborted" | "cut_off";
 
 export interface LedgerEntry {
+  /** Chosen by the caller when it may retry the write: the same id is inserted at most once. */
+  id?: string;
   tenantId: string;
   keyId: string | null;
   requestId?: string | null;
@@ -40,6 +42,19 @@ export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
 }
 
 /**
+ * Inserts the row unless a row with its id exists; says whether it inserted. A write retried after an
+ * ambiguous failure (the commit may have happened before the connection broke) never counts twice.
+ */
+export async function recordUsageOnce(db: Db, e: LedgerEntry & { id: string }): Promise<boolean> {
+  const inserted = await db
+    .insert(usageLedger)
+    .values(ledgerRow(e))
+    .onConflictDoNothing({ target: usageLedger.id })
+    .returning({ id: usageLedger.id });
+  return inserted.length > 0;
+}
+
+/**
  * Several rows in one INSERT (the batch ingestion pipeline: one row per document version of one
  * shared embedding call, each with its own share of the tokens and cost).
  */
@@ -54,7 +69,7 @@ function ledgerRow(e: LedgerEntry): typeof usageLedger.$inferInsert & { id: stri
   if (!Number.isSafeInteger(e.costMicros))
     throw new Error(`costMicros must be an integer, got ${e.costMicros}`);
   return {
-    id: newId("use"),
+    id: e.id ?? newId("use"),
     tenantId: e.tenantId,
     keyId: e.keyId,
     requestId: e.requestId ?? null,
