@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { PLATFORM_KEY } from "../helpers/app.js";
 import { type Cluster, startCluster, stop } from "../helpers/cluster.js";
 import { spawnProcess } from "../helpers/process.js";
+import { cpuPerUnit, cpuSnapshot } from "./proc-cpu.js";
 import { pct } from "./stats.js";
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -147,6 +148,21 @@ async function main() {
       worker1: c.workers[1]!.child.pid,
       engine: c.engine.child.pid,
     });
+    // A process that dies mid-run says why (its exit code and last output), not just as errors later.
+    for (const [name, p] of [
+      ...c.apis.map((a, i) => [`api${i}`, a] as const),
+      ...c.workers.map((w, i) => [`worker${i}`, w] as const),
+    ]) {
+      void p.exited.then((code) => {
+        if (Date.now() < endAt)
+          console.log(
+            `soak: ${name} exited (${code}) at ${Math.round((Date.now() - startedAt) / 1000)} s:\n${p.output().slice(-2000)}`,
+          );
+      });
+    }
+    // PostgreSQL and Redis are the machine's own servers: other jobs using them are counted too.
+    const SERVERS = ["postgres", "redis-server"];
+    const cpuAtStart = cpuSnapshot({ ...processes(), stub: stub.child.pid }, SERVERS);
     const sampler = setInterval(() => {
       const row: { t: number; [name: string]: number | null } = {
         t: Math.round((Date.now() - startedAt) / 1000),
@@ -253,6 +269,15 @@ async function main() {
     }, 30_000);
     await new Promise((r) => setTimeout(r, endAt - Date.now()));
     for (const t of timers) clearTimeout(t);
+    const cpuAtEnd = cpuSnapshot({ ...processes(), stub: stub.child.pid }, SERVERS);
+    const asksInWindow = samples.filter((s) => s.route === "POST /v1/ask").length;
+    const spent = cpuPerUnit(cpuAtStart, cpuAtEnd, asksInWindow);
+    const cpu = {
+      ...spent,
+      asks: asksInWindow,
+      busy_cores: r1(spent.cpu_ms / (MINUTES * 60_000)),
+    };
+    console.log(`soak: CPU per completed ask (ms): ${JSON.stringify(cpu.per)}; total ${cpu.total}`);
     const drainDeadline = Date.now() + 90_000;
     while (inFlight > 0 && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
     clearInterval(progress);
@@ -298,6 +323,7 @@ async function main() {
       lost: notReady.length,
       rss,
       sla,
+      cpu,
       startedAt,
       load0,
     });
@@ -327,6 +353,7 @@ function summarize(input: {
   lost: number;
   rss: { t: number; [name: string]: number | null }[];
   sla: any;
+  cpu: ReturnType<typeof cpuPerUnit> & { asks: number; busy_cores: number };
   startedAt: number;
   load0: number[];
 }) {
@@ -388,6 +415,7 @@ function summarize(input: {
         : null,
     },
     rss_mb: { samples: rss, last_half: growth },
+    cpu_per_ask_ms: input.cpu,
     sla_vs_client: {
       ask: {
         client_requests: asks.length,
@@ -443,6 +471,13 @@ ${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each, ${r.
 | /v1/sla vs client log: asks | SLA ${r.sla_vs_client.ask.sla_requests} requests, ${r.sla_vs_client.ask.sla_errors} 5xx; client ${r.sla_vs_client.ask.client_requests}, ${r.sla_vs_client.ask.client_5xx} 5xx | equal |
 | /v1/sla vs client log: uploads (with the seed's) | SLA ${r.sla_vs_client.upload.sla_requests}; client ${r.sla_vs_client.upload.client_requests} | equal |
 | /v1/sla model calls vs asks answered | SLA ${r.sla_vs_client.model_calls.sla_model_calls} (${r.sla_vs_client.model_calls.sla_model_failed} failed); client ${r.sla_vs_client.model_calls.client_ok_asks} | equal |
+| CPU per ask completed during the run (ms; all processes, ${r.cpu_per_ask_ms.asks} asks; ${r.cpu_per_ask_ms.busy_cores} cores busy on average) | ${Object.entries(
+    r.cpu_per_ask_ms.per,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(
+      ", ",
+    )}; **total ${r.cpu_per_ask_ms.total}** | ${r1(2000 / (r.settings.users / r.settings.ask_every_s))} ms fits ${r1(r.settings.users / r.settings.ask_every_s)} asks/s on 2 cores |
 | Ask latency (client, to first delta) vs /v1/sla (to headers) | client p50 ${r.sla_vs_client.client_ask_latency_ms.p50}, p99 ${r.sla_vs_client.client_ask_latency_ms.p99} ms; SLA ${JSON.stringify(r.sla_vs_client.sla_ask_latency_ms)} | |
 `;
 }

@@ -1,6 +1,17 @@
-import { AlipaySdk } from "alipay-sdk";
+import { Socket } from "node:net";
 import { scaleDecimal } from "../../models/cost.js";
 import type { AlipayBilling, TopUpOrder } from "./types.js";
+
+/**
+ * alipay-sdk's HTTP client (urllib 4) replaces `net.Socket.prototype.destroy` for every socket of the
+ * process, to tag errors with their socket. Its replacement throws ("Cannot redefine property") when one
+ * error destroys a second socket, which @hono/node-server does when a streamed response fails (a
+ * database timeout mid-ask), and that throw is uncaught: the soak saw both API processes exit at once.
+ * The tagging is a diagnostic nicety, so the SDK is loaded with Node's own destroy put back.
+ */
+const nodeDestroy = Socket.prototype.destroy;
+const { AlipaySdk } = await import("alipay-sdk");
+Socket.prototype.destroy = nodeDestroy;
 
 /**
  * Yuan as Alipay wants them ("72.00"), from micro-dollars at the operator's fixed rate, rounded to the
