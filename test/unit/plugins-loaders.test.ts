@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+// @ts-expect-error: the plugin is plain JavaScript without types; its PDF image reader is tested directly.
+import { pdfPageImages } from "../../src/plugins/core/ocr/pdf-images.mjs";
 import { readTarball } from "../../src/plugins/install/tarball.js";
 import { invoke, readManifest } from "../../src/plugins/package.js";
 import { PluginSandbox } from "../../src/plugins/sandbox/process.js";
@@ -78,4 +80,38 @@ describe("core plugin: EPUB", () => {
       { page: 2, text: "Chapter 2: 离开\n她在黎明时离开了。" },
     ]);
   });
+});
+
+describe("core plugin: OCR", () => {
+  it("makes the scanned fixtures' text readable: a Flate/indexed-colour scan and JPEG scans, page by page", async () => {
+    const s = await fromTarball("src/plugins/core/ocr");
+    const tika = readFileSync("fixtures/pdf/tika_testOCR.pdf");
+    const one = await invoke(s, "loader", "load", {
+      bytes: tika.toString("base64"),
+      mediaType: "application/pdf",
+      filename: "tika_testOCR.pdf",
+    });
+    expect(one.pages).toHaveLength(1);
+    expect(one.pages[0]!.text).toMatch(/Happy New Year 2003/);
+    const scan = readFileSync("fixtures/pdf/pdfjs_issue7229.pdf");
+    const two = await invoke(s, "loader", "load", {
+      bytes: scan.toString("base64"),
+      mediaType: "application/pdf",
+      filename: "scan.pdf",
+    });
+    expect(two.pages.map((p) => p.page)).toEqual([1, 2]);
+    expect(two.pages[1]!.text).toMatch(/Results of the roadworthiness inspection/);
+    // An image upload: the second page's scan, a real JPEG, given as a file of its own.
+    const jpeg = pdfPageImages(scan)[1]!.images[0]!;
+    expect([...jpeg.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    const image = await invoke(
+      s,
+      "loader",
+      "load",
+      { bytes: jpeg.toString("base64"), mediaType: "image/jpeg", filename: "inspection.jpg" },
+      { languages: ["eng"] },
+    );
+    expect(image).toMatchObject({ title: "inspection", pages: [{ page: 1 }] });
+    expect(image.pages[0]!.text).toMatch(/Results of the roadworthiness inspection/);
+  }, 240_000);
 });
