@@ -55,7 +55,7 @@ export function documentFromPages(pages: PluginPage[], title: string | null): Pa
 }
 
 /** The pages a text filter sees: a paged document's pages, or an unpaged one as page 1. */
-function pagesOf(doc: ParsedDocument): PluginPage[] {
+export function pagesOf(doc: ParsedDocument): PluginPage[] {
   if (!doc.pages.length) return [{ page: 1, text: doc.text }];
   return doc.pages.map((p) => ({ page: p.number, text: doc.text.slice(p.start, p.end) }));
 }
@@ -65,7 +65,7 @@ function pagesOf(doc: ParsedDocument): PluginPage[] {
  * [EMAIL]), so page extents are rebuilt and each heading is found again from where the previous
  * one was; a heading the filter rewrote is dropped from the outline rather than pointing elsewhere.
  */
-function withPages(doc: ParsedDocument, filtered: PluginPage[]): ParsedDocument {
+export function withPages(doc: ParsedDocument, filtered: PluginPage[]): ParsedDocument {
   const byPage = new Map(filtered.map((p) => [p.page, p.text]));
   let text = "";
   const pages: ParsedDocument["pages"] = [];
