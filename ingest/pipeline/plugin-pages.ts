@@ -124,20 +124,22 @@ export async function readWithPlugins(
   },
 ): Promise<ParsedDocument> {
   const tenantId = job.version.tenantId;
-  let doc: ParsedDocument;
-  if (opts.loaderId) {
-    const out = await plugins.load(tenantId, opts.loaderId, {
+  const loadPages = async (loaderId: string) => {
+    const out = await plugins.load(tenantId, loaderId, {
       bytes,
       mediaType: job.version.contentType ?? "application/octet-stream",
       filename: job.document.filename,
     });
-    doc = checkSize(documentFromPages(out.pages, out.title ?? null), opts.limits);
-  } else if (job.version.format === "pdf") {
+    return checkSize(documentFromPages(out.pages, out.title ?? null), opts.limits);
+  };
+  let doc: ParsedDocument;
+  if (opts.loaderId) doc = await loadPages(opts.loaderId);
+  else if (job.version.format === "pdf") {
     const pdfOpts = { maxPages: opts.limits.maxPages, timeoutMs: opts.limits.timeoutMs, onPage: opts.onPage };
-    doc = await parsePdf(bytes, pdfOpts).catch(async (err: unknown) => {
-      const loaderId = await scannedPdfLoader(plugins, job, err);
-      return readWithPlugins(plugins, job, bytes, { ...opts, loaderId, filters: false });
-    });
+    // A scan goes to the PDF loader (OCR), and its text through the same filters below.
+    doc = await parsePdf(bytes, pdfOpts).catch(async (err: unknown) =>
+      loadPages(await scannedPdfLoader(plugins, job, err)),
+    );
   } else {
     doc = await readIsolated(bytes, job.version.format as Exclude<DocFormat, "pdf">, {
       limits: opts.limits,

@@ -61,6 +61,35 @@ function hostileLoader(): string {
   return dir;
 }
 
+/** A text filter that writes "JavaScript" as "[LANG]", in the knowledge base its configuration names. */
+function wordFilter(): string {
+  const dir = mkdtempSync(join(tmpdir(), "aihub-word-filter-"));
+  writeFileSync(
+    join(dir, "aihub-plugin.json"),
+    JSON.stringify({
+      id: "word-filter",
+      version: "1.0.0",
+      kind: "text-filter",
+      name: "Word filter",
+      hostApi: "^1.0.0",
+      configSchema: { type: "object", properties: { kb: { type: "string" } } },
+      permissions: { network: [], files: "none", hostCalls: [] },
+    }),
+  );
+  writeFileSync(
+    join(dir, "index.mjs"),
+    `export function filter(input, host) {
+  if (input.knowledgeBaseId !== host.config.kb) return { pages: input.pages };
+  return { pages: input.pages.map((p) => ({ page: p.page, text: p.text.replaceAll("JavaScript", "[LANG]") })) };
+}\n`,
+  );
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "word-filter", version: "1.0.0", type: "module" }),
+  );
+  return dir;
+}
+
 async function install(folder: string) {
   const { bytes } = packPlugin(folder);
   const sha = createHash("sha256").update(bytes).digest("hex");
@@ -138,6 +167,7 @@ beforeAll(async () => {
     await install(`src/plugins/core/${name}`);
   }
   await install(hostileLoader());
+  await install(wordFilter());
 }, 300_000);
 afterAll(async () => {
   s.t.deps.plugins?.close();
@@ -256,4 +286,25 @@ describe("text filters in ingestion (issue 19)", () => {
     const inOpen = await search("payroll calendar contact", open.body.id);
     expect(inOpen[0]!.text).toContain("jan.kowalski@example.com");
   }, 120_000);
+
+  it("filters a PDF's pages too, keeping its page numbers", async () => {
+    const papers = await s.t.call("POST", "/v1/knowledge-bases", {
+      key: org.adminKey,
+      body: { name: "Papers" },
+    });
+    expect((await setPlugin("word-filter", true, { kb: papers.body.id })).status).toBe(200);
+    const pdf = await ingest(
+      await fixture("pdf/pdfjs_tracemonkey.pdf"),
+      "tracemonkey.pdf",
+      "application/pdf",
+      papers.body.id,
+    );
+    expect(pdf.status, JSON.stringify(pdf)).toBe("ready");
+    expect(pdf.pages).toBe(14);
+    const hits = await search("dynamic languages such as JavaScript trace compilation", papers.body.id);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => !h.text.includes("JavaScript") && h.page_start !== null)).toBe(true);
+    expect(hits.some((h) => h.text.includes("[LANG]"))).toBe(true);
+    expect((await setPlugin("word-filter", false)).status).toBe(200);
+  }, 180_000);
 });
