@@ -17,7 +17,7 @@ import type { PipelineDeps } from "./deps.js";
 import { PermanentIngestError, reasonFor } from "./failure.js";
 import { retireVersion } from "./finalize.js";
 import type { LoadedJob } from "./load.js";
-import { loaderOfFormat } from "./plugin-pages.js";
+import { loaderOfFormat } from "./plugin-format.js";
 import { markFailed } from "./process.js";
 
 /** Versions up to this size may be ingested in a batch; bigger ones take the single path. */

@@ -10,7 +10,8 @@ import { ChunkRowWriter } from "./chunk-rows.js";
 import type { PipelineDeps } from "./deps.js";
 import type { ChunkIndexer } from "./index-chunks.js";
 import type { LoadedJob } from "./load.js";
-import { loaderOfFormat, pluginsUnavailable, readWithPlugins, scannedPdfLoader } from "./plugin-pages.js";
+import { loaderOfFormat } from "./plugin-format.js";
+import { pluginsUnavailable, readWithPlugins, scannedPdfLoader } from "./plugin-pages.js";
 
 /** pages_parsed is written at most this often while a document is parsed. */
 const PROGRESS_EVERY_MS = 150;

@@ -6,14 +6,6 @@ import type { DocFormat, ParsedDocument } from "../types.js";
 import type { IngestPlugins, PluginPage } from "./deps.js";
 import type { LoadedJob } from "./load.js";
 
-/** Versions a loader plugin reads are stored with this format prefix and the loader's id. */
-export const PLUGIN_FORMAT_PREFIX = "plugin:";
-
-/** The loader plugin a stored format names (`plugin:spreadsheets` -> spreadsheets), else null. */
-export function loaderOfFormat(format: string): string | null {
-  return format.startsWith(PLUGIN_FORMAT_PREFIX) ? format.slice(PLUGIN_FORMAT_PREFIX.length) : null;
-}
-
 /** A version stored for a loader plugin, met by a pipeline composed without plugins. */
 export function pluginsUnavailable(): ParseError {
   return new ParseError(

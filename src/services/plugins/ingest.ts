@@ -1,6 +1,6 @@
 import { ParseError } from "../../../ingest/parsers/errors.js";
 import type { IngestPlugins, PluginPage } from "../../../ingest/pipeline/deps.js";
-import { PLUGIN_FORMAT_PREFIX } from "../../../ingest/pipeline/plugin-pages.js";
+import { PLUGIN_FORMAT_PREFIX } from "../../../ingest/pipeline/plugin-format.js";
 import type { DocFormat } from "../../../ingest/types.js";
 import type { ServiceCtx } from "../../context.js";
 import type { PluginManifest } from "../../plugins/manifest.js";
