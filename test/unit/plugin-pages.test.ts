@@ -84,6 +84,8 @@ describe("which uploads loaders may claim", () => {
     expect(mayNeedLoader("text", "prices.csv")).toBe(true);
     expect(mayNeedLoader("text", "upload", "text/csv")).toBe(true);
     expect(mayNeedLoader("text", "notes.txt")).toBe(false);
+    // Bulk JSONL lines are declared plain text: a title such as "prices.csv" keeps the text parser.
+    expect(mayNeedLoader("text", "prices.csv", "text/plain")).toBe(false);
     expect(mayNeedLoader("markdown", "readme.md")).toBe(false);
     expect(mayNeedLoader("pdf", "scan.pdf")).toBe(false);
   });

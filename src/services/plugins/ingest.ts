@@ -37,13 +37,16 @@ export function loaderClaims(
 
 /**
  * Whether an upload may be a loader's: the host cannot read it (detected null), or reads it only as
- * text while its name or type says otherwise (a .csv). Cheap and synchronous, so uploads of what the
- * host reads itself never look plugins up.
+ * text while its name or type says otherwise (a .csv), unless the uploader declared plain text (bulk
+ * JSONL lines do: their title must not change the parser). Cheap and synchronous, so uploads of what
+ * the host reads itself never look plugins up.
  */
 export function mayNeedLoader(detected: DocFormat | null, filename: string, contentType?: string): boolean {
   if (detected === null) return true;
   if (detected !== "text") return false;
-  return !PLAIN_TEXT_EXTENSIONS.has(extensionOf(filename)) || mediaTypeOf(contentType) === "text/csv";
+  const type = mediaTypeOf(contentType);
+  if (type === "text/plain") return false;
+  return type === "text/csv" || !PLAIN_TEXT_EXTENSIONS.has(extensionOf(filename));
 }
 
 /**
