@@ -23,7 +23,12 @@ export interface IsolatedParseOptions {
    * Called once, before the first chunks, with the document's own title (if any), its whole text
    * (what chunk offsets point into) and its page extents (empty for unpaged formats).
    */
-  onParsed(info: { title: string | null; text: string; pages: ParsedDocument["pages"] }): void;
+  onParsed(info: {
+    title: string | null;
+    text: string;
+    pages: ParsedDocument["pages"];
+    headings: ParsedDocument["headings"];
+  }): void;
   /** Chunks in order, in batches. */
   onChunks(chunks: Chunk[]): void;
 }
@@ -51,10 +56,23 @@ export function parseIsolated(
   format: Exclude<DocFormat, "pdf">,
   opts: IsolatedParseOptions,
 ): Promise<{ chunks: number }> {
+  const data = bytes.slice();
+  const job = { format, data, chunking: opts.chunking, contentType: opts.contentType ?? null };
+  return runIsolated(job, opts);
+}
+
+/**
+ * Runs one parse job on a thread of its own (see parseIsolated); parse-prepared.ts sends the jobs that
+ * read without chunking or chunk an already-read document.
+ */
+export function runIsolated(
+  job: Omit<ParseJob, "id">,
+  opts: Omit<IsolatedParseOptions, "chunking">,
+): Promise<{ chunks: number }> {
   const limits = opts.limits ?? DEFAULT_PARSE_LIMITS;
   const slot = acquire(limits.heapMb);
   const id = nextId++;
-  const data = bytes.slice();
+  const data = job.data;
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: unknown, result?: { chunks: number }) => {
@@ -83,8 +101,9 @@ export function parseIsolated(
     const onMessage = (m: ParseMessage) => {
       if (m.id !== id) return;
       try {
-        if (m.type === "parsed") opts.onParsed({ title: m.title, text: m.text, pages: m.pages });
-        else if (m.type === "chunks") opts.onChunks(m.chunks);
+        if (m.type === "parsed") {
+          opts.onParsed({ title: m.title, text: m.text, pages: m.pages, headings: m.headings });
+        } else if (m.type === "chunks") opts.onChunks(m.chunks);
         else if (m.type === "done") {
           release(slot);
           finish(null, { chunks: m.chunks });
@@ -121,14 +140,7 @@ export function parseIsolated(
     slot.worker.on("message", onMessage);
     slot.worker.on("error", onError);
     slot.worker.on("exit", onExit);
-    const job: ParseJob = {
-      id,
-      format,
-      data,
-      chunking: opts.chunking,
-      contentType: opts.contentType ?? null,
-    };
-    slot.worker.postMessage(job, [data.buffer]);
+    slot.worker.postMessage({ ...job, id } satisfies ParseJob, [data.buffer as ArrayBuffer]);
   });
 }
 

@@ -18,7 +18,10 @@ export interface ParseJob {
   id: number;
   format: Exclude<DocFormat, "pdf">;
   data: Uint8Array;
-  chunking: ChunkingOptions;
+  /** null: parse only (the pages then pass through text-filter plugins and come back as `doc`). */
+  chunking: ChunkingOptions | null;
+  /** An already-read document to chunk (a loader plugin's pages, or filtered pages); `data` is empty. */
+  doc?: ParsedDocument;
   /** The Content-Type given at upload: its charset decides how HTML, Markdown and text are decoded. */
   contentType?: string | null;
 }
@@ -49,7 +52,14 @@ export type ParseMessage =
    * Once, before the first chunks: the document's own title, its whole text (what chunk offsets point
    * into, stored for GET /v1/documents/{id}/text) and its page extents (empty for unpaged formats).
    */
-  | { id: number; type: "parsed"; title: string | null; text: string; pages: ParsedDocument["pages"] }
+  | {
+      id: number;
+      type: "parsed";
+      title: string | null;
+      text: string;
+      pages: ParsedDocument["pages"];
+      headings: ParsedDocument["headings"];
+    }
   | { id: number; type: "chunks"; chunks: Chunk[] }
   | { id: number; type: "done"; chunks: number }
   /** The document broke a rule (ParseError): a stable code and the user's message. */
@@ -137,7 +147,7 @@ async function runBatch(job: ParseBatchJob): Promise<BatchItemResult[]> {
   for (const item of job.batch) {
     try {
       const doc = await parseChecked({ id: job.id, ...item });
-      const chunks = chunkDocument(doc, item.chunking);
+      const chunks = item.chunking ? chunkDocument(doc, item.chunking) : [];
       results.push({ ok: true, title: doc.title, text: doc.text, pages: doc.pages, chunks });
     } catch (error) {
       let e = error;
@@ -156,8 +166,12 @@ async function runBatch(job: ParseBatchJob): Promise<BatchItemResult[]> {
 
 async function run(job: ParseJob, post: (m: ParseMessage) => void): Promise<void> {
   const { id } = job;
-  const doc = await parseChecked(job);
-  post({ id, type: "parsed", title: doc.title, text: doc.text, pages: doc.pages });
+  const doc = job.doc ?? (await parseChecked(job));
+  post({ id, type: "parsed", title: doc.title, text: doc.text, pages: doc.pages, headings: doc.headings });
+  if (!job.chunking) {
+    post({ id, type: "done", chunks: 0 });
+    return;
+  }
   const chunks = chunkDocument(doc, job.chunking);
   for (let i = 0; i < chunks.length; i += CHUNKS_PER_MESSAGE) {
     post({ id, type: "chunks", chunks: chunks.slice(i, i + CHUNKS_PER_MESSAGE) });

@@ -127,8 +127,9 @@ async function readPdf(
     if (result.letters === 0 && !result.hasImages) throw emptyDocument("PDF");
     throw new ParseError(
       "no_text",
-      "This PDF has no text layer (it looks scanned or made of images). OCR is not available yet; " +
-        "upload a PDF with a text layer (for example, export it again or run it through OCR first).",
+      "This PDF has no text layer (it looks scanned or made of images). An administrator can enable " +
+        "the OCR plugin (ocr) for your organization to make scanned PDFs searchable; or upload a PDF " +
+        "with a text layer (for example, export it again or run it through OCR first).",
     );
   }
   const { text, pages } = builder.finish();

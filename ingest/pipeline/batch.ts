@@ -17,6 +17,7 @@ import type { PipelineDeps } from "./deps.js";
 import { PermanentIngestError, reasonFor } from "./failure.js";
 import { retireVersion } from "./finalize.js";
 import type { LoadedJob } from "./load.js";
+import { loaderOfFormat } from "./plugin-format.js";
 import { markFailed } from "./process.js";
 
 /** Versions up to this size may be ingested in a batch; bigger ones take the single path. */
@@ -28,7 +29,7 @@ const BLOB_READS = 16;
 
 /**
  * Whether a loaded version can go through ingestBatch: small, not a PDF (PDFs stream through their
- * own thread), and never started: a retry, a resumed crash or a second attempt always takes the
+ * own thread) nor read by a loader plugin (its sandbox reads one file per call), and never started: a retry, a resumed crash or a second attempt always takes the
  * single path, which resumes from stored rows and isolates a document that broke a batch.
  */
 export function isBatchable(job: LoadedJob): boolean {
@@ -38,6 +39,7 @@ export function isBatchable(job: LoadedJob): boolean {
     v.attempts === 0 &&
     v.chunks === null &&
     v.format !== "pdf" &&
+    !loaderOfFormat(v.format) &&
     v.sizeBytes <= BATCH_MAX_BYTES
   );
 }

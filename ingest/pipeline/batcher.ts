@@ -79,6 +79,13 @@ export function createBatchingProcessor(
     }
     const batch: { w: Waiting; member: BatchMember }[] = [];
     const documentsSeen = new Set<string>();
+    // Text-filter plugins read a document's pages before chunking, which the batch path cannot do:
+    // documents of organizations with filters enabled take the single path.
+    const filtered = new Set<string>();
+    if (deps.plugins) {
+      const tenants = new Set([...jobs.values()].map((j) => j.version.tenantId));
+      for (const t of tenants) if (await deps.plugins.hasTextFilters(t).catch(() => true)) filtered.add(t);
+    }
     for (const w of taken) {
       const job = jobs.get(w.run.payload.versionId);
       // One version per document per batch: two versions of one document activate in order, alone.
@@ -87,6 +94,7 @@ export function createBatchingProcessor(
         job.version.tenantId === w.run.payload.tenantId &&
         !w.run.finalAttempt &&
         isBatchable(job) &&
+        !filtered.has(job.version.tenantId) &&
         !documentsSeen.has(job.document.id)
       ) {
         documentsSeen.add(job.document.id);

@@ -26,6 +26,33 @@ export interface UsageLedger {
   recordEmbeddings(tx: Db, usages: EmbeddingUsage[]): Promise<void>;
 }
 
+/** A page of text as plugins exchange it (1-based page numbers). */
+export interface PluginPage {
+  page: number;
+  text: string;
+}
+
+/**
+ * The organization's enabled plugins, as ingestion uses them (issue 19): loaders read formats the host
+ * does not, text filters (PII redaction) rewrite every document's pages before chunking. Composed from
+ * src/services/plugins at the entry, so ingest/ never imports the verbs. Calls run in the plugin's
+ * sandbox; a failure throws an error whose `code` is the plugin's (`plugin_timeout`, ...).
+ */
+export interface IngestPlugins {
+  /** Runs the enabled loader `loaderId` of the organization on a file. */
+  load(
+    tenantId: string,
+    loaderId: string,
+    file: { bytes: Uint8Array; mediaType: string; filename: string },
+  ): Promise<{ pages: PluginPage[]; title?: string }>;
+  /** An enabled loader claiming this file (a scanned PDF the host found no text in), or null. */
+  loaderFor(tenantId: string, file: { filename: string; mediaType: string }): Promise<string | null>;
+  /** Whether the organization has text filters enabled (its documents then take the single path). */
+  hasTextFilters(tenantId: string): Promise<boolean>;
+  /** The pages through every enabled text filter, in id order. */
+  filter(tenantId: string, kbId: string, pages: PluginPage[]): Promise<PluginPage[]>;
+}
+
 /** What the ingestion pipeline needs; the API runtime and the worker both provide it. */
 export interface PipelineDeps {
   database: Database;
@@ -37,6 +64,8 @@ export interface PipelineDeps {
   usage: UsageLedger;
   /** Page count, time and memory limits of parsing one document; DEFAULT_PARSE_LIMITS when unset. */
   parseLimits?: ParseLimits;
+  /** Loader and text-filter plugins; without it, documents are read by the built-in parsers only. */
+  plugins?: IngestPlugins;
 }
 
 /** Chunks embedded and upserted per step; progress is saved after each, so a retry resumes there. */

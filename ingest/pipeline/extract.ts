@@ -3,12 +3,15 @@ import { chunks, documents, documentTexts, documentVersions } from "../../src/db
 import { ParseError } from "../parsers/index.js";
 import { DEFAULT_PARSE_LIMITS } from "../parsers/limits.js";
 import { parseIsolated } from "../parsers/parse-pool.js";
+import { chunkIsolated } from "../parsers/parse-prepared.js";
 import { parsePdf } from "../parsers/pdf.js";
 import type { Chunk, ChunkingOptions, DocFormat, ParsedDocument } from "../types.js";
 import { ChunkRowWriter } from "./chunk-rows.js";
 import type { PipelineDeps } from "./deps.js";
 import type { ChunkIndexer } from "./index-chunks.js";
 import type { LoadedJob } from "./load.js";
+import { loaderOfFormat } from "./plugin-format.js";
+import { pluginsUnavailable, readWithPlugins, scannedPdfLoader } from "./plugin-pages.js";
 
 /** pages_parsed is written at most this often while a document is parsed. */
 const PROGRESS_EVERY_MS = 150;
@@ -74,7 +77,9 @@ async function produceChunks(
   const progress = pageProgress(deps, job.version.id);
   const limits = deps.parseLimits ?? DEFAULT_PARSE_LIMITS;
   // Nothing here parses: a PDF is read on its extraction thread and chunked here as pages arrive
-  // (linear work in small steps); every other format is parsed and chunked on a parse thread.
+  // (linear work in small steps); every other format is parsed and chunked on a parse thread. With
+  // plugins (a loader's format, text filters, a scanned PDF), the document is read whole in the
+  // plugin's sandbox or a thread, filtered, then chunked on a parse thread.
   // Either way chunks are embedded and indexed while later ones are still being made.
   let count = 0;
   let title = job.document.title;
@@ -86,7 +91,45 @@ async function produceChunks(
     count += pieces.length;
     consumers.push(pieces);
   };
-  if (format === "pdf") {
+  const read = (info: { title: string | null; text: string; pages: ParsedDocument["pages"] }) => {
+    title = info.title?.trim() || job.document.title;
+    pages = info.pages.length || null;
+    text = info.text;
+    extents = info.pages;
+    consumers.setTitle(title);
+  };
+  const plugins = deps.plugins;
+  const filters = plugins ? await plugins.hasTextFilters(job.version.tenantId) : false;
+  const loaderId = loaderOfFormat(format);
+  const throughPlugins = async (loader: string | null) => {
+    const doc = await readWithPlugins(plugins!, job, bytes, {
+      loaderId: loader,
+      filters,
+      limits,
+      onPage: progress.page,
+    });
+    await chunkIsolated(doc, { chunking, limits, onParsed: read, onChunks: take });
+  };
+  if (loaderId && !plugins) throw pluginsUnavailable();
+  if (plugins && (loaderId || filters)) await throughPlugins(loaderId);
+  else if (format === "pdf") {
+    try {
+      await streamPdf();
+    } catch (err) {
+      // A scanned PDF has no text layer; an enabled loader claiming PDFs (OCR) reads it instead.
+      if (!plugins || count > 0) throw err;
+      await throughPlugins(await scannedPdfLoader(plugins, job, err));
+    }
+  } else {
+    await parseIsolated(bytes, format as Exclude<DocFormat, "pdf">, {
+      chunking,
+      limits,
+      contentType: job.version.contentType,
+      onParsed: read,
+      onChunks: take,
+    });
+  }
+  async function streamPdf() {
     const parsed = await parsePdf(bytes, {
       maxPages: limits.maxPages,
       timeoutMs: limits.timeoutMs,
@@ -102,20 +145,6 @@ async function produceChunks(
     pages = parsed.pages.length || null;
     text = parsed.text;
     extents = parsed.pages;
-  } else {
-    await parseIsolated(bytes, format, {
-      chunking,
-      limits,
-      contentType: job.version.contentType,
-      onParsed(info) {
-        title = info.title?.trim() || job.document.title;
-        pages = info.pages.length || null;
-        text = info.text;
-        extents = info.pages;
-        consumers.setTitle(title);
-      },
-      onChunks: take,
-    });
   }
   await progress.done();
   timings.parse_ms = Math.round(performance.now() - started);

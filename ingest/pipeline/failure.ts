@@ -45,6 +45,8 @@ export function reasonFor(err: unknown): FailureReason {
       message: `Processing took too long (${err.message}). Split the document and upload the parts.`,
     };
   }
+  const plugin = pluginFailure(err);
+  if (plugin) return plugin;
   const e = err as { name?: string; status?: number; message?: string };
   if (e?.name === "VectorStoreUnavailableError") {
     return {
@@ -65,10 +67,25 @@ export function reasonFor(err: unknown): FailureReason {
   };
 }
 
+/**
+ * A loader or text-filter plugin failed (IngestPlugins throws its sandbox's code: plugin_timeout,
+ * plugin_memory, plugin_crashed, plugin_bad_output, ...): the document fails with that code, at once,
+ * since running the same plugin on the same bytes again would fail the same way.
+ */
+function pluginFailure(err: unknown): FailureReason | null {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code !== "string" || !e.code.startsWith("plugin_")) return null;
+  return {
+    code: e.code,
+    message: `${String(e.message)}. Check the plugin's settings or ask an administrator to disable it, then upload the document again.`,
+  };
+}
+
 /** Whether to stop retrying at once: the document itself is unusable or the request can never succeed. */
 export function isPermanentFailure(err: unknown): boolean {
   if (err instanceof ParseError || err instanceof BlobNotFoundError || err instanceof UnrecoverableError)
     return true;
+  if (pluginFailure(err)) return true;
   const e = err as { name?: string; status?: number };
   // A provider 4xx other than 429 (bad key, unknown model, input too long) will not change by waiting.
   if (e?.name === "EmbedError" && typeof e.status === "number" && e.status < 500 && e.status !== 429)

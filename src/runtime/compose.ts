@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import type { AppDeps, Logger, ReadinessCheck } from "../context.js";
 import { createHttpMetrics } from "../metrics.js";
 import { createRequestLog } from "../ops/request-log.js";
+import { PluginRuntime } from "../plugins/runtime.js";
 import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
 import { documentStatusCounts, recentStageDurations } from "../services/documents/status-counts.js";
@@ -79,7 +80,11 @@ export async function composeRuntime(
     });
     const vectors = gate ? new GatedVectorIndex(qdrant, gate) : qdrant;
     await vectors.ensureReady();
+    // One set of plugin sandboxes for the app (ask steps) and ingestion (loaders, text filters).
+    const pluginRuntime = PluginRuntime.fromConfig(config, logger);
+    closers.push(async () => pluginRuntime.close());
     const ingestion = await composeIngestion({
+      pluginRuntime,
       config,
       logger,
       database,
@@ -150,6 +155,7 @@ export async function composeRuntime(
             })
           : undefined,
       payments: createPayments(config),
+      plugins: pluginRuntime,
     };
     // Started last and not awaited: readiness and the first requests never wait for it.
     const warmUp =

@@ -16,7 +16,9 @@ import type { Config } from "../config.js";
 import type { Logger } from "../context.js";
 import type { Database } from "../db/client.js";
 import type { Embedder } from "../models/types.js";
+import { PluginRuntime } from "../plugins/runtime.js";
 import { type LedgerEntry, recordUsage, recordUsages } from "../services/ledger/record.js";
+import { ingestPlugins } from "../services/plugins/ingest.js";
 import type { VectorIndex } from "../vector/types.js";
 
 /** The pipeline bills embedding through the usage ledger, one row per batch that used tokens. */
@@ -65,10 +67,13 @@ export async function composeIngestion(opts: {
   role: "api" | "worker";
   /** The backup's write barrier (embedded profile): blob writes and deletes pass through it. */
   gate?: WriteGate;
+  /** The plugin sandboxes the app also uses (loaders and text filters run at ingestion); own ones if unset. */
+  pluginRuntime?: PluginRuntime;
 }): Promise<Ingestion> {
   const { config, logger } = opts;
   const store = createBlobStore(config, opts.database);
   const blobs = opts.gate ? new GatedBlobStore(store, opts.gate) : store;
+  const pluginRuntime = opts.pluginRuntime ?? PluginRuntime.fromConfig(config, logger);
   const deps: PipelineDeps = {
     database: opts.database,
     vectors: opts.vectors,
@@ -81,6 +86,12 @@ export async function composeIngestion(opts: {
       timeoutMs: config.PARSE_TIMEOUT_MS,
       heapMb: config.PARSE_HEAP_MB,
     },
+    plugins: ingestPlugins({
+      database: opts.database,
+      config,
+      logger,
+      plugins: pluginRuntime,
+    }),
   };
   const { processor: single, onFailure } = createIngestProcessor(deps);
   // The queue runs up to a batch's worth of jobs at once; the batching processor gathers the small
@@ -161,6 +172,7 @@ export async function composeIngestion(opts: {
       if (runner && runner !== queue) await runner.close();
       await queue.close();
       releaseThreads?.();
+      if (!opts.pluginRuntime) pluginRuntime.close();
     },
   };
 }

@@ -41,7 +41,7 @@ describe("pdf", () => {
 
   it.each([
     ["pdfjs_issue6010_1.pdf", "encrypted", /password/],
-    ["pdfjs_issue7229.pdf", "no_text", /OCR is not available yet/],
+    ["pdfjs_issue7229.pdf", "no_text", /enable the OCR plugin \(ocr\)/],
     ["tika_testOCR.pdf", "no_text", /upload a PDF with a text layer/],
     ["pdfjs_bug1020226.pdf", "corrupt", /damaged/],
   ])("rejects %s as %s", async (name, code, message) => {

@@ -7,6 +7,7 @@ import { documents, documentVersions } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { type AuditEntry, recordAudits } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
+import { mayNeedLoader } from "../plugins/ingest.js";
 import { enqueueVersion, ingestionOf } from "./ingestion.js";
 import { type UploadInput, type UploadResult, uploadDocument } from "./upload.js";
 
@@ -77,7 +78,9 @@ export async function uploadDocumentsBatch({
     const repeated = !p.input.externalId && shaInBatch.has(p.sha256);
     if (!p.input.externalId) shaInBatch.add(p.sha256);
     // Unsupported content, known documents and repeats take the single path (which also words the errors).
-    if (!p.format || known || repeated) later.push(index);
+    // So do uploads a loader plugin may read (uploadDocument looks the organization's loaders up).
+    const loader = mayNeedLoader(p.format, p.input.filename, p.input.contentType);
+    if (!p.format || loader || known || repeated) later.push(index);
     else {
       const versionId = newId("ver");
       fresh.push({ index, documentId: newId("doc"), versionId, blobKey: `${tenantId}/${versionId}` });

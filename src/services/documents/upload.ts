@@ -10,6 +10,7 @@ import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
 import { ServiceError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
+import { loaderFormat } from "../plugins/ingest.js";
 import { enqueueVersion, ingestionOf } from "./ingestion.js";
 
 export interface UploadInput {
@@ -43,11 +44,13 @@ export async function uploadDocument({
   const { blobs } = ingestionOf(ctx);
   const { db } = ctx.deps.database;
   const kb = await loadVisibleKb(db, ctx, input.kbId);
-  const format = detectType(input.bytes, input.filename, input.contentType);
+  const detected = detectType(input.bytes, input.filename, input.contentType);
+  // The organization's enabled loader plugins read what the host does not (XLSX, PPTX, EPUB, images).
+  const format = (await loaderFormat(ctx, input, detected)) ?? detected;
   if (!format) {
     throw new ServiceError(
       "unsupported_media_type",
-      `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}.`,
+      `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}; other formats once an administrator enables a loader plugin for them (GET /v1/plugins).`,
       { data: { supported: SUPPORTED_TYPES.split(", ") } },
     );
   }

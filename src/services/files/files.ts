@@ -12,6 +12,7 @@ import { deleteWithAudit } from "../audit/delete.js";
 import { recordAudit } from "../audit/record.js";
 import { ingestionOf } from "../documents/ingestion.js";
 import { NotFoundError, ServiceError, ValidationError } from "../errors.js";
+import { loaderFormat } from "../plugins/ingest.js";
 
 export type FileRow = typeof openaiFiles.$inferSelect;
 
@@ -31,10 +32,11 @@ export async function uploadFile({
     );
   }
   // Refuse what ingestion could never read now, not when the file is attached later.
-  if (!detectType(input.bytes, input.filename, input.contentType)) {
+  const detected = detectType(input.bytes, input.filename, input.contentType);
+  if (!detected && !(await loaderFormat(ctx, input, detected))) {
     throw new ServiceError(
       "unsupported_media_type",
-      `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}.`,
+      `${input.filename} is not a supported document type. Supported: ${SUPPORTED_TYPES}; other formats once an administrator enables a loader plugin for them.`,
     );
   }
   const { blobs } = ingestionOf(ctx);

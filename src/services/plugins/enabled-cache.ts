@@ -11,6 +11,9 @@ import type { PluginManifest } from "../../plugins/manifest.js";
  * database. A change made through this process is seen at once (the verbs call `forgetEnabled`);
  * another API process sees it within ENABLED_TTL_MS.
  */
+/** What the cache needs of the dependencies (the API's and ingestion's alike). */
+type CacheDeps = Pick<AppDeps, "database">;
+
 export const ENABLED_TTL_MS = 5_000;
 
 export interface EnabledRow {
@@ -26,9 +29,9 @@ interface Entry {
 }
 
 // Keyed by the dependencies, not module-wide: two apps in one process (tests) never share entries.
-const caches = new WeakMap<AppDeps, Map<string, Entry>>();
+const caches = new WeakMap<CacheDeps, Map<string, Entry>>();
 
-function cacheOf(deps: AppDeps): Map<string, Entry> {
+function cacheOf(deps: CacheDeps): Map<string, Entry> {
   const known = caches.get(deps);
   if (known) return known;
   const fresh = new Map<string, Entry>();
@@ -37,7 +40,7 @@ function cacheOf(deps: AppDeps): Map<string, Entry> {
 }
 
 /** The tenant's enabled plugins in id order, whatever their kind. */
-export function enabledRows(deps: AppDeps, tenantId: string): Promise<EnabledRow[]> {
+export function enabledRows(deps: CacheDeps, tenantId: string): Promise<EnabledRow[]> {
   const cache = cacheOf(deps);
   const now = Date.now();
   const hit = cache.get(tenantId);
@@ -50,12 +53,12 @@ export function enabledRows(deps: AppDeps, tenantId: string): Promise<EnabledRow
 }
 
 /** After enabling, configuring, upgrading or rolling back: this process reads afresh. */
-export function forgetEnabled(deps: AppDeps, tenantId?: string): void {
+export function forgetEnabled(deps: CacheDeps, tenantId?: string): void {
   if (tenantId === undefined) caches.delete(deps);
   else caches.get(deps)?.delete(tenantId);
 }
 
-async function load(deps: AppDeps, tenantId: string): Promise<EnabledRow[]> {
+async function load(deps: CacheDeps, tenantId: string): Promise<EnabledRow[]> {
   const rows = await deps.database.db
     .select({
       pluginId: orgPlugins.pluginId,

@@ -16,7 +16,10 @@ import type { PlatformCtx } from "../platform/platform.js";
 import { forgetEnabled } from "./enabled-cache.js";
 
 /** The app's plugin runtime; built from config the first time a verb needs it (tests, CLIs). */
-export function pluginRuntime(deps: AppDeps): PluginRuntime {
+/** What reading plugins and their per-organization settings needs (the app's deps, or ingestion's). */
+export type PluginDeps = Pick<AppDeps, "database" | "config" | "logger" | "plugins">;
+
+export function pluginRuntime(deps: PluginDeps): PluginRuntime {
   deps.plugins ??= PluginRuntime.fromConfig(deps.config, deps.logger);
   return deps.plugins;
 }
@@ -213,7 +216,7 @@ export async function listInstalled(deps: AppDeps) {
 }
 
 /** The active version's manifest of a plugin, or null when it is not installed. */
-export async function activeManifest(deps: AppDeps, id: string): Promise<PluginManifest | null> {
+export async function activeManifest(deps: PluginDeps, id: string): Promise<PluginManifest | null> {
   const [head] = await deps.database.db.select().from(plugins).where(eq(plugins.id, id));
   if (!head) return null;
   const [v] = await deps.database.db

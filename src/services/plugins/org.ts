@@ -1,14 +1,14 @@
 import { Ajv } from "ajv";
 import { and, eq } from "drizzle-orm";
 import { decryptBlob, encryptBlob } from "../../blobs/encryption.js";
-import type { AppDeps, ServiceCtx } from "../../context.js";
+import type { ServiceCtx } from "../../context.js";
 import { orgPlugins } from "../../db/schema.js";
 import type { PluginKind, PluginManifest } from "../../plugins/manifest.js";
 import type { PluginSandbox } from "../../plugins/sandbox/process.js";
 import { recordAudit } from "../audit/record.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { enabledRows, forgetEnabled } from "./enabled-cache.js";
-import { activeManifest, listInstalled, pluginRuntime } from "./install.js";
+import { activeManifest, listInstalled, type PluginDeps, pluginRuntime } from "./install.js";
 
 const aad = (tenantId: string, pluginId: string) => `plugin-secrets:${tenantId}:${pluginId}`;
 
@@ -111,7 +111,7 @@ export async function configureOrgPlugin({
   return { id, enabled: input.enabled, config };
 }
 
-function readSecrets(deps: AppDeps, tenantId: string, id: string, sealed: string): Record<string, string> {
+function readSecrets(deps: PluginDeps, tenantId: string, id: string, sealed: string): Record<string, string> {
   const plain = decryptBlob(
     Buffer.from(sealed, "base64"),
     deps.config.BLOB_ENCRYPTION_KEYS ?? [],
@@ -146,7 +146,7 @@ export interface EnabledPlugin {
 
 /** The plugins of one kind an organization has enabled, ready to call (in id order). */
 export async function enabledPlugins(
-  deps: AppDeps,
+  deps: PluginDeps,
   tenantId: string,
   kind: PluginKind,
 ): Promise<EnabledPlugin[]> {

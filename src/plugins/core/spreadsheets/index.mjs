@@ -1,14 +1,8 @@
 // Spreadsheets as pages: a page is a range of rows of one sheet ("Sheet 'Prices', rows 2-201"), each
 // row written as "header: value" pairs so a chunk keeps the meaning of its cells.
+import { attr, relationships, resolvePart, unxml } from "./xml.mjs";
 import { unzip } from "./zip.mjs";
 
-const XML_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-const unxml = (s) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e) =>
-    e[0] === "#"
-      ? String.fromCodePoint(e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
-      : (XML_ENTITIES[e] ?? m),
-  );
 const textOf = (xml) => unxml([...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => m[1]).join(""));
 
 export function parseCsv(text) {
@@ -59,17 +53,12 @@ export function parseXlsx(bytes) {
   const shared = [...(read("xl/sharedStrings.xml") ?? "").matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
     textOf(m[1]),
   );
-  const rels = new Map(
-    [...(read("xl/_rels/workbook.xml.rels") ?? "").matchAll(/<Relationship\b[^>]*>/g)].map((m) => [
-      /Id="([^"]+)"/.exec(m[0])?.[1],
-      /Target="([^"]+)"/.exec(m[0])?.[1],
-    ]),
-  );
+  const rels = relationships(read("xl/_rels/workbook.xml.rels"));
   const sheets = [];
   for (const m of (read("xl/workbook.xml") ?? "").matchAll(/<sheet\b[^>]*>/g)) {
-    const name = unxml(/name="([^"]*)"/.exec(m[0])?.[1] ?? "Sheet");
-    const target = rels.get(/r:id="([^"]+)"/.exec(m[0])?.[1]) ?? "";
-    const path = target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`;
+    const name = attr(m[0], "name") ?? "Sheet";
+    const target = rels.get(attr(m[0], "r:id"))?.target ?? "";
+    const path = resolvePart("xl/workbook.xml", target);
     const xml = read(path);
     if (!xml) continue;
     const rows = [];

@@ -1,4 +1,5 @@
-// A minimal ZIP reader (stored and deflated entries) on node:zlib, so the plugin ships no dependency.
+// A minimal ZIP reader (stored and deflated entries) on node:zlib, so a plugin ships no dependency.
+// Kept once here; `npm run plugins:pack` copies it into each loader that lists it in aihub.shared.
 import { inflateRawSync } from "node:zlib";
 
 const MAX_ENTRY = 256 * 1024 * 1024;
