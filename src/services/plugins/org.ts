@@ -109,7 +109,12 @@ export async function configureOrgPlugin({
   return { id, enabled: input.enabled, config };
 }
 
-function readSecrets(deps: AppDeps, tenantId: string, id: string, sealed: string): Record<string, string> {
+export function readSecrets(
+  deps: AppDeps,
+  tenantId: string,
+  id: string,
+  sealed: string,
+): Record<string, string> {
   const plain = decryptBlob(
     Buffer.from(sealed, "base64"),
     deps.config.BLOB_ENCRYPTION_KEYS ?? [],
@@ -118,7 +123,7 @@ function readSecrets(deps: AppDeps, tenantId: string, id: string, sealed: string
   return JSON.parse(Buffer.from(plain).toString("utf8"));
 }
 
-function checkConfig(manifest: PluginManifest, value: Record<string, unknown>) {
+export function checkConfig(manifest: PluginManifest, value: Record<string, unknown>) {
   const ajv = new Ajv({ allErrors: true, strict: false });
   let validate: ReturnType<Ajv["compile"]>;
   try {
@@ -140,6 +145,17 @@ export interface EnabledPlugin {
   sandbox: PluginSandbox;
   /** Configuration with secrets merged in: what the plugin receives. */
   config: Record<string, unknown>;
+}
+
+/** An organization's setting of one plugin (enabled or not), with its secrets opened; null when never set. */
+export async function orgPluginSetting(deps: AppDeps, tenantId: string, id: string) {
+  const [row] = await deps.database.db
+    .select()
+    .from(orgPlugins)
+    .where(and(eq(orgPlugins.tenantId, tenantId), eq(orgPlugins.pluginId, id)));
+  if (!row) return null;
+  const secrets = row.secrets ? readSecrets(deps, tenantId, id, row.secrets) : {};
+  return { enabled: row.enabled, config: row.config, secrets };
 }
 
 /** The plugins of one kind an organization has enabled, ready to call (in id order). */
