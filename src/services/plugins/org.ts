@@ -79,7 +79,10 @@ export async function configureOrgPlugin({
     ...(row?.secrets ? readSecrets(deps, auth.tenantId, id, row.secrets) : {}),
     ...input.secrets,
   };
-  if (input.enabled) checkConfig(manifest, { ...config, ...secrets });
+  // A connector's required values (its source) usually come with each binding to a knowledge base, so
+  // the organization's setting is checked for what it gives, and the merge again at binding time.
+  if (input.enabled)
+    checkConfig(manifest, { ...config, ...secrets }, { partial: manifest.kind === "connector" });
   let sealed: string | null = row?.secrets ?? null;
   if (input.secrets && Object.keys(input.secrets).length) {
     const key = deps.config.BLOB_ENCRYPTION_KEYS?.[0];
@@ -123,11 +126,16 @@ export function readSecrets(
   return JSON.parse(Buffer.from(plain).toString("utf8"));
 }
 
-export function checkConfig(manifest: PluginManifest, value: Record<string, unknown>) {
+export function checkConfig(
+  manifest: PluginManifest,
+  value: Record<string, unknown>,
+  opts: { partial?: boolean } = {},
+) {
   const ajv = new Ajv({ allErrors: true, strict: false });
   let validate: ReturnType<Ajv["compile"]>;
+  const { required: _required, ...withoutRequired } = manifest.configSchema;
   try {
-    validate = ajv.compile(manifest.configSchema);
+    validate = ajv.compile(opts.partial ? withoutRequired : manifest.configSchema);
   } catch (err) {
     throw new ValidationError(`${manifest.id}'s configuration schema is invalid: ${(err as Error).message}`);
   }
