@@ -1,4 +1,4 @@
-// The S3 connector: ListObjectsV2 under a prefix, one page of up to 1,000 keys per `list` call (the
+// The S3 connector: ListObjectsV2 under a prefix, one page of up to `pageSize` (1,000) keys per `list` call (the
 // continuation token is the cursor), the ETag as the version, GetObject for the bytes. Requests go to
 // the configured endpoint only (the manifest's `$config.endpoint` grant), path-style, signed with SigV4.
 import { signedGet } from "./sigv4.mjs";
@@ -35,6 +35,7 @@ function settings(config) {
     accessKeyId: config.accessKeyId,
     secretAccessKey: config.secretAccessKey,
     maxObjectBytes: config.maxObjectBytes ?? 32 * 1024 * 1024,
+    pageSize: config.pageSize ?? 1000,
   };
 }
 
@@ -51,7 +52,7 @@ async function s3Get(cfg, path, query, host) {
 
 export async function list(input, host) {
   const cfg = settings(host.config);
-  const query = { "list-type": "2", prefix: cfg.prefix, "max-keys": "1000" };
+  const query = { "list-type": "2", prefix: cfg.prefix, "max-keys": String(cfg.pageSize) };
   if (input.cursor) query["continuation-token"] = input.cursor;
   const xml = await (await s3Get(cfg, `/${cfg.bucket}`, query, host)).text();
   const items = [];
