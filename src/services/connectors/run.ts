@@ -130,6 +130,7 @@ export async function runLeased(
       for (const item of page.items) {
         if (seen.has(item.id)) continue;
         if (seen.size >= deps.config.CONNECTOR_MAX_ITEMS) {
+          listingFailed = true;
           fail(
             null,
             new Error(
