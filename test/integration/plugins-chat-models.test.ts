@@ -73,6 +73,19 @@ describe("chat-provider plugins as models (issue 19)", () => {
     expect(r.body.answers[0].text).toMatch(/^Echo: /);
     expect(r.body.answers[0].usage).toMatchObject({ output_tokens: 7 });
 
+    // A conversation may name it too; its turns go through the same sandboxed call.
+    const conv = await a.t.call("POST", "/v1/conversations", {
+      key: mine.key,
+      body: { knowledge_base_ids: [mine.kb], models: ["plugin:echo-chat"] },
+    });
+    expect(conv.status, JSON.stringify(conv.body)).toBe(201);
+    const turn = await a.t.call("POST", `/v1/conversations/${conv.body.id}/messages`, {
+      key: mine.key,
+      body: { question: "Who lights the lamp?", stream: false },
+    });
+    expect(turn.status, JSON.stringify(turn.body)).toBe(200);
+    expect(JSON.stringify(turn.body)).toContain("Echo: ");
+
     const refused = await ask(a.t, other.key, {
       question: "When does the keeper light the lamp?",
       knowledge_base_ids: [other.kb],
