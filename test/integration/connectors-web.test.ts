@@ -3,7 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectorBindings } from "../../src/db/schema.js";
+import { startConnectorScheduler } from "../../src/runtime/connector-scheduler.js";
 import { runDueConnectors } from "../../src/services/connectors/schedule.js";
 import {
   bindConnector,
@@ -203,6 +206,52 @@ describe("web connector (issue 19)", () => {
     expect(Date.parse(c.next_run_at) - Date.now()).toBeGreaterThan(3500_000);
     // Not due again for an hour: a sweep now runs nothing.
     expect(await runDueConnectors(t.deps)).toBe(0);
+  }, 60_000);
+
+  it("the process's timer runs a due binding again after its interval", async () => {
+    const { t } = stack;
+    const kb = await t.call("POST", "/v1/knowledge-bases", { key: org.adminKey, body: { name: "Ticking" } });
+    const id = await bindConnector(t, org.adminKey, kb.body.id, {
+      plugin_id: "web-connector",
+      config: { url: `${base}/a.html`, followLinks: false },
+      interval_seconds: 1,
+    });
+    const scheduler = startConnectorScheduler({
+      ...t.deps,
+      config: { ...t.deps.config, CONNECTOR_TICK_MS: 100 },
+    });
+    try {
+      const runs: string[] = [];
+      const deadline = Date.now() + 20_000;
+      while (runs.length < 2 && Date.now() < deadline) {
+        const c = await connectorSettled(t, org.adminKey, kb.body.id, id).catch(() => null);
+        const started = c?.last_run?.started_at as string | undefined;
+        if (started && !runs.includes(started)) runs.push(started);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(runs).toHaveLength(2);
+      expect(Date.parse(runs[1]!) - Date.parse(runs[0]!)).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await scheduler.stop();
+    }
+  }, 60_000);
+
+  it("a lease left by a crashed process is taken over once it expires, not before", async () => {
+    const { t } = stack;
+    const db = t.deps.database.db;
+    const set = (leaseUntil: Date) =>
+      db
+        .update(connectorBindings)
+        .set({ state: "running", leaseUntil })
+        .where(eq(connectorBindings.id, connector));
+    await set(new Date(Date.now() + 60_000));
+    const held = await t.call("POST", `/v1/knowledge-bases/${org.kbId}/connectors/${connector}/sync`, {
+      key: org.adminKey,
+    });
+    expect(held.status).toBe(409);
+    await set(new Date(Date.now() - 1_000));
+    const c = await syncNow(t, org.adminKey, org.kbId, connector);
+    expect(c).toMatchObject({ state: "idle", last_run: { complete: true, failed: 0 } });
   }, 60_000);
 
   it("refuses bad bindings with a clear error", async () => {
