@@ -57,12 +57,9 @@ export const CreateConnectorBody = z
   .object({
     plugin_id: z.string().min(3).max(64).openapi({ example: "web-connector" }),
     name: z.string().trim().min(1).max(200).optional(),
-    config: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({
-        description: "Over the organization's setting of the plugin; the merge fits its configSchema.",
-      }),
+    config: z.record(z.string(), z.unknown()).optional().openapi({
+      description: "Over the organization's setting of the plugin; the merge fits its configSchema.",
+    }),
     secrets: z
       .record(z.string(), z.string().max(4000))
       .optional()
