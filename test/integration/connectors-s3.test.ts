@@ -2,7 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bindConnector, documentsByExternalId, installTarball, syncNow } from "../helpers/connectors.js";
+import {
+  bindConnector,
+  connectorSettled,
+  documentsByExternalId,
+  installTarball,
+  syncNow,
+} from "../helpers/connectors.js";
 import { type IngestStack, startIngestStack, tenantWithKb, waitForTerminal } from "../helpers/ingest.js";
 import { startS3 } from "../helpers/s3-server.js";
 
@@ -88,6 +94,16 @@ describe("S3 connector (issue 19)", () => {
     expect((await waitForTerminal(t, org.adminKey, pump.id)).status).toBe("ready");
     const text = await t.call("GET", `/v1/documents/${pump.id}/text`, { key: org.adminKey });
     expect(JSON.stringify(text.body)).toContain("thirty seconds");
+  }, 60_000);
+
+  it("two sync calls racing on PostgreSQL: one run starts, the other is told one is in progress", async () => {
+    const { t } = stack;
+    const sync = () =>
+      t.call("POST", `/v1/knowledge-bases/${org.kbId}/connectors/${id}/sync`, { key: org.ingestKey });
+    const statuses = (await Promise.all([sync(), sync(), sync()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([202, 409, 409]);
+    const c = await connectorSettled(t, org.ingestKey, org.kbId, id);
+    expect(c.last_run).toMatchObject({ added: 0, updated: 0, unchanged: 2, deleted: 0, complete: true });
   }, 60_000);
 
   it("an unknown access key fails the listing with S3's own error and deletes nothing", async () => {
