@@ -250,6 +250,10 @@ describe("web connector (issue 19)", () => {
     });
     expect(held.status).toBe(409);
     await set(new Date(Date.now() - 1_000));
+    const stale = await t.call("GET", `/v1/knowledge-bases/${org.kbId}/connectors/${connector}`, {
+      key: org.adminKey,
+    });
+    expect(stale.body.state).toBe("failed");
     const c = await syncNow(t, org.adminKey, org.kbId, connector);
     expect(c).toMatchObject({ state: "idle", last_run: { complete: true, failed: 0 } });
   }, 60_000);

@@ -87,7 +87,10 @@ export function toConnector(row: ConnectorBinding, secretsSet: string[]): z.infe
     secrets_set: secretsSet,
     interval_seconds: row.intervalSeconds,
     next_run_at: isoDate(row.nextRunAt),
-    state: row.state as "idle" | "running" | "failed",
+    // A run whose process died leaves "running" behind; once its lease has expired it is not running.
+    state: (row.state === "running" && (!row.leaseUntil || row.leaseUntil < new Date())
+      ? "failed"
+      : row.state) as "idle" | "running" | "failed",
     last_run: run
       ? {
           trigger: run.trigger,
