@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AppDeps, ServiceCtx } from "../../context.js";
 import { type ConnectorRunSummary, connectorBindings, connectorItems, documents } from "../../db/schema.js";
 import { invoke } from "../../plugins/package.js";
@@ -101,20 +101,15 @@ export async function runLeased(
         r,
       ]),
     );
+    // Documents of the binding's items that still exist (a person may have deleted some meanwhile).
     const liveDocs = new Set(
-      known.size === 0
-        ? []
-        : (
-            await db
-              .select({ id: documents.id })
-              .from(documents)
-              .where(
-                inArray(
-                  documents.id,
-                  [...known.values()].map((r) => r.documentId),
-                ),
-              )
-          ).map((d) => d.id),
+      (
+        await db
+          .select({ id: documents.id })
+          .from(connectorItems)
+          .innerJoin(documents, eq(documents.id, connectorItems.documentId))
+          .where(eq(connectorItems.bindingId, b.id))
+      ).map((d) => d.id),
     );
     const seen = new Set<string>();
     let cursor: string | null = null;
