@@ -12,6 +12,7 @@ import { authRoutes } from "./routes/auth/index.js";
 import { billingRoutes } from "./routes/billing/index.js";
 import { chatRoutes } from "./routes/chat/index.js";
 import { newRouter } from "./routes/common.js";
+import { connectorRoutes } from "./routes/connectors/index.js";
 import { consoleRoutes } from "./routes/console/index.js";
 import { conversationRoutes } from "./routes/conversations/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", orgRoutes());
   app.route("/v1", platformRoutes());
   app.route("/v1", pluginRoutes());
+  app.route("/v1", connectorRoutes());
   app.route("/v1", billingRoutes());
   app.route("/v1", webhookRoutes());
   app.route("/v1", conversationRoutes());

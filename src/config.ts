@@ -181,6 +181,12 @@ export const configSchema = z.object({
   /** Caps on every plugin's own limits: the operator's word wins over a manifest's. */
   PLUGIN_MAX_MEMORY_MB: intFrom(16, 4096).default(512),
   PLUGIN_MAX_TIME_MS: intFrom(100, 600_000).default(60_000),
+  /** How often a process looks for connectors due to run (ms); 0: this process runs none on schedule. */
+  CONNECTOR_TICK_MS: intFrom(0, 3_600_000).default(30_000),
+  /** The shortest schedule a connector may have, in seconds. */
+  CONNECTOR_MIN_INTERVAL_SECONDS: intFrom(1, 86_400 * 30).default(300),
+  /** Items one run of a connector takes in at most; the listing stops there (deletions then wait). */
+  CONNECTOR_MAX_ITEMS: intFrom(1, 1_000_000).default(10_000),
   /** Browser origins allowed to call /v1 with CORS (comma-separated); default none: API keys are for servers. */
   CORS_ORIGINS: z
     .string()

@@ -33,7 +33,9 @@ export type IdPrefix =
   | "rcb"
   | "rc"
   | "pay"
-  | "stm";
+  | "stm"
+  // connector bindings (issue 19)
+  | "cnr";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { loadConfigOrExit, profileOf } from "./config.js";
 import { createLogger } from "./logger.js";
 import { composeRuntime } from "./runtime/compose.js";
+import { startConnectorScheduler } from "./runtime/connector-scheduler.js";
 import { stopOnSignals } from "./runtime/shutdown.js";
 import { purgeAllExpired } from "./services/conversations/retention.js";
 import { ensurePlatformKey } from "./services/tenants/bootstrap.js";
@@ -52,6 +53,8 @@ async function main() {
     purgeAllExpired(deps.database.db).catch((err) => logger.error({ err }, "conversation purge failed"));
   void purge();
   setInterval(purge, 3_600_000).unref();
+  // Connectors run on their schedules here; the database lease keeps it to one run per binding.
+  const connectors = startConnectorScheduler(deps);
 
   stopOnSignals({
     logger,
@@ -61,6 +64,7 @@ async function main() {
       deps.lifecycle.draining = true;
       // close() stops accepting and resolves once in-flight requests and open streams have ended.
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connectors.stop();
       (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       await runtime.close();
     },

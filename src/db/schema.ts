@@ -6,6 +6,7 @@
  */
 export * from "./audit-schema.js";
 export * from "./billing-schema.js";
+export * from "./connectors-schema.js";
 export * from "./conversations-schema.js";
 export * from "./documents-schema.js";
 export * from "./evals-schema.js";

@@ -33,6 +33,8 @@ export interface Ids {
   imp: string;
   /** A plugin id (issue 19): installed by the plugins file's seed; elsewhere just a well-formed name. */
   plugin: string;
+  /** A connector of the knowledge base (issue 19): made by the plugins file's seed; elsewhere empty. */
+  connector: string;
 }
 
 export interface Case {
@@ -156,15 +158,30 @@ export const OUTSIDE = new Set([...Object.keys(PUBLIC_ROUTES), ...ACCOUNT_ROUTES
 
 /** The matrix area of a documented route ("GET /v1/documents/{id}"), by its path segment after /v1. */
 export const areaOf = (route: string): Area | undefined =>
-  AREA_OF_SEGMENT[route.split(" ")[1]!.split("/")[2]!];
+  // A knowledge base's connectors (issue 19) bind plugins: they are the plugins file's, seeded there.
+  /^\S+ \/v1\/knowledge-bases\/[^/]+\/connectors/.test(route)
+    ? "plugins"
+    : AREA_OF_SEGMENT[route.split(" ")[1]!.split("/")[2]!];
 
 const allowed = (need: Need, role: Role) =>
   need === "member" ? true : need === "platform" ? false : ROLE_ACTIONS[role].includes(need);
 
 export const PLACEHOLDERS = Object.fromEntries(
-  ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch", "imp", "plugin"].map(
-    (k) => [k, `{${k}}`],
-  ),
+  [
+    "org",
+    "kb",
+    "doc",
+    "question",
+    "run",
+    "key",
+    "file",
+    "conv",
+    "embed",
+    "batch",
+    "imp",
+    "plugin",
+    "connector",
+  ].map((k) => [k, `{${k}}`]),
 ) as unknown as Ids;
 /** "METHOD /path" of a case, with placeholders for its ids (no query string). */
 export const routeOf = (c: Case) => `${c.method} ${c.path(PLACEHOLDERS).split("?")[0]}`;
@@ -250,7 +267,7 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
     }
     const adminKey = async (b: Browser) =>
       (await b.call("POST", "/v1/keys", { body: { name: "owner", scopes: ["admin"] } })).body.key as string;
-    const none = { file: "", conv: "", embed: "", batch: "", plugin: "example-footer" };
+    const none = { file: "", conv: "", embed: "", batch: "", plugin: "example-footer", connector: "" };
     w.ownerKeyA = await adminKey(w.owner);
     w.A = { ...(await seedCore(w.t, w.owner, w.ownerKeyA, a.orgId)), ...none };
     const b = await signedUpPerson(w.t, w.mailer, "owner-b@example.com", { organization_name: "B" });

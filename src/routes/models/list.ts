@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { tenantCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import type { ModelInfo } from "../../models/registry.js";
-import { modelsOf } from "../../services/ask/registry.js";
+import { modelsForOrg } from "../../services/plugins/chat-models.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
 import { UsdString, usd } from "../money.js";
 
@@ -86,7 +86,8 @@ function toModel(m: ModelInfo, defaultId: string): z.infer<typeof ModelSchema> {
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const registry = modelsOf(tenantCtx(c).deps);
+    // The deployment's models plus the caller's organization's chat-provider plugins.
+    const registry = await modelsForOrg(tenantCtx(c));
     return c.json(
       {
         object: "list" as const,

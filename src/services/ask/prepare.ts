@@ -12,11 +12,11 @@ import { reserveBudget } from "../budgets/reserve.js";
 import { budgetApplies } from "../budgets/spend.js";
 import { ValidationError } from "../errors.js";
 import { expandQuery, rerankChunks } from "../plugins/apply.js";
+import { modelsForOrg } from "../plugins/chat-models.js";
 import { searchChunks } from "../search/search.js";
 import { retrievalAnswerable } from "./answerability.js";
 import type { AskSource } from "./events.js";
 import { withHistory } from "./history.js";
-import { modelsOf } from "./registry.js";
 import { numberSources, toPromptSources } from "./sources.js";
 
 /** Output cap when the request names none: bounds both the answer and the budget reservation. */
@@ -79,8 +79,9 @@ export interface PreparedAsk {
   postprocess?: { question: string; sources: { n: number; documentId: string; title: string }[] };
 }
 
-function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
-  const registry = modelsOf(ctx.deps);
+async function resolveModels(ctx: ServiceCtx, ids: string[] | undefined) {
+  // The deployment's models and the organization's chat-provider plugins (issue 19).
+  const registry = await modelsForOrg(ctx);
   const wanted = ids?.length ? ids : [registry.defaultModelId];
   return wanted.map((id, i) => {
     const entry = registry.get(id);
@@ -163,7 +164,7 @@ export async function prepareChat({
   ctx: ServiceCtx;
   input: { messages: ChatMessage[]; models?: string[]; maxTokens?: number; temperature?: number };
 }): Promise<PreparedAsk> {
-  const models = resolveModels(ctx, input.models);
+  const models = await resolveModels(ctx, input.models);
   const metered = await meterRequest(ctx);
   const budgeted = await budgetApplies(ctx.deps.database.db, ctx.auth.tenantId, ctx.auth.keyId);
   const calls = await planCalls(ctx, models, input.messages, input.maxTokens, budgeted, metered);
@@ -195,7 +196,7 @@ export async function prepareAsk({
   input: AskInput;
   signal?: AbortSignal;
 }): Promise<{ prepared: PreparedAsk; sources: AskSource[] }> {
-  const models = resolveModels(ctx, input.models);
+  const models = await resolveModels(ctx, input.models);
   const { db } = ctx.deps.database;
   const metered = await meterRequest(ctx);
   const query = {

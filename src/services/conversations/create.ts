@@ -1,8 +1,8 @@
 import type { ServiceCtx } from "../../context.js";
 import { conversations } from "../../db/schema.js";
 import { newId } from "../../ids.js";
-import { modelsOf } from "../ask/registry.js";
 import { ValidationError } from "../errors.js";
+import { modelsForOrg } from "../plugins/chat-models.js";
 import { loadVisibleKbs } from "../search/visible-kbs.js";
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -24,7 +24,8 @@ export async function createConversation({
   input: CreateConversationInput;
 }): Promise<ConversationRow> {
   await loadVisibleKbs(ctx, input.kbIds);
-  const registry = modelsOf(ctx.deps);
+  // The organization's chat-provider plugins are its models too (issue 19).
+  const registry = await modelsForOrg(ctx);
   (input.models ?? []).forEach((id, i) => {
     if (!registry.get(id)) {
       throw new ValidationError(`Unknown model "${id}" (GET /v1/models lists them).`, [

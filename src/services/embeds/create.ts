@@ -1,10 +1,10 @@
 import type { ServiceCtx } from "../../context.js";
 import { embeds } from "../../db/schema.js";
 import { newId, randomToken } from "../../ids.js";
-import { modelsOf } from "../ask/registry.js";
 import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
 import { ValidationError } from "../errors.js";
+import { modelsForOrg } from "../plugins/chat-models.js";
 import { loadVisibleKbs } from "../search/visible-kbs.js";
 import { normalizeOrigin, originEntryProblem } from "./origins.js";
 
@@ -30,7 +30,8 @@ export interface EmbedSettings {
 /** Checks what the request cannot check alone: knowledge bases visible to the caller, known models. */
 export async function validateEmbedSettings(ctx: ServiceCtx, s: Partial<EmbedSettings>) {
   if (s.kbIds) await loadVisibleKbs(ctx, s.kbIds);
-  const registry = modelsOf(ctx.deps);
+  // The organization's chat-provider plugins are its models too (issue 19).
+  const registry = await modelsForOrg(ctx);
   s.models?.forEach((id, i) => {
     if (!registry.get(id)) {
       throw new ValidationError(`Unknown model "${id}" (GET /v1/models lists them).`, [

@@ -80,7 +80,10 @@ export async function configureOrgPlugin({
     ...(row?.secrets ? readSecrets(deps, auth.tenantId, id, row.secrets) : {}),
     ...input.secrets,
   };
-  if (input.enabled) checkConfig(manifest, { ...config, ...secrets });
+  // A connector's required values (its source) usually come with each binding to a knowledge base, so
+  // the organization's setting is checked for what it gives, and the merge again at binding time.
+  if (input.enabled)
+    checkConfig(manifest, { ...config, ...secrets }, { partial: manifest.kind === "connector" });
   let sealed: string | null = row?.secrets ?? null;
   if (input.secrets && Object.keys(input.secrets).length) {
     const key = deps.config.BLOB_ENCRYPTION_KEYS?.[0];
@@ -111,7 +114,12 @@ export async function configureOrgPlugin({
   return { id, enabled: input.enabled, config };
 }
 
-function readSecrets(deps: PluginDeps, tenantId: string, id: string, sealed: string): Record<string, string> {
+export function readSecrets(
+  deps: PluginDeps,
+  tenantId: string,
+  id: string,
+  sealed: string,
+): Record<string, string> {
   const plain = decryptBlob(
     Buffer.from(sealed, "base64"),
     deps.config.BLOB_ENCRYPTION_KEYS ?? [],
@@ -120,11 +128,16 @@ function readSecrets(deps: PluginDeps, tenantId: string, id: string, sealed: str
   return JSON.parse(Buffer.from(plain).toString("utf8"));
 }
 
-function checkConfig(manifest: PluginManifest, value: Record<string, unknown>) {
+export function checkConfig(
+  manifest: PluginManifest,
+  value: Record<string, unknown>,
+  opts: { partial?: boolean } = {},
+) {
   const ajv = new Ajv({ allErrors: true, strict: false });
   let validate: ReturnType<Ajv["compile"]>;
+  const { required: _required, ...withoutRequired } = manifest.configSchema;
   try {
-    validate = ajv.compile(manifest.configSchema);
+    validate = ajv.compile(opts.partial ? withoutRequired : manifest.configSchema);
   } catch (err) {
     throw new ValidationError(`${manifest.id}'s configuration schema is invalid: ${(err as Error).message}`);
   }
@@ -142,6 +155,17 @@ export interface EnabledPlugin {
   sandbox: PluginSandbox;
   /** Configuration with secrets merged in: what the plugin receives. */
   config: Record<string, unknown>;
+}
+
+/** An organization's setting of one plugin (enabled or not), with its secrets opened; null when never set. */
+export async function orgPluginSetting(deps: PluginDeps, tenantId: string, id: string) {
+  const [row] = await deps.database.db
+    .select()
+    .from(orgPlugins)
+    .where(and(eq(orgPlugins.tenantId, tenantId), eq(orgPlugins.pluginId, id)));
+  if (!row) return null;
+  const secrets = row.secrets ? readSecrets(deps, tenantId, id, row.secrets) : {};
+  return { enabled: row.enabled, config: row.config, secrets };
 }
 
 /** The plugins of one kind an organization has enabled, ready to call (in id order). */
