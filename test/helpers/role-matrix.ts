@@ -33,6 +33,8 @@ export interface Ids {
   imp: string;
   /** A plugin id (issue 19): installed by the plugins file's seed; elsewhere just a well-formed name. */
   plugin: string;
+  /** A solution template id (issue 19): templates are the platform's, the same for every organization. */
+  template: string;
 }
 
 export interface Case {
@@ -76,7 +78,7 @@ export interface World {
   B: Ids;
 }
 
-export type Area = "core" | "people" | "conversations" | "openai" | "billing" | "plugins";
+export type Area = "core" | "people" | "conversations" | "openai" | "billing" | "plugins" | "templates";
 
 /** Which file of the matrix holds a route, by the path segment after /v1. */
 const AREA_OF_SEGMENT: Record<string, Area> = {
@@ -102,6 +104,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   vector_stores: "openai",
   billing: "billing",
   plugins: "plugins",
+  templates: "templates",
 };
 
 /**
@@ -162,9 +165,21 @@ const allowed = (need: Need, role: Role) =>
   need === "member" ? true : need === "platform" ? false : ROLE_ACTIONS[role].includes(need);
 
 export const PLACEHOLDERS = Object.fromEntries(
-  ["org", "kb", "doc", "question", "run", "key", "file", "conv", "embed", "batch", "imp", "plugin"].map(
-    (k) => [k, `{${k}}`],
-  ),
+  [
+    "org",
+    "kb",
+    "doc",
+    "question",
+    "run",
+    "key",
+    "file",
+    "conv",
+    "embed",
+    "batch",
+    "imp",
+    "plugin",
+    "template",
+  ].map((k) => [k, `{${k}}`]),
 ) as unknown as Ids;
 /** "METHOD /path" of a case, with placeholders for its ids (no query string). */
 export const routeOf = (c: Case) => `${c.method} ${c.path(PLACEHOLDERS).split("?")[0]}`;
@@ -250,7 +265,14 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
     }
     const adminKey = async (b: Browser) =>
       (await b.call("POST", "/v1/keys", { body: { name: "owner", scopes: ["admin"] } })).body.key as string;
-    const none = { file: "", conv: "", embed: "", batch: "", plugin: "example-footer" };
+    const none = {
+      file: "",
+      conv: "",
+      embed: "",
+      batch: "",
+      plugin: "example-footer",
+      template: "it-helpdesk",
+    };
     w.ownerKeyA = await adminKey(w.owner);
     w.A = { ...(await seedCore(w.t, w.owner, w.ownerKeyA, a.orgId)), ...none };
     const b = await signedUpPerson(w.t, w.mailer, "owner-b@example.com", { organization_name: "B" });
