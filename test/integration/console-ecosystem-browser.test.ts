@@ -7,13 +7,14 @@ import { launchChromium } from "../helpers/browser.js";
 import { type ConsoleServer, seriousAxeViolations, startConsoleServer } from "../helpers/console.js";
 import { catalog, verifiedPerson } from "../helpers/console-people.js";
 import { packPlugin } from "../helpers/plugins.js";
+import { type HostSite, snippetPage, startHostSite } from "../helpers/widget-harness.js";
 
 /**
  * The console's Plugins and Templates pages (issue 19) in real Chromium against a real server: a
  * platform administrator installs a plugin tarball, upgrades and rolls it back, enables and configures
  * plugins (a secret stays a password field and is never shown back); applies a template and reads its
  * golden result; gets recommendations from the uploaded documents; the applied embed's widget answers
- * a starter question in the live preview; then the same pages in Simplified Chinese.
+ * a starter question on the website named when applying; then the same pages in Simplified Chinese.
  */
 const PASSWORD = "violet-harbor-lantern-42";
 const EMAIL = "root@ecosystem.example";
@@ -27,11 +28,12 @@ describe("console Plugins and Templates pages in Chromium", () => {
   let context: BrowserContext;
   let page: Page;
   let admin: Awaited<ReturnType<typeof verifiedPerson>>;
+  let site: HostSite;
   const axe: Record<string, unknown> = {};
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [srv, browser] = await Promise.all([
+    [srv, browser, site] = await Promise.all([
       startConsoleServer({
         env: {
           SIGNUP: "open",
@@ -42,6 +44,7 @@ describe("console Plugins and Templates pages in Chromium", () => {
         },
       }),
       launchChromium(),
+      startHostSite(),
     ]);
     // The first account is the platform administrator (ADMIN_EMAIL unset).
     admin = await verifiedPerson(srv, EMAIL, PASSWORD, "Ecosystem Inc");
@@ -56,6 +59,7 @@ describe("console Plugins and Templates pages in Chromium", () => {
     await context?.close();
     await browser?.close();
     await srv?.close();
+    await site?.close();
   });
 
   async function signIn(p: Page, tr: typeof t) {
@@ -127,12 +131,12 @@ describe("console Plugins and Templates pages in Chromium", () => {
   it("Templates: preview, apply with the golden result, recommendations, the widget answers", async () => {
     await nav(page, t, "nav.templates");
     await page.getByRole("heading", { level: 1, name: t("gallery.title") }).waitFor();
-    await page.getByRole("heading", { level: 2, name: t("gallery.category.it") }).waitFor();
+    await page.getByRole("heading", { level: 2, name: t("gallery.category.it"), exact: true }).waitFor();
     expect(await page.locator("article[data-template]").count()).toBe(20);
     const card = page.locator('article[data-template="it-helpdesk"]');
-    await card.getByRole("button", { name: t("gallery.preview_named", { name: "IT helpdesk" }) }).click();
+    await card.getByRole("button", { name: t("gallery.preview"), exact: true }).click();
     await card.getByTestId("template-preview").getByText("How do I connect to the VPN?").waitFor();
-    await card.getByLabel(t("gallery.origin_label")).fill(srv.base);
+    await card.getByLabel(t("gallery.origin_label")).fill(site.origin);
     await card.getByRole("button", { name: t("gallery.apply_named", { name: "IT helpdesk" }) }).click();
     const golden = card.getByTestId("golden-result");
     await golden.waitFor({ timeout: 120_000 });
@@ -151,18 +155,17 @@ describe("console Plugins and Templates pages in Chromium", () => {
     await first.waitFor();
     expect(await first.locator("strong").textContent()).toBe("IT helpdesk");
 
-    // The applied embed's widget, live in the Embeds page's preview, answers its first starter question.
-    await nav(page, t, "nav.embeds");
-    await page.getByRole("button", { name: t("embeds.snippet_named", { name: "IT helpdesk" }) }).click();
-    const snippet = page.getByTestId("embed-snippet");
-    await snippet.getByRole("button", { name: t("embeds.show_preview") }).click();
-    const iframe = await page.locator(`iframe[title="${t("embeds.preview")}"]`).elementHandle();
-    const preview = (await iframe!.contentFrame())!;
-    await preview.waitForFunction(() => "AIHubChat" in window, undefined, { timeout: 20_000 });
-    await preview.locator("ai-hub-chat .launch").click();
-    await preview.locator("ai-hub-chat .starters button").first().click();
-    await preview.locator("ai-hub-chat .chips button").first().waitFor({ timeout: 30_000 });
-    expect(await preview.locator("ai-hub-chat .m.a").last().textContent()).toContain("GlobalGate");
+    // The applied embed's widget, on the website named when applying, answers its first starter question.
+    const [embed] = (await admin.client.call("GET", "/v1/embeds")).data;
+    expect(embed).toMatchObject({ name: "IT helpdesk", allowed_origins: [site.origin] });
+    site.pages.set("/", { html: snippetPage(srv.base, embed.id) });
+    const shop = await context.newPage();
+    await shop.goto(`${site.origin}/`);
+    await shop.locator("ai-hub-chat .launch").click();
+    await shop.locator("ai-hub-chat .starters button").first().click();
+    await shop.locator("ai-hub-chat .chips button").first().waitFor({ timeout: 30_000 });
+    expect(await shop.locator("ai-hub-chat .m.a").last().textContent()).toContain("GlobalGate");
+    await shop.close();
   }, 240_000);
 
   it("the same pages in Simplified Chinese: a Chinese template applies and meets its recall", async () => {

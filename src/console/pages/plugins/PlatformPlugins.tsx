@@ -31,6 +31,9 @@ export function PlatformPlugins() {
   const id = useId();
   const queries = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
+  // The latest upgrade or rollback, whichever came last, is what the status line reports.
+  const [switched, setSwitched] = useState<Schemas["InstalledPlugin"]["id"] | null>(null);
+  const [switchedTo, setSwitchedTo] = useState("");
   const installed = useQuery({
     queryKey: ["plugins", "platform"],
     queryFn: () => unwrap(api.GET("/v1/platform/plugins")),
@@ -38,18 +41,22 @@ export function PlatformPlugins() {
   });
   const refresh = () => queries.invalidateQueries({ queryKey: ["plugins"] });
   const install = useMutation({ mutationFn: installTarball, onSuccess: refresh });
+  const onSwitch = (r: { id: string; active_version: string }) => {
+    setSwitched(r.id);
+    setSwitchedTo(r.active_version);
+    return refresh();
+  };
   const upgrade = useMutation({
     mutationFn: (pluginId: string) =>
       unwrap(api.POST("/v1/platform/plugins/{id}/upgrade", { params: { path: { id: pluginId } }, body: {} })),
-    onSuccess: refresh,
+    onSuccess: onSwitch,
   });
   const rollback = useMutation({
     mutationFn: (pluginId: string) =>
       unwrap(api.POST("/v1/platform/plugins/{id}/rollback", { params: { path: { id: pluginId } } })),
-    onSuccess: refresh,
+    onSuccess: onSwitch,
   });
   if (!installed.isSuccess) return null;
-  const switched = upgrade.data ?? rollback.data;
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
@@ -81,9 +88,7 @@ export function PlatformPlugins() {
       {install.data ? (
         <p role="status">{t("plugins.installed", { id: install.data.id, version: install.data.version })}</p>
       ) : null}
-      {switched ? (
-        <p role="status">{t("plugins.switched", { id: switched.id, version: switched.active_version })}</p>
-      ) : null}
+      {switched ? <p role="status">{t("plugins.switched", { id: switched, version: switchedTo })}</p> : null}
       <table>
         <caption className="sr-only">{t("plugins.platform_title")}</caption>
         <thead>

@@ -84,10 +84,10 @@ export function TemplateCard({ template }: { template: Schemas["TemplateSummary"
         <button
           type="button"
           aria-expanded={previewing}
-          aria-label={t("gallery.preview_named", { name: name0 })}
+          aria-describedby={`${id}-name`}
           onClick={() => setPreviewing(!previewing)}
         >
-          {previewing ? t("gallery.close_preview") : t("gallery.preview")}
+          {t("gallery.preview")}
         </button>
       </div>
       {previewing ? <Preview id={template.id} /> : null}
