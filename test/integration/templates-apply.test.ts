@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyTemplateRequest, ApplyTemplateResult } from "../../src/routes/templates/apply.js";
-import type { TemplateListResult } from "../../src/routes/templates/catalog.js";
+import type { TemplateListResult } from "../../src/routes/templates/list.js";
 import type { RecommendRequest, RecommendResult } from "../../src/routes/templates/recommend.js";
 import { templateBundles } from "../../src/templates/index.js";
 import { parseSse } from "../helpers/ask-app.js";

@@ -9,12 +9,10 @@ export const TemplateIdParam = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "customer-support-faq" }),
 });
 
-const Localized = z
-  .record(z.string(), z.string())
-  .openapi({
-    description: "Text by locale; `en` is always present.",
-    example: { en: "Customer-support FAQ" },
-  });
+const Localized = z.record(z.string(), z.string()).openapi({
+  description: "Text by locale; `en` is always present.",
+  example: { en: "Customer-support FAQ" },
+});
 
 const fields = {
   id: z.string().openapi({ example: "customer-support-faq" }),
