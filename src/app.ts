@@ -32,6 +32,7 @@ import { responseRoutes } from "./routes/responses/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { securityHeaders } from "./routes/security-headers.js";
 import { slaRoutes } from "./routes/sla/index.js";
+import { templateRoutes } from "./routes/templates/index.js";
 import { tenantRoutes } from "./routes/tenants/index.js";
 import { textGuard } from "./routes/text-guard.js";
 import { usageRoutes } from "./routes/usage/index.js";
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", platformRoutes());
   app.route("/v1", pluginRoutes());
   app.route("/v1", connectorRoutes());
+  app.route("/v1", templateRoutes());
   app.route("/v1", billingRoutes());
   app.route("/v1", webhookRoutes());
   app.route("/v1", conversationRoutes());

@@ -42,6 +42,8 @@ export const router = createBrowserRouter([
       { path: "members", element: page(() => import("./pages/members/MembersPage")) },
       { path: "embeds", element: page(() => import("./pages/embeds/EmbedsPage")) },
       { path: "billing", element: page(() => import("./pages/billing/BillingPage")) },
+      { path: "plugins", element: page(() => import("./pages/plugins/PluginsPage")) },
+      { path: "templates", element: page(() => import("./pages/templates/TemplatesPage")) },
       { path: "*", element: page(() => import("./pages/slots/NotFoundPage")) },
     ],
   },

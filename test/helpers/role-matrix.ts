@@ -35,6 +35,8 @@ export interface Ids {
   plugin: string;
   /** A connector of the knowledge base (issue 19): made by the plugins file's seed; elsewhere empty. */
   connector: string;
+  /** A solution template id (issue 19): templates are the platform's, the same for every organization. */
+  template: string;
 }
 
 export interface Case {
@@ -78,7 +80,7 @@ export interface World {
   B: Ids;
 }
 
-export type Area = "core" | "people" | "conversations" | "openai" | "billing" | "plugins";
+export type Area = "core" | "people" | "conversations" | "openai" | "billing" | "plugins" | "templates";
 
 /** Which file of the matrix holds a route, by the path segment after /v1. */
 const AREA_OF_SEGMENT: Record<string, Area> = {
@@ -104,6 +106,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   vector_stores: "openai",
   billing: "billing",
   plugins: "plugins",
+  templates: "templates",
 };
 
 /**
@@ -181,6 +184,7 @@ export const PLACEHOLDERS = Object.fromEntries(
     "imp",
     "plugin",
     "connector",
+    "template",
   ].map((k) => [k, `{${k}}`]),
 ) as unknown as Ids;
 /** "METHOD /path" of a case, with placeholders for its ids (no query string). */
@@ -267,7 +271,15 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
     }
     const adminKey = async (b: Browser) =>
       (await b.call("POST", "/v1/keys", { body: { name: "owner", scopes: ["admin"] } })).body.key as string;
-    const none = { file: "", conv: "", embed: "", batch: "", plugin: "example-footer", connector: "" };
+    const none = {
+      file: "",
+      conv: "",
+      embed: "",
+      batch: "",
+      plugin: "example-footer",
+      connector: "",
+      template: "it-helpdesk",
+    };
     w.ownerKeyA = await adminKey(w.owner);
     w.A = { ...(await seedCore(w.t, w.owner, w.ownerKeyA, a.orgId)), ...none };
     const b = await signedUpPerson(w.t, w.mailer, "owner-b@example.com", { organization_name: "B" });

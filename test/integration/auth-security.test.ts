@@ -159,6 +159,7 @@ describe("security cases: one's own account, public routes, and every documented
       imp: "",
       plugin: "",
       connector: "",
+      template: "",
     };
     const a = await signedUpPerson(w.t, mailer, w.ownerEmail, { organization_name: "A" });
     const b = await signedUpPerson(w.t, mailer, "owner-b@example.com", { organization_name: "B" });

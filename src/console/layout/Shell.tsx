@@ -30,6 +30,8 @@ const NAV = [
   ["/evals", "nav.evals"],
   ["/members", "nav.members"],
   ["/embeds", "nav.embeds"],
+  ["/templates", "nav.templates"],
+  ["/plugins", "nav.plugins"],
 ] as const;
 
 /** Billing is offered when the server sells plans (BILLING=on) and the person may manage billing. */

@@ -10528,6 +10528,360 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The solution-template catalog (any scope) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every template, with what applying it creates. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template: settings, sample documents with their licence, golden questions (any scope) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The template. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a template: knowledge base, sample documents, embed, then its golden set through search and ask (scope admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApplyTemplate"];
+                };
+            };
+            responses: {
+                /** @description What was created, and the golden set's result. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppliedTemplate"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The call could exceed the monthly budget of the key or tenant. */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; retry after `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/recommend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Templates that fit the documents of a knowledge base, best first (scope query) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecommendTemplates"];
+                };
+            };
+            responses: {
+                /** @description Recommendations with their score and the terms that matched. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateRecommendations"];
+                    };
+                };
+                /** @description The request is malformed or fails validation; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, revoked or expired API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this operation needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The resource does not exist or belongs to someone else. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -12420,6 +12774,50 @@ export interface components {
             /** @description The secret key. Shown only once: store it now. */
             key: string;
         };
+        AppliedTemplate: {
+            documents: {
+                filename: string;
+                id: string;
+                status: string;
+            }[];
+            embed_id: string;
+            /** @description Shown once, like POST /v1/embeds. */
+            embed_signing_secret: string;
+            golden: {
+                answer_match_rate: number;
+                meets_stated: boolean;
+                questions: {
+                    answer: string;
+                    answer_matches: boolean;
+                    expected_document: string;
+                    found: boolean;
+                    question: string;
+                    rank: number | null;
+                }[];
+                recall: number;
+                stated_recall: number;
+                top_k: number;
+            };
+            knowledge_base_id: string;
+            ready: boolean;
+            template: {
+                id: string;
+                version: string;
+            };
+        };
+        ApplyTemplate: {
+            /**
+             * @description Sites allowed to run the widget; templates ship none, so add yours here or later.
+             * @example [
+             *       "https://www.example.com"
+             *     ]
+             */
+            allowed_origins?: string[];
+            /** @description Name of the new knowledge base and embed (default: the template's). */
+            name?: string;
+            /** @description How long to wait for the sample documents to be processed (default 60). */
+            wait_seconds?: number;
+        };
         AskDone: {
             /** @description True when at least one model gave an answer. */
             answerable: boolean;
@@ -13857,6 +14255,12 @@ export interface components {
             /** @enum {string} */
             status: "ready" | "unavailable";
         };
+        RecommendTemplates: {
+            /** @example kb_01jc8w7k3m */
+            knowledge_base_id: string;
+            /** @default 3 */
+            limit?: number;
+        };
         RecoveryCodes: {
             recovery_codes: string[];
         };
@@ -14440,6 +14844,121 @@ export interface components {
         };
         SwitchOrganization: {
             organization_id: string;
+        };
+        Template: {
+            /** @enum {string} */
+            category: "support" | "it" | "hr" | "product" | "developer" | "legal" | "research" | "knowledge" | "commerce" | "government" | "finance" | "education" | "health" | "hospitality" | "real-estate" | "sales";
+            /**
+             * @description Text by locale; `en` is always present.
+             * @example {
+             *       "en": "Customer-support FAQ"
+             *     }
+             */
+            description: {
+                [key: string]: string;
+            };
+            embed: {
+                allowed_origins: string[];
+                default_language: string | null;
+                greeting: string;
+                name: string;
+                theme: {
+                    [key: string]: string;
+                };
+            };
+            golden: {
+                questions: {
+                    expected_answer: string;
+                    expected_document: string;
+                    question: string;
+                }[];
+                stated_recall: number;
+                top_k: number;
+            };
+            /** @example customer-support-faq */
+            id: string;
+            keywords: string[];
+            knowledge_base: {
+                chunk_overlap: number;
+                chunk_size: number;
+                description: string;
+                language: string;
+                name: string;
+                prompt_template: string;
+            };
+            /** @enum {string} */
+            language: "en" | "zh";
+            /**
+             * @description Text by locale; `en` is always present.
+             * @example {
+             *       "en": "Customer-support FAQ"
+             *     }
+             */
+            name: {
+                [key: string]: string;
+            };
+            sample_documents: {
+                filename: string;
+                /**
+                 * @description SPDX id
+                 * @example CC0-1.0
+                 */
+                licence: string;
+                source: string;
+                /** @description Markdown, as uploaded. */
+                text: string;
+                title: string;
+            }[];
+            starter_questions: string[];
+            /** @example 1.0.0 */
+            version: string;
+        };
+        TemplateList: {
+            data: components["schemas"]["TemplateSummary"][];
+        };
+        TemplateRecommendations: {
+            data: {
+                id: string;
+                matched_terms: string[];
+                /** @description Cosine similarity, 0..1. */
+                score: number;
+                template: components["schemas"]["TemplateSummary"];
+            }[];
+        };
+        TemplateSummary: {
+            /** @enum {string} */
+            category: "support" | "it" | "hr" | "product" | "developer" | "legal" | "research" | "knowledge" | "commerce" | "government" | "finance" | "education" | "health" | "hospitality" | "real-estate" | "sales";
+            /**
+             * @description Text by locale; `en` is always present.
+             * @example {
+             *       "en": "Customer-support FAQ"
+             *     }
+             */
+            description: {
+                [key: string]: string;
+            };
+            /** @description How many sample documents it uploads. */
+            documents: number;
+            golden_questions: number;
+            /** @example customer-support-faq */
+            id: string;
+            keywords: string[];
+            /** @enum {string} */
+            language: "en" | "zh";
+            /**
+             * @description Text by locale; `en` is always present.
+             * @example {
+             *       "en": "Customer-support FAQ"
+             *     }
+             */
+            name: {
+                [key: string]: string;
+            };
+            starter_questions: string[];
+            /** @description Share of golden questions whose document is found. */
+            stated_recall: number;
+            /** @example 1.0.0 */
+            version: string;
         };
         Tenant: {
             /** Format: date-time */
