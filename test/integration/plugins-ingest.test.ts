@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BulkImportBody } from "../../src/routes/documents/bulk.js";
 import { PLATFORM_KEY } from "../helpers/app.js";
 import { epub, pptx } from "../helpers/book-files.js";
 import {
@@ -127,7 +128,7 @@ async function search(query: string, kbId = org.kbId) {
   }[];
 }
 
-async function workbook(): Promise<Buffer> {
+async function workbook(vehicle = "Zeppelin Hindenburg Replica", depot = "Okęcie hangar"): Promise<Buffer> {
   const zip = new JSZip();
   const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
   zip.file(
@@ -142,7 +143,7 @@ async function workbook(): Promise<Buffer> {
     ["Vehicle", "Depot"],
     ["Tram 101", "Mokotów"],
     ["Tram 102", "Wola"],
-    ["Zeppelin Hindenburg Replica", "Okęcie hangar"],
+    [vehicle, depot],
   ];
   zip.file(
     "xl/worksheets/sheet1.xml",
@@ -223,6 +224,30 @@ describe("loaders in ingestion (issue 19)", () => {
     expect(zeppelin.document_id).toBe(docs.xlsx.id);
     expect(zeppelin.text).toContain("Vehicle: Zeppelin Hindenburg Replica; Depot: Okęcie hangar");
   }, 300_000);
+
+  it("a bulk ZIP import hands its XLSX entry to the loader, next to a text entry read as usual", async () => {
+    expect((await setPlugin("spreadsheets", true)).status).toBe(200);
+    const archive = new JSZip();
+    archive.file("sheets/fleet-2.xlsx", await workbook("Funicular Gubałówka", "Zakopane shed"));
+    archive.file("notes/a.txt", "Plain notes about the harbour ferry timetable.");
+    const bytes = await archive.generateAsync({ type: "uint8array", compression: "DEFLATE" });
+    const kb = await s.t.call("POST", "/v1/knowledge-bases", { key: org.adminKey, body: { name: "Bulk" } });
+    const res = await s.t.app.request(`/v1/knowledge-bases/${kb.body.id}/documents/bulk`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${org.adminKey}`, "content-type": "application/zip" },
+      body: bytes as unknown as BodyInit,
+    });
+    const body = (await res.json()) as BulkImportBody;
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body, JSON.stringify(body)).toMatchObject({ accepted: 2, failed: 0 });
+    for (const d of body.documents) {
+      expect((await waitForTerminal(s.t, org.adminKey, d.id, 120_000)).status).toBe("ready");
+    }
+    const sheet = body.documents.find((d) => d.entry === "sheets/fleet-2.xlsx")!;
+    const hit = (await search("Funicular Gubałówka Zakopane shed", kb.body.id))[0]!;
+    expect(hit.document_id).toBe(sheet.id);
+    expect(hit.text).toContain("Vehicle: Funicular Gubałówka; Depot: Zakopane shed");
+  }, 180_000);
 
   it("a scanned PDF fails with a message naming the OCR plugin; with ocr enabled it becomes searchable", async () => {
     const scan = await fixture("pdf/tika_testOCR.pdf");
