@@ -17,7 +17,7 @@ function skipped(ctx: ServiceCtx, plugin: string, step: string, err: unknown) {
 /** Query expanders, in id order, each receiving the previous one's query. */
 export async function expandQuery(ctx: ServiceCtx, query: string): Promise<string> {
   let out = query;
-  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "query-expander")) {
+  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "query-expander", { cached: true })) {
     try {
       out = (await invoke(p.sandbox, "query-expander", "expand", { query: out }, p.config)).query;
     } catch (err) {
@@ -35,7 +35,7 @@ export async function rerankChunks<C extends SearchChunk>(
 ): Promise<C[]> {
   if (chunks.length < 2) return chunks;
   let out = chunks;
-  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "reranker")) {
+  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "reranker", { cached: true })) {
     try {
       const input = { query, chunks: out.map((c) => ({ id: c.id, text: c.text ?? "", score: c.score })) };
       const { scores } = await invoke(p.sandbox, "reranker", "rerank", input, p.config);
@@ -68,7 +68,7 @@ export async function postprocessAnswer(
   },
 ): Promise<string> {
   let answer = input.answer;
-  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "postprocessor")) {
+  for (const p of await enabledPlugins(ctx.deps, ctx.auth.tenantId, "postprocessor", { cached: true })) {
     try {
       answer = (await invoke(p.sandbox, "postprocessor", "process", { ...input, answer }, p.config)).answer;
     } catch (err) {

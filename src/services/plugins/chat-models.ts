@@ -18,7 +18,7 @@ const NO_USAGE: ChatUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens
  */
 export async function modelsForOrg(ctx: ServiceCtx): Promise<ModelRegistry> {
   const base = ctx.deps.models;
-  const plugins = await enabledPlugins(ctx.deps, ctx.auth.tenantId, "chat-provider");
+  const plugins = await enabledPlugins(ctx.deps, ctx.auth.tenantId, "chat-provider", { cached: true });
   if (plugins.length === 0) return base;
   const extra = new Map(
     plugins.map((p) => {

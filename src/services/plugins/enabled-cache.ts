@@ -9,7 +9,8 @@ import type { PluginManifest } from "../../plugins/manifest.js";
  * post-processors) and almost every organization has none, so without this each ask paid three
  * queries (plus two per enabled plugin) for nothing: about 2 ms of an ask's 7 ms on the embedded
  * database. A change made through this process is seen at once (the verbs call `forgetEnabled`);
- * another API process sees it within ENABLED_TTL_MS.
+ * another API process sees it within ENABLED_TTL_MS. Uploads and ingestion read afresh (`loadEnabled`):
+ * an organization that enables the OCR loader and uploads a scan at once must not see it refused.
  */
 /** What the cache needs of the dependencies (the API's and ingestion's alike). */
 type CacheDeps = Pick<AppDeps, "database">;
@@ -28,14 +29,15 @@ interface Entry {
   rows: Promise<EnabledRow[]>;
 }
 
-// Keyed by the dependencies, not module-wide: two apps in one process (tests) never share entries.
-const caches = new WeakMap<CacheDeps, Map<string, Entry>>();
+// Keyed by the database, not module-wide: two apps in one process (tests) never share entries, while
+// the API's and ingestion's dependencies of one process (other objects, one database) do.
+const caches = new WeakMap<object, Map<string, Entry>>();
 
 function cacheOf(deps: CacheDeps): Map<string, Entry> {
-  const known = caches.get(deps);
+  const known = caches.get(deps.database);
   if (known) return known;
   const fresh = new Map<string, Entry>();
-  caches.set(deps, fresh);
+  caches.set(deps.database, fresh);
   return fresh;
 }
 
@@ -45,7 +47,7 @@ export function enabledRows(deps: CacheDeps, tenantId: string): Promise<EnabledR
   const now = Date.now();
   const hit = cache.get(tenantId);
   if (hit && hit.expires > now) return hit.rows;
-  const rows = load(deps, tenantId);
+  const rows = loadEnabled(deps, tenantId);
   cache.set(tenantId, { expires: now + ENABLED_TTL_MS, rows });
   // A failed read is not remembered: the next ask tries again.
   rows.catch(() => cache.delete(tenantId));
@@ -54,11 +56,12 @@ export function enabledRows(deps: CacheDeps, tenantId: string): Promise<EnabledR
 
 /** After enabling, configuring, upgrading or rolling back: this process reads afresh. */
 export function forgetEnabled(deps: CacheDeps, tenantId?: string): void {
-  if (tenantId === undefined) caches.delete(deps);
-  else caches.get(deps)?.delete(tenantId);
+  if (tenantId === undefined) caches.delete(deps.database);
+  else caches.get(deps.database)?.delete(tenantId);
 }
 
-async function load(deps: CacheDeps, tenantId: string): Promise<EnabledRow[]> {
+/** The same, read now: for steps where a plugin enabled a moment ago on another process must count. */
+export async function loadEnabled(deps: CacheDeps, tenantId: string): Promise<EnabledRow[]> {
   const rows = await deps.database.db
     .select({
       pluginId: orgPlugins.pluginId,

@@ -7,7 +7,7 @@ import type { PluginKind, PluginManifest } from "../../plugins/manifest.js";
 import type { PluginSandbox } from "../../plugins/sandbox/process.js";
 import { recordAudit } from "../audit/record.js";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { enabledRows, forgetEnabled } from "./enabled-cache.js";
+import { enabledRows, forgetEnabled, loadEnabled } from "./enabled-cache.js";
 import { activeManifest, listInstalled, type PluginDeps, pluginRuntime } from "./install.js";
 
 const aad = (tenantId: string, pluginId: string) => `plugin-secrets:${tenantId}:${pluginId}`;
@@ -168,13 +168,18 @@ export async function orgPluginSetting(deps: PluginDeps, tenantId: string, id: s
   return { enabled: row.enabled, config: row.config, secrets };
 }
 
-/** The plugins of one kind an organization has enabled, ready to call (in id order). */
+/**
+ * The plugins of one kind an organization has enabled, ready to call (in id order). `cached`: as read
+ * within the last few seconds (enabled-cache.ts), for the steps every ask takes.
+ */
 export async function enabledPlugins(
   deps: PluginDeps,
   tenantId: string,
   kind: PluginKind,
+  opts: { cached?: boolean } = {},
 ): Promise<EnabledPlugin[]> {
-  const rows = (await enabledRows(deps, tenantId)).filter((r) => r.manifest.kind === kind);
+  const all = await (opts.cached ? enabledRows(deps, tenantId) : loadEnabled(deps, tenantId));
+  const rows = all.filter((r) => r.manifest.kind === kind);
   return rows.map((row) => ({
     manifest: row.manifest,
     sandbox: pluginRuntime(deps).sandbox(row.manifest),
