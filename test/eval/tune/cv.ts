@@ -1,7 +1,8 @@
 /**
  * Cross-validated choice of offline-embedder settings.
- *   npm run eval:cv -- [--folds 5] [--grid script|bm25|cjk|fusion|all] [--sets scifact,cmrc2018,...]
+ *   npm run eval:cv -- [--folds 5] [--grid script|bm25|cjk|prf|fusion|all] [--sets scifact,cmrc2018,...]
  *                      [--limit-queries N] [--out FILE]
+ * Grids: cv-variants.ts (script folding, BM25, per-language BM25, fusion, pseudo-relevance feedback).
  * Sets: scifact (nDCG@10, folds by query), xquad, cmrc2018, cmrc2018-traditional, cmrc2018-mixed
  * (R@1, folds by article). Each fold's setting is chosen on the other K-1 folds of every set at once
  * (one configuration serves every language) and scored on the held-out fold; the report gives that
@@ -11,9 +12,9 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createOfflineEmbedder } from "../../../src/models/embedders/offline/index.js";
-import { type EvalDataset, loadBeir, loadSquad } from "./datasets.js";
+import { type EvalDataset, isCjkDataset, loadBeir, loadSquad } from "./datasets.js";
 import { crossValidate, type CvSet, foldOf } from "./folds.js";
-import { GRIDS, type Variant } from "./cv-variants.js";
+import { CJK_ONLY_KNOBS, GRIDS, type Variant } from "./cv-variants.js";
 import { fuse, retrieve, type Retrieved } from "./harness.js";
 import { evaluateRankings } from "./metrics.js";
 import { withScript } from "./traditional.js";
@@ -67,7 +68,10 @@ async function main() {
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
     fail(`--limit-queries must be a positive integer, got "${values["limit-queries"]}"`);
 
-  const datasets = setNames.map((name) => ({ name, ...SETS[name]!, ds: firstQueries(SETS[name]!.load(), limit) }));
+  const datasets = setNames.map((name) => {
+    const ds = firstQueries(SETS[name]!.load(), limit);
+    return { name, ...SETS[name]!, ds, cjk: isCjkDataset(ds) };
+  });
   const report: Record<string, unknown> = { folds: k, sets: setNames, limitQueries: limit ?? null, grids: {} };
   for (const gridName of gridNames) {
     const variants: Variant[] = GRIDS[gridName]!;
@@ -75,10 +79,15 @@ async function main() {
     const cache = new Map<string, Retrieved>();
     for (const variant of variants) {
       for (const [i, d] of datasets.entries()) {
-        const key = `${d.name}|${JSON.stringify(variant.config)}`;
+        // English sets embed the same under CJK-only knobs, so their retrieval is reused across those.
+        const config = d.cjk
+          ? variant.config
+          : Object.fromEntries(Object.entries(variant.config).filter(([knob]) => !CJK_ONLY_KNOBS.has(knob)));
+        const key = `${d.name}|${JSON.stringify(config)}|${JSON.stringify(variant.prf ?? null)}`;
         let r = cache.get(key);
         if (!r) {
-          r = await retrieve(d.ds, createOfflineEmbedder({ config: variant.config }), { withTitle: true }, 100);
+          const embedder = createOfflineEmbedder({ config: variant.config });
+          r = await retrieve(d.ds, embedder, { withTitle: true }, 100, variant.prf);
           cache.set(key, r);
         }
         sets[i]!.perQuery.set(variant.name, perQuery(d.ds, fuse(r, variant.fusion), d.metric));
