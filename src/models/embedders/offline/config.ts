@@ -47,7 +47,7 @@ export const DEFAULT_OFFLINE_CONFIG: OfflineConfig = {
   cjk: { k1: 1.6, b: 0.5, avgdl: 200 },
   minLengthRatio: 0,
   cjkUnigrams: true,
-  queryUnigramWeight: 0.5,
+  queryUnigramWeight: 0.3,
   foldScript: true,
   queryUnfoldedWeight: 1,
   dense: {
