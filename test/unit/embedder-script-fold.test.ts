@@ -75,7 +75,9 @@ describe("offline embedder with script folding", () => {
 
   it("still answers Traditional questions from chunks indexed before folding", async () => {
     const traditionalDocs = DOCS.map((d) => `${d.replace("台湾", "臺灣").replace("高铁", "高鐵")}`);
-    const old = await createOfflineEmbedder({ config: { foldScript: false } }).embedDocuments(traditionalDocs);
+    const old = await createOfflineEmbedder({ config: { foldScript: false } }).embedDocuments(
+      traditionalDocs,
+    );
     const q = await createOfflineEmbedder().embedQuery(TRADITIONAL_QUESTION);
     expect(dot(q.sparse, old.sparse[1]!)).toBeGreaterThan(dot(q.sparse, old.sparse[0]!) + 1);
   });

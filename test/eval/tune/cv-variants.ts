@@ -1,4 +1,8 @@
-import { DEFAULT_OFFLINE_CONFIG, OFFLINE_FUSION, type OfflineConfig } from "../../../src/models/embedders/offline/index.js";
+import {
+  DEFAULT_OFFLINE_CONFIG,
+  OFFLINE_FUSION,
+  type OfflineConfig,
+} from "../../../src/models/embedders/offline/index.js";
 import type { Fusion, Prf } from "./harness.js";
 
 export type Overrides = Partial<Omit<OfflineConfig, "dimension">>;
@@ -24,7 +28,13 @@ const v = (name: string, config: Overrides, f: Partial<Fusion> = {}, prf?: Prf):
 });
 
 /** Knobs that only change how CJK text is indexed or queried: text without CJK embeds the same. */
-export const CJK_ONLY_KNOBS = new Set<string>(["cjk", "cjkUnigrams", "queryUnigramWeight", "foldScript", "queryUnfoldedWeight"]);
+export const CJK_ONLY_KNOBS = new Set<string>([
+  "cjk",
+  "cjkUnigrams",
+  "queryUnigramWeight",
+  "foldScript",
+  "queryUnfoldedWeight",
+]);
 
 /** Named grids for `--grid`; every grid starts with the shipped defaults so "no change" can win. */
 export const GRIDS: Record<string, Variant[]> = {

@@ -12,10 +12,10 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createOfflineEmbedder } from "../../../src/models/embedders/offline/index.js";
-import { type EvalDataset, isCjkDataset, loadBeir, loadSquad } from "./datasets.js";
-import { crossValidate, type CvSet, foldOf } from "./folds.js";
 import { CJK_ONLY_KNOBS, GRIDS, type Variant } from "./cv-variants.js";
-import { fuse, retrieve, type Retrieved } from "./harness.js";
+import { type EvalDataset, isCjkDataset, loadBeir, loadSquad } from "./datasets.js";
+import { type CvSet, crossValidate, foldOf } from "./folds.js";
+import { fuse, type Retrieved, retrieve } from "./harness.js";
 import { evaluateRankings } from "./metrics.js";
 import { withScript } from "./traditional.js";
 
@@ -25,7 +25,10 @@ const SETS: Record<string, { load: () => EvalDataset; metric: "ndcg10" | "r1" }>
   scifact: { load: () => loadBeir(`${DATA}/scifact`, "train", "scifact"), metric: "ndcg10" },
   xquad: { load: () => loadSquad(`${DATA}/xquad/xquad.en.json`, "xquad"), metric: "r1" },
   cmrc2018: { load: () => loadSquad(CMRC, "cmrc2018"), metric: "r1" },
-  "cmrc2018-traditional": { load: () => withScript(loadSquad(CMRC, "cmrc2018"), "traditional"), metric: "r1" },
+  "cmrc2018-traditional": {
+    load: () => withScript(loadSquad(CMRC, "cmrc2018"), "traditional"),
+    metric: "r1",
+  },
   "cmrc2018-mixed": { load: () => withScript(loadSquad(CMRC, "cmrc2018"), "mixed"), metric: "r1" },
 };
 
@@ -59,9 +62,11 @@ async function main() {
     },
   });
   const k = Number(values.folds);
-  if (!Number.isInteger(k) || k < 2 || k > 20) fail(`--folds must be an integer in 2..20, got "${values.folds}"`);
+  if (!Number.isInteger(k) || k < 2 || k > 20)
+    fail(`--folds must be an integer in 2..20, got "${values.folds}"`);
   const gridNames = values.grid === "all" ? Object.keys(GRIDS) : values.grid!.split(",");
-  for (const g of gridNames) if (!GRIDS[g]) fail(`unknown --grid "${g}": use ${Object.keys(GRIDS).join("|")}|all`);
+  for (const g of gridNames)
+    if (!GRIDS[g]) fail(`unknown --grid "${g}": use ${Object.keys(GRIDS).join("|")}|all`);
   const setNames = values.sets!.split(",");
   for (const s of setNames) if (!SETS[s]) fail(`unknown set "${s}": use ${Object.keys(SETS).join(",")}`);
   const limit = values["limit-queries"] ? Number(values["limit-queries"]) : undefined;
@@ -72,10 +77,19 @@ async function main() {
     const ds = firstQueries(SETS[name]!.load(), limit);
     return { name, ...SETS[name]!, ds, cjk: isCjkDataset(ds) };
   });
-  const report: Record<string, unknown> = { folds: k, sets: setNames, limitQueries: limit ?? null, grids: {} };
+  const report: Record<string, unknown> = {
+    folds: k,
+    sets: setNames,
+    limitQueries: limit ?? null,
+    grids: {},
+  };
   for (const gridName of gridNames) {
     const variants: Variant[] = GRIDS[gridName]!;
-    const sets: CvSet[] = datasets.map((d) => ({ name: d.name, perQuery: new Map(), folds: foldOf(d.ds, k) }));
+    const sets: CvSet[] = datasets.map((d) => ({
+      name: d.name,
+      perQuery: new Map(),
+      folds: foldOf(d.ds, k),
+    }));
     const cache = new Map<string, Retrieved>();
     for (const variant of variants) {
       for (const [i, d] of datasets.entries()) {
@@ -101,14 +115,22 @@ async function main() {
     );
     (report.grids as Record<string, unknown>)[gridName] = out;
     const f4 = (x: number) => x.toFixed(4);
-    console.log(`\n== grid ${gridName}, ${k} folds (${datasets.map((d) => `${d.name} ${d.metric}`).join(", ")})`);
+    console.log(
+      `\n== grid ${gridName}, ${k} folds (${datasets.map((d) => `${d.name} ${d.metric}`).join(", ")})`,
+    );
     console.log(`${"variant".padEnd(28)} ${setNames.map((s) => s.padStart(21)).join(" ")}`);
     for (const [name, scores] of Object.entries(out.perVariant))
       console.log(`${name.padEnd(28)} ${setNames.map((s) => f4(scores[s]!).padStart(21)).join(" ")}`);
-    console.log(`${"held-out (chosen per fold)".padEnd(28)} ${setNames.map((s) => f4(out.heldOut[s]!).padStart(21)).join(" ")}`);
+    console.log(
+      `${"held-out (chosen per fold)".padEnd(28)} ${setNames.map((s) => f4(out.heldOut[s]!).padStart(21)).join(" ")}`,
+    );
     console.log(`chosen per fold: ${out.chosen.join(" | ")}`);
   }
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...report, createdAt: new Date().toISOString() }, null, 2)}\n`);
+  if (values.out)
+    writeFileSync(
+      values.out,
+      `${JSON.stringify({ ...report, createdAt: new Date().toISOString() }, null, 2)}\n`,
+    );
 }
 
 await main();

@@ -73,7 +73,10 @@ export function crossValidate(sets: CvSet[], variants: string[], k: number): CvO
   const perVariant: CvOutcome["perVariant"] = {};
   for (const v of variants)
     perVariant[v] = Object.fromEntries(
-      sets.map((set) => [set.name, mean(Array.from({ length: k }, (_, f) => foldMean(set, v, (x) => x === f)))]),
+      sets.map((set) => [
+        set.name,
+        mean(Array.from({ length: k }, (_, f) => foldMean(set, v, (x) => x === f))),
+      ]),
     );
   return { chosen, heldOut: Object.fromEntries(sets.map((s) => [s.name, mean(held[s.name]!)])), perVariant };
 }

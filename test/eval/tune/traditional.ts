@@ -23,7 +23,11 @@ export function withScript(ds: EvalDataset, variant: ScriptVariant): EvalDataset
   if (variant === "simplified") return ds;
   const docs =
     variant === "traditional"
-      ? ds.docs.map((d) => ({ ...d, title: convertToTraditional(d.title), text: convertToTraditional(d.text) }))
+      ? ds.docs.map((d) => ({
+          ...d,
+          title: convertToTraditional(d.title),
+          text: convertToTraditional(d.text),
+        }))
       : ds.docs;
   const queries = ds.queries.map((q) => ({ ...q, text: convertToTraditional(q.text) }));
   return { ...ds, name: `${ds.name}-${variant}`, docs, queries };

@@ -43,7 +43,9 @@ function unitsOf(segments: Segment[], fold: boolean): Unit[] {
   for (const s of segments) {
     if (s.kind === "cjk") {
       const folded = fold ? foldChineseScript(s.text) : s.text;
-      units.push(folded === s.text ? { kind: "cjk", text: s.text } : { kind: "cjk", text: folded, unfolded: s.text });
+      units.push(
+        folded === s.text ? { kind: "cjk", text: s.text } : { kind: "cjk", text: folded, unfolded: s.text },
+      );
       continue;
     }
     const term = normalizeWord(s.text);

@@ -22,7 +22,8 @@ function parse(dict: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const entry of dict.split("|")) {
     const [from, first] = entry.split(" ");
-    if (from && first && Array.from(from).length === 1 && Array.from(first).length === 1) out.set(from, first);
+    if (from && first && Array.from(from).length === 1 && Array.from(first).length === 1)
+      out.set(from, first);
   }
   return out;
 }
