@@ -3,10 +3,13 @@
  *   npm run eval -- --dataset PATH [--format beir|squad] [--mode hybrid|dense|sparse|all]
  *                   [--out FILE] [--limit-queries N] [--split train] [--name NAME] [--chunk-size N]
  *                   [--latency-breakdown] [--answers [--ood PATH] [--ood-limit N] [--dump-cases DIR]]
+ *                   [--script simplified|traditional|mixed]
  * A BEIR directory (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a SQuAD-style JSON file.
  * --answers (SQuAD-style only) also asks every question through POST /v1/ask: answer recall and
  * sentences per answer per paragraph and per article, abstention on held-out articles' questions and,
  * with --ood, on another dataset's questions (a BEIR directory or a SQuAD file).
+ * --script converts a Simplified Chinese set to Traditional at run time (OpenCC): documents and
+ * questions (traditional) or the questions only (mixed); see tune/traditional.ts.
  */
 // First: stops on a Node too old to run the rest (see node-check.ts).
 import "../../src/node-check.js";
@@ -18,6 +21,7 @@ import { ALL_MODES, runProductEval } from "./harness.js";
 import type { SearchMode } from "./queries.js";
 import { writeReport } from "./report.js";
 import { type EvalDataset, loadBeir, loadSquad } from "./tune/datasets.js";
+import { SCRIPT_VARIANTS, type ScriptVariant, withScript } from "./tune/traditional.js";
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -55,6 +59,7 @@ async function main() {
       ood: { type: "string" },
       "ood-limit": { type: "string" },
       "dump-cases": { type: "string" },
+      script: { type: "string", default: "simplified" },
     },
   });
   if (!values.dataset) fail("--dataset PATH is required (a BEIR directory or a SQuAD-style JSON file)");
@@ -70,7 +75,12 @@ async function main() {
   const chunkSize = positiveInt("chunk-size", values["chunk-size"]);
   const out = resolve(values.out ?? `test/bench/results/eval-${name}.json`);
 
-  const ds = loadDataset(path, values.format, values.split!, name);
+  const script = values.script as ScriptVariant;
+  if (!SCRIPT_VARIANTS.includes(script))
+    fail(`--script must be ${SCRIPT_VARIANTS.join(", ")}, got "${values.script}"`);
+  if (script !== "simplified" && values.answers)
+    fail("--script traditional|mixed evaluates retrieval only; drop --answers");
+  const ds = withScript(loadDataset(path, values.format, values.split!, name), script);
   if (values.answers && statSync(path).isDirectory())
     fail("--answers needs a SQuAD-style JSON file (gold answer texts); BEIR sets have none");
   if (values.ood && !existsSync(resolve(values.ood))) fail(`--ood ${values.ood} does not exist`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type EvalReport, runProductEval } from "../eval/harness.js";
 import { loadSquad } from "../eval/tune/datasets.js";
+import { withScript } from "../eval/tune/traditional.js";
 import { FIXTURES } from "../helpers/ingest.js";
 
 /**
@@ -36,6 +37,19 @@ describe("retrieval quality floors (eval harness, embedded profile)", () => {
       // The offline hybrid default must not fall behind the plain BM25 library on the same data.
       const baseline = report.results.find((r) => r.mode === "minisearch")!.metrics;
       expect(m.ndcg10).toBeGreaterThanOrEqual(baseline.ndcg10 - 0.01);
+    }, 120_000);
+  }
+
+  // Traditional Chinese is folded to Simplified before n-grams, so the same sample converted with
+  // OpenCC (documents and questions, or the questions only) holds the Simplified floor.
+  for (const script of ["traditional", "mixed"] as const) {
+    it(`cmrc2018 sample, ${script} script: hybrid recall@1 and nDCG@10 hold the Simplified floor`, async () => {
+      const ds = withScript(loadSquad(`${FIXTURES}eval/cmrc2018-sample.json`, "cmrc2018-sample"), script);
+      const report = await runProductEval(ds, { modes: ["hybrid"] });
+      expect(report.ingestion.documents).toBe(ds.docs.length);
+      const m = hybrid(report);
+      expect(m.r1).toBeGreaterThanOrEqual(FLOORS.cmrc2018.r1);
+      expect(m.ndcg10).toBeGreaterThanOrEqual(FLOORS.cmrc2018.ndcg10);
     }, 120_000);
   }
 });

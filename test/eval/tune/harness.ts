@@ -21,12 +21,41 @@ export function indexedText(title: string, text: string, policy: TitlePolicy): s
   return policy.withTitle && title.trim() ? `${title.trim()}\n\n${text}` : text;
 }
 
+/**
+ * Pseudo-relevance feedback (RM3-like, on the sparse side): the `terms` highest-scoring terms of the
+ * top `docs` sparse hits (score = BM25 weight x idf, summed) join the query at `weight` times their
+ * normalised score, and the sparse search runs again.
+ */
+export interface Prf {
+  docs: number;
+  terms: number;
+  weight: number;
+}
+
+function expandQuery(q: SparseVector, top: number[], docs: SparseVector[], index: InMemoryIndex, prf: Prf) {
+  const have = new Set(q.indices);
+  const score = new Map<number, number>();
+  for (const d of top.slice(0, prf.docs)) {
+    const s = docs[d]!;
+    s.indices.forEach((idx, j) => {
+      if (!have.has(idx)) score.set(idx, (score.get(idx) ?? 0) + s.values[j]! * index.idf(idx));
+    });
+  }
+  const best = [...score.entries()].sort((a, b) => b[1] - a[1]).slice(0, prf.terms);
+  const max = best[0]?.[1] ?? 1;
+  const weights = new Map(q.indices.map((i, j) => [i, q.values[j]!]));
+  for (const [idx, s] of best) weights.set(idx, (prf.weight * s) / max);
+  const indices = [...weights.keys()].sort((a, b) => a - b);
+  return { indices, values: indices.map((i) => weights.get(i)!) };
+}
+
 /** Embeds the corpus and the queries and fetches `prefetch` candidates per vector kind. */
 export async function retrieve(
   ds: EvalDataset,
   embedder: Embedder,
   policy: TitlePolicy,
   prefetch: number,
+  prf?: Prf,
 ): Promise<Retrieved> {
   const t0 = performance.now();
   const docs = await embedder.embedDocuments(ds.docs.map((d) => indexedText(d.title, d.text, policy)));
@@ -37,7 +66,12 @@ export async function retrieve(
   for (const q of ds.queries) {
     const qe = await embedder.embedQuery(q.text);
     dense.push(index.searchDense(qe.dense, prefetch));
-    sparse.push(index.searchSparse(qe.sparse, prefetch));
+    const first = index.searchSparse(qe.sparse, prefetch);
+    sparse.push(
+      prf && first.length > 0
+        ? index.searchSparse(expandQuery(qe.sparse, first, docs.sparse, index, prf), prefetch)
+        : first,
+    );
   }
   return { ds, dense, sparse, embedMs };
 }

@@ -10,12 +10,21 @@ export interface OfflineConfig {
   b: number;
   /** Assumed average chunk length in sparse terms (the engine cannot tell us the real one). */
   avgdl: number;
+  /** BM25 k1, b and avgdl (in bigrams) for chunks that are mostly CJK; the fields above serve the rest. */
+  cjk: { k1: number; b: number; avgdl: number };
   /** Lengths below this fraction of avgdl count as this fraction, so tiny chunks are not over-boosted. */
   minLengthRatio: number;
   /** Also index single CJK characters (besides bigrams). */
   cjkUnigrams: boolean;
   /** Query weight of a CJK unigram relative to 1 for every other query term. */
   queryUnigramWeight: number;
+  /** Fold Traditional Chinese to Simplified before n-grams, so either script finds the other. */
+  foldScript: boolean;
+  /**
+   * Query weight of the original-script n-grams of a query whose script was folded (0 = none). They
+   * match chunks indexed before folding existed, so such collections keep answering Traditional queries.
+   */
+  queryUnfoldedWeight: number;
   /** Dense feature weights (relative); 0 disables a feature family. */
   dense: {
     word: number;
@@ -35,9 +44,12 @@ export const DEFAULT_OFFLINE_CONFIG: OfflineConfig = {
   k1: 1.6,
   b: 0.5,
   avgdl: 200,
+  cjk: { k1: 1.6, b: 0.5, avgdl: 200 },
   minLengthRatio: 0,
   cjkUnigrams: true,
-  queryUnigramWeight: 0.5,
+  queryUnigramWeight: 0.3,
+  foldScript: true,
+  queryUnfoldedWeight: 1,
   dense: {
     word: 1,
     wordBigram: 0,

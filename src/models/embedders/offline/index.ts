@@ -46,7 +46,7 @@ export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedd
       const sparse: EmbedResult["sparse"] = [];
       for (const text of texts) {
         embedOpts?.signal?.throwIfAborted();
-        const units = analyze(text);
+        const units = analyze(text, cfg);
         dense.push(denseVector(units));
         sparse.push(documentSparse(units, cfg));
       }
@@ -54,7 +54,7 @@ export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedd
     },
     async embedQuery(text, embedOpts): Promise<QueryEmbedding> {
       embedOpts?.signal?.throwIfAborted();
-      const units = analyze(text);
+      const units = analyze(text, cfg);
       return { dense: denseVector(units), sparse: querySparse(units, cfg), tokens: 0, costMicros: 0 };
     },
   };

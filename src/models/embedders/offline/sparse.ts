@@ -7,9 +7,13 @@ import type { OfflineConfig } from "./config.js";
  * Counts sparse terms per hashed index. Collisions (rare at 2^32) simply merge counts, which keeps
  * indices unique as Qdrant requires.
  */
-function countTerms(units: Unit[], cfg: OfflineConfig): { counts: Map<number, number>; length: number } {
+function countTerms(
+  units: Unit[],
+  cfg: OfflineConfig,
+): { counts: Map<number, number>; length: number; cjkLength: number } {
   const counts = new Map<number, number>();
   let length = 0;
+  let cjkLength = 0;
   const add = (term: string, n: number) => {
     const idx = fnv1a32(term);
     counts.set(idx, (counts.get(idx) ?? 0) + n);
@@ -22,10 +26,10 @@ function countTerms(units: Unit[], cfg: OfflineConfig): { counts: Map<number, nu
     }
     for (const t of cjkTerms(u.text, cfg)) {
       add(t.term, 1);
-      if (!t.unigram) length++;
+      if (!t.unigram) cjkLength++;
     }
   }
-  return { counts, length };
+  return { counts, length: length + cjkLength, cjkLength };
 }
 
 /**
@@ -56,12 +60,15 @@ function toVector(weights: Map<number, number>): SparseVector {
  * supplies the other factor at query time, so dot(query, doc) reproduces BM25.
  */
 export function documentSparse(units: Unit[], cfg: OfflineConfig): SparseVector {
-  const { counts, length } = countTerms(units, cfg);
-  const ratio = Math.max(length / cfg.avgdl, cfg.minLengthRatio);
-  const norm = cfg.k1 * (1 - cfg.b + cfg.b * ratio);
+  const { counts, length, cjkLength } = countTerms(units, cfg);
+  // Bigrams of running text and stemmed words are not the same unit of length, nor equally repetitive,
+  // so a mostly-CJK chunk takes its own BM25 parameters.
+  const p = cjkLength * 2 > length ? cfg.cjk : cfg;
+  const ratio = Math.max(length / p.avgdl, cfg.minLengthRatio);
+  const norm = p.k1 * (1 - p.b + p.b * ratio);
   const weights = new Map<number, number>();
   counts.forEach((tf, idx) => {
-    weights.set(idx, (tf * (cfg.k1 + 1)) / (tf + norm));
+    weights.set(idx, (tf * (p.k1 + 1)) / (tf + norm));
   });
   return toVector(weights);
 }
@@ -79,6 +86,9 @@ export function querySparse(units: Unit[], cfg: OfflineConfig): SparseVector {
       continue;
     }
     for (const t of cjkTerms(u.text, cfg)) set(t.term, t.unigram ? cfg.queryUnigramWeight : 1);
+    if (u.unfolded !== undefined && cfg.queryUnfoldedWeight > 0)
+      for (const t of cjkTerms(u.unfolded, cfg))
+        set(t.term, (t.unigram ? cfg.queryUnigramWeight : 1) * cfg.queryUnfoldedWeight);
   }
   return toVector(weights);
 }

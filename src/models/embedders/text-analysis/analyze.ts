@@ -1,12 +1,19 @@
 import { stemmer } from "stemmer";
+import { foldChineseScript } from "./script-fold.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { type Segment, segment } from "./tokenize.js";
 
 /**
  * A unit is one searchable piece of text in reading order: a stemmed word, or a CJK run (kept whole so
  * callers can cut it into n-grams). Stop words are gone; word order is kept for phrase features.
+ * A CJK run's text is folded to Simplified script; `unfolded` keeps the original when folding changed it.
  */
-export type Unit = { kind: "word"; term: string } | { kind: "cjk"; text: string };
+export type Unit = { kind: "word"; term: string } | { kind: "cjk"; text: string; unfolded?: string };
+
+export interface AnalyzeOptions {
+  /** Fold Traditional Chinese characters to Simplified (default true). */
+  foldScript?: boolean;
+}
 
 const PLAIN_LATIN = /^[a-z]+$/;
 
@@ -27,15 +34,18 @@ export function normalizeWord(word: string): string | null {
   return stem;
 }
 
-export function analyze(text: string): Unit[] {
-  return unitsOf(segment(text));
+export function analyze(text: string, opts: AnalyzeOptions = {}): Unit[] {
+  return unitsOf(segment(text), opts.foldScript !== false);
 }
 
-function unitsOf(segments: Segment[]): Unit[] {
+function unitsOf(segments: Segment[], fold: boolean): Unit[] {
   const units: Unit[] = [];
   for (const s of segments) {
     if (s.kind === "cjk") {
-      units.push({ kind: "cjk", text: s.text });
+      const folded = fold ? foldChineseScript(s.text) : s.text;
+      units.push(
+        folded === s.text ? { kind: "cjk", text: s.text } : { kind: "cjk", text: folded, unfolded: s.text },
+      );
       continue;
     }
     const term = normalizeWord(s.text);
