@@ -37,7 +37,11 @@ export function freePort(): Promise<number> {
 export function spawnEntry(role: keyof typeof ENTRIES, env: Record<string, string>): Spawned {
   // CLUSTER_CPU_PROF=DIR: each process writes a V8 CPU profile there when it exits (finding what an ask costs).
   const prof = process.env.CLUSTER_CPU_PROF
-    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CLUSTER_CPU_PROF}`, `--cpu-prof-name=${role}-\${pid}.cpuprofile`]
+    ? [
+        "--cpu-prof",
+        `--cpu-prof-dir=${process.env.CLUSTER_CPU_PROF}`,
+        `--cpu-prof-name=${role}-\${pid}.cpuprofile`,
+      ]
     : [];
   return spawnProcess(
     process.execPath,
