@@ -9,6 +9,8 @@
  *   ships tesseract.js, one WebAssembly build of its core and its language data, not 80 MB of variants.
  *   They are `bundleDependencies`, so `npm pack` puts them in the tarball's node_modules.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../node-check.js";
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -9,6 +9,8 @@
  * held-out average beside each candidate's own. Scoring is in-process through the product's embedder
  * and an engine-equivalent scorer (scorer.ts); final figures come from `npm run eval`.
  */
+// First: stops on a Node too old to run the rest (see node-check.ts).
+import "../../../src/node-check.js";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createOfflineEmbedder } from "../../../src/models/embedders/offline/index.js";
