@@ -1,28 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readTarball } from "../../src/plugins/install/tarball.js";
-import { invoke, readManifest } from "../../src/plugins/package.js";
-import { PluginSandbox } from "../../src/plugins/sandbox/process.js";
-import { packPlugin } from "../helpers/plugins.js";
+import { invoke } from "../../src/plugins/package.js";
+import type { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import { sandboxFromTarball } from "../helpers/plugins.js";
 
 /** Core plugins (issue 19), each packed with `npm pack` (offline), unpacked by the host's reader, run sandboxed. */
 const open: PluginSandbox[] = [];
 afterAll(() => {
   for (const s of open) s.close();
 });
-async function fromTarball(folder: string) {
-  const { bytes } = packPlugin(folder);
-  const dir = mkdtempSync(join(tmpdir(), "aihub-core-"));
-  for (const f of readTarball(bytes)) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.bytes);
-  }
-  const s = new PluginSandbox(dir, await readManifest(dir));
-  open.push(s);
-  return s;
-}
+const fromTarball = (folder: string) => sandboxFromTarball(folder, open);
 
 describe("core plugin: PII redaction", () => {
   const page = [

@@ -1,31 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: the plugin is plain JavaScript without types; its PDF image reader is tested directly.
 import { pdfPageImages } from "../../src/plugins/core/ocr/pdf-images.mjs";
-import { readTarball } from "../../src/plugins/install/tarball.js";
-import { invoke, readManifest } from "../../src/plugins/package.js";
-import { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import { invoke } from "../../src/plugins/package.js";
+import type { PluginSandbox } from "../../src/plugins/sandbox/process.js";
 import { epub, pptx } from "../helpers/book-files.js";
-import { packPlugin } from "../helpers/plugins.js";
+import { sandboxFromTarball } from "../helpers/plugins.js";
 
 /** The presentation and EPUB loaders (issue 19), packed like `npm run plugins:pack`, run sandboxed on real files. */
 const open: PluginSandbox[] = [];
 afterAll(() => {
   for (const s of open) s.close();
 });
-async function fromTarball(folder: string) {
-  const { bytes } = packPlugin(folder);
-  const dir = mkdtempSync(join(tmpdir(), "aihub-loader-"));
-  for (const f of readTarball(bytes)) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.bytes);
-  }
-  const s = new PluginSandbox(dir, await readManifest(dir));
-  open.push(s);
-  return s;
-}
+const fromTarball = (folder: string) => sandboxFromTarball(folder, open);
 
 describe("core plugin: presentations", () => {
   it("reads a PPTX: a slide per page in deck order, text then notes, slide-number fields left out", async () => {
