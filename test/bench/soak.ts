@@ -93,6 +93,7 @@ async function main() {
   );
   const stubUrl = (await stub.waitFor(/stub listening on (\S+)/, 60_000))[1]!;
   const c = await startCluster({
+    directDatabase: true,
     env: {
       PROVIDERS_JSON: JSON.stringify([{ id: "stub", baseURL: stubUrl, apiKey: "sk-soak" }]),
       MODELS_JSON: JSON.stringify([

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,18 @@ export const ENTRIES = {
   engine: "src/vector/engine/main.ts",
 } as const;
 
+/**
+ * CLUSTER_BUILT=1 runs the compiled entries (`npm run build`, then dist/src/*.js with plain node, as
+ * `npm run start:prod` does), so a benchmark measures what production runs rather than tsx's loader.
+ */
+function entryArgs(role: keyof typeof ENTRIES): string[] {
+  if (!process.env.CLUSTER_BUILT) return ["--import", "tsx", ENTRIES[role]];
+  const built = join("dist", ENTRIES[role].replace(/\.ts$/, ".js"));
+  if (!existsSync(join(REPO, built)))
+    throw new Error(`CLUSTER_BUILT is set but ${built} is missing: run npm run build`);
+  return [built];
+}
+
 /** A port nothing listens on right now (the OS picks it; it is closed again at once). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,12 +55,7 @@ export function spawnEntry(role: keyof typeof ENTRIES, env: Record<string, strin
         `--cpu-prof-name=${role}-\${pid}.cpuprofile`,
       ]
     : [];
-  return spawnProcess(
-    process.execPath,
-    [...prof, "--import", "tsx", ENTRIES[role]],
-    { ...process.env, ...env },
-    REPO,
-  );
+  return spawnProcess(process.execPath, [...prof, ...entryArgs(role)], { ...process.env, ...env }, REPO);
 }
 
 /** SIGKILL, or SIGTERM with a SIGKILL after `graceMs`; resolves once the process is gone. */
@@ -108,6 +115,11 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Start a redis-server of the cluster's own (it can be restarted); else the machine's Redis. */
   ownRedis?: boolean;
+  /**
+   * Processes connect to PostgreSQL itself rather than through `pgProxy` (which then cuts nothing):
+   * for benchmarks, where the proxy's copying would count against the process that hosts it.
+   */
+  directDatabase?: boolean;
 }
 
 export interface Cluster {
@@ -164,7 +176,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     return p;
   };
   const common = {
-    DATABASE_URL: proxied.toString(),
+    DATABASE_URL: opts.directDatabase ? TEST_DATABASE_URL : proxied.toString(),
     DATABASE_SCHEMA: schema,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
