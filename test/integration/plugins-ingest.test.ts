@@ -278,6 +278,24 @@ describe("loaders in ingestion (issue 19)", () => {
     expect(english.text).toMatch(/roadworthiness inspection/);
   }, 400_000);
 
+  it("a Simplified Chinese scan becomes searchable with the ocr plugin set to chi_sim", async () => {
+    expect((await setPlugin("ocr", true, { languages: ["chi_sim"] })).status).toBe(200);
+    const kb = await s.t.call("POST", "/v1/knowledge-bases", {
+      key: org.adminKey,
+      body: { name: "扫描件", language: "zh" },
+    });
+    const lake = await ingest(
+      await fixture("pdf/aihub_scan_zh.pdf"),
+      "lake.pdf",
+      "application/pdf",
+      kb.body.id,
+    );
+    expect(lake.status, JSON.stringify(lake)).toBe("ready");
+    const hit = (await search("湖面海拔多少米？", kb.body.id))[0]!;
+    expect(hit).toMatchObject({ document_id: lake.id, page_start: 1 });
+    expect(hit.text.replace(/\s+/g, "")).toContain("湖面海拔4528米");
+  }, 240_000);
+
   it("a hanging or crashing loader fails only its own document, with the plugin's code", async () => {
     expect((await setPlugin("hostile-loader", true)).status).toBe(200);
     const [hang, crash, fine] = await Promise.all([
