@@ -59,7 +59,7 @@ describe("console Billing page in Chromium", () => {
     await page.getByLabel(t("auth.new_password"), { exact: true }).fill(PASSWORD);
     await page.getByLabel(t("auth.organization_name"), { exact: true }).fill("Newco");
     await page.getByRole("button", { name: t("auth.create_account") }).click();
-    await page.getByText(t("auth.sign_up_done", { email: EMAIL })).waitFor();
+    await page.getByText(t("auth.sign_up_done_server_log", { email: EMAIL })).waitFor();
     const token = await mailedToken(srv, EMAIL, "verify-email");
     await page.goto(`${srv.base}/auth/verify-email?token=${token}`);
     await page.getByRole("button", { name: t("auth.verify_email") }).click();

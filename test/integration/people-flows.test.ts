@@ -49,6 +49,7 @@ describe("people: end-to-end flows", () => {
       body: { email: "  Ada@Example.COM ", password: PASSWORD, name: "Ada", organization_name: "Acme" },
     });
     expect(up.status).toBe(201);
+    expect(up.body.verification_delivery).toBe("email");
     expect(up.body.user).toMatchObject({
       email: "ada@example.com",
       email_verified: false,

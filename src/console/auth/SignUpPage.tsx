@@ -32,7 +32,12 @@ export default function SignUpPage() {
     <PublicLayout title={t("auth.sign_up_title")}>
       {signUp.data ? (
         <p className="notice" role="status">
-          {t("auth.sign_up_done", { email: signUp.data.user.email })}
+          {t(
+            signUp.data.verification_delivery === "server_log"
+              ? "auth.sign_up_done_server_log"
+              : "auth.sign_up_done",
+            { email: signUp.data.user.email },
+          )}
         </p>
       ) : (
         <form

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context.js";
+import { mailerFor } from "../../mail/index.js";
 import { signUp } from "../../services/accounts/sign-up.js";
 import { errorResponses, jsonBody, jsonResponse } from "../common.js";
 import { Email, Password, publicCtx, toUser, UserSchema } from "./schema.js";
@@ -23,6 +24,10 @@ const SignUpResponse = z
     user: UserSchema,
     organization: z.object({ id: z.string(), name: z.string() }).nullable(),
     verification_sent: z.literal(true),
+    verification_delivery: z.enum(["email", "server_log"]).openapi({
+      description:
+        "How the verification link went out: `email`, or `server_log` when this server has no SMTP_URL and printed the link in its own output instead (ask its operator).",
+    }),
   })
   .openapi("SignedUp");
 
@@ -58,6 +63,8 @@ export function register(app: OpenAPIHono<AppEnv>) {
         user: toUser(user),
         organization: org ? { id: org.id, name: org.name } : null,
         verification_sent: true as const,
+        verification_delivery:
+          mailerFor(c.get("deps")).kind === "smtp" ? ("email" as const) : ("server_log" as const),
       },
       201,
     );

@@ -14661,6 +14661,11 @@ export interface components {
                 name: string;
             } | null;
             user: components["schemas"]["User"];
+            /**
+             * @description How the verification link went out: `email`, or `server_log` when this server has no SMTP_URL and printed the link in its own output instead (ask its operator).
+             * @enum {string}
+             */
+            verification_delivery: "email" | "server_log";
             /** @enum {boolean} */
             verification_sent: true;
         };
