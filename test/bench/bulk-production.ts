@@ -12,7 +12,7 @@
  * test/bench/results/bulk-production.{json,md} (or BENCH_BULK_OUT).
  */
 import "../../src/node-check.js";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -20,24 +20,14 @@ import { PLATFORM_KEY } from "../helpers/app.js";
 import { type Cluster, startCluster } from "../helpers/cluster.js";
 import { TEST_DATABASE_URL } from "../helpers/database.js";
 import { cpuPerUnit, cpuSnapshot } from "./proc-cpu.js";
+import { CORPUS, documentText, importJsonl, loadCorpus, uploadEach } from "./scifact-corpus.js";
 
 const ROOT = join(import.meta.dirname, "../..");
-const CORPUS = process.env.BENCH_BULK_CORPUS ?? "/work/shared/data/scifact/corpus.jsonl";
-const LIMIT = Number(process.env.BENCH_BULK_LIMIT ?? Number.POSITIVE_INFINITY);
 const APIS = Number(process.env.BENCH_APIS ?? 2);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const IN_FLIGHT = 8;
 
-interface Abstract {
-  _id: string;
-  title: string;
-  text: string;
-}
-const corpus: Abstract[] = readFileSync(CORPUS, "utf8")
-  .split("\n")
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Abstract)
-  .slice(0, LIMIT);
+const corpus = loadCorpus();
 
 async function call(c: Cluster, i: number, method: string, path: string, key: string, body?: unknown) {
   const res = await fetch(`${c.apiUrls[i % c.apiUrls.length]}${path}`, {
@@ -122,49 +112,27 @@ try {
   const runs = [];
   if (!only || only === "per-document") {
     runs.push(
-      await scenario(c, db, key, `per-document uploads (${IN_FLIGHT} in flight)`, async (kbId) => {
-        let next = 0;
-        const uploader = async () => {
-          while (next < corpus.length) {
-            const i = next++;
-            const doc = corpus[i]!;
-            const res = await fetch(
-              `${c.apiUrls[i % c.apiUrls.length]}/v1/knowledge-bases/${kbId}/documents?filename=${doc._id}.txt&external_id=${doc._id}`,
-              {
-                method: "POST",
-                headers: { authorization: `Bearer ${key}`, "content-type": "text/plain" },
-                body: `${doc.title}\n\n${doc.text}`,
-              },
-            );
-            if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
-            await res.arrayBuffer();
-          }
-        };
-        await Promise.all(Array.from({ length: IN_FLIGHT }, uploader));
-      }),
+      await scenario(c, db, key, `per-document uploads (${IN_FLIGHT} in flight)`, (kbId) =>
+        uploadEach(corpus, IN_FLIGHT, async (doc, i) => {
+          const res = await fetch(
+            `${c.apiUrls[i % c.apiUrls.length]}/v1/knowledge-bases/${kbId}/documents?filename=${doc._id}.txt&external_id=${doc._id}`,
+            {
+              method: "POST",
+              headers: { authorization: `Bearer ${key}`, "content-type": "text/plain" },
+              body: documentText(doc),
+            },
+          );
+          if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
+          await res.arrayBuffer();
+        }),
+      ),
     );
   }
   if (!only || only === "bulk") {
     runs.push(
-      await scenario(c, db, key, "bulk JSONL import (one request)", async (kbId) => {
-        const body = corpus
-          .map((d) =>
-            JSON.stringify({
-              external_id: d._id,
-              title: (d.title || d._id).slice(0, 255),
-              text: `${d.title}\n\n${d.text}`,
-            }),
-          )
-          .join("\n");
-        const res = await fetch(`${c.apiUrls[0]}/v1/knowledge-bases/${kbId}/documents/bulk`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${key}`, "content-type": "application/x-ndjson" },
-          body,
-        });
-        const result = (await res.json()) as any;
-        if (res.status !== 200 || result.failed > 0)
-          throw new Error(`bulk: ${res.status} ${JSON.stringify(result.errors?.slice(0, 3))}`);
-      }),
+      await scenario(c, db, key, "bulk JSONL import (one request)", (kbId) =>
+        importJsonl(fetch, `${c.apiUrls[0]}/v1/knowledge-bases/${kbId}/documents/bulk`, key, corpus),
+      ),
     );
   }
   const result = {

@@ -11,7 +11,7 @@
  * and .md) with the load average at start and end.
  */
 import "../../src/node-check.js";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, inArray, max, sql } from "drizzle-orm";
@@ -22,22 +22,12 @@ import { documentVersions } from "../../src/db/schema.js";
 import { createLogger } from "../../src/logger.js";
 import { composeRuntime } from "../../src/runtime/compose.js";
 import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
+import { CORPUS, documentText, importJsonl, loadCorpus, uploadEach } from "./scifact-corpus.js";
 
 const ROOT = join(import.meta.dirname, "../..");
-const CORPUS = process.env.BENCH_BULK_CORPUS ?? "/work/shared/data/scifact/corpus.jsonl";
-const LIMIT = Number(process.env.BENCH_BULK_LIMIT ?? Number.POSITIVE_INFINITY);
 const ADMIN = "bench_platform_admin_key_0123456789";
 
-interface Abstract {
-  _id: string;
-  title: string;
-  text: string;
-}
-const corpus: Abstract[] = readFileSync(CORPUS, "utf8")
-  .split("\n")
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Abstract)
-  .slice(0, LIMIT);
+const corpus = loadCorpus();
 
 const dataDir = mkdtempSync(join(tmpdir(), "aihub-bench-bulk-"));
 const config = parseConfig({
@@ -90,22 +80,17 @@ async function perDocument(key: string) {
   const kb = await call("POST", "/v1/knowledge-bases", key, { name: "PerDocument" });
   const started = Date.now();
   const cpu = process.cpuUsage();
-  let next = 0;
-  const worker = async () => {
-    while (next < corpus.length) {
-      const doc = corpus[next++]!;
-      const form = new FormData();
-      form.set("file", new File([`${doc.title}\n\n${doc.text}`], `${doc._id}.txt`));
-      form.set("external_id", doc._id);
-      const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}` },
-        body: form,
-      });
-      if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await uploadEach(corpus, 8, async (doc) => {
+    const form = new FormData();
+    form.set("file", new File([documentText(doc)], `${doc._id}.txt`));
+    form.set("external_id", doc._id);
+    const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
+    if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
+  });
   const uploadedMs = Date.now() - started;
   const done = await waitDone(kb.id, corpus.length);
   return summary("per-document uploads (8 in flight)", started, uploadedMs, done, cpu);
@@ -113,25 +98,14 @@ async function perDocument(key: string) {
 
 async function bulk(key: string) {
   const kb = await call("POST", "/v1/knowledge-bases", key, { name: "Bulk" });
-  const body = corpus
-    .map((d) =>
-      JSON.stringify({
-        external_id: d._id,
-        title: (d.title || d._id).slice(0, 255),
-        text: `${d.title}\n\n${d.text}`,
-      }),
-    )
-    .join("\n");
   const started = Date.now();
   const cpu = process.cpuUsage();
-  const res = await app.request(`/v1/knowledge-bases/${kb.id}/documents/bulk`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/x-ndjson" },
-    body,
-  });
-  const result = (await res.json()) as any;
-  if (res.status !== 200 || result.failed > 0)
-    throw new Error(`bulk: ${res.status} ${JSON.stringify(result.errors?.slice(0, 3))}`);
+  await importJsonl(
+    (url, init) => app.request(url, init),
+    `/v1/knowledge-bases/${kb.id}/documents/bulk`,
+    key,
+    corpus,
+  );
   const uploadedMs = Date.now() - started;
   const done = await waitDone(kb.id, corpus.length);
   return summary("bulk JSONL import (one request)", started, uploadedMs, done, cpu);
