@@ -14,7 +14,7 @@ afterAll(() => {
 const significant = (s: string) => [...s.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, "")];
 
 /** Character recall in reading order: the longest common subsequence over the reference's length. */
-export function orderedRecall(reference: string, read: string): number {
+function orderedRecall(reference: string, read: string): number {
   const a = significant(reference);
   const b = significant(read);
   let prev = new Array<number>(b.length + 1).fill(0);
