@@ -58,26 +58,26 @@ async function uploadReady(key: string, kbId: string, path: string, name: string
   return waitForTerminal(s.t, key, up.body.id, 120_000);
 }
 
-beforeAll(async () => {
-  s = await startIngestStack("pglite", {
-    env: { PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")) },
+describe.each(["pglite", "postgres"] as const)("embedder plugins (issue 19, %s)", (kind) => {
+  beforeAll(async () => {
+    s = await startIngestStack(kind, {
+      env: { PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")) },
+    });
+    qdrant = new QdrantClient({ url: s.engine.url, checkCompatibility: false });
+    const installed = await s.t.call("POST", "/v1/platform/plugins", {
+      body: { folder: resolve("fixtures/plugins/tiny-embedder") },
+    });
+    expect(installed.status, JSON.stringify(installed.body)).toBe(201);
+    const a = await s.t.newTenant("Embedding org");
+    org = { adminKey: a.adminKey, ingestKey: (await s.t.newKey(a.adminKey, ["ingest", "query"])).key };
+    other = { adminKey: (await s.t.newTenant("Plain org")).adminKey };
+    expect((await configure(org.adminKey, { enabled: true, config: {} })).status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    s?.t.deps.plugins?.close();
+    await s?.close();
   });
-  qdrant = new QdrantClient({ url: s.engine.url, checkCompatibility: false });
-  const installed = await s.t.call("POST", "/v1/platform/plugins", {
-    body: { folder: resolve("fixtures/plugins/tiny-embedder") },
-  });
-  expect(installed.status, JSON.stringify(installed.body)).toBe(201);
-  const a = await s.t.newTenant("Embedding org");
-  org = { adminKey: a.adminKey, ingestKey: (await s.t.newKey(a.adminKey, ["ingest", "query"])).key };
-  other = { adminKey: (await s.t.newTenant("Plain org")).adminKey };
-  expect((await configure(org.adminKey, { enabled: true, config: {} })).status).toBe(200);
-}, 120_000);
-afterAll(async () => {
-  s?.t.deps.plugins?.close();
-  await s?.close();
-});
 
-describe("embedder plugins (issue 19)", () => {
   it("only an organization that enabled the plugin may choose it, and only while the knowledge base is empty", async () => {
     for (const embedder of [`plugin:${PLUGIN}`, "plugin:no-such-plugin", "bogus"]) {
       const refused = await createKb(other.adminKey, { embedder });
