@@ -260,6 +260,12 @@ describe.each(["pglite", "postgres"] as const)("embedder plugins (issue 19, %s)"
     expect(off.body.code).toBe("embedder_not_enabled");
     const up = await uploadReady(org.ingestKey, kb.id, "markdown/xquad_README.md", "later.md");
     expect(up.error.code).toBe("embedder_not_enabled");
+    // A form sending every field back still saves: the unchanged embedder is not checked again.
+    const renamed = await s.t.call("PATCH", `/v1/knowledge-bases/${kb.id}`, {
+      key: org.adminKey,
+      body: { name: "Faulty, renamed", embedder: `plugin:${PLUGIN}` },
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     expect((await configure(org.adminKey, { enabled: true, config: {} })).status).toBe(200);
   }, 240_000);
 });

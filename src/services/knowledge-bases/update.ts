@@ -3,7 +3,7 @@ import type { ServiceCtx } from "../../context.js";
 import { documents, knowledgeBases } from "../../db/schema.js";
 import { recordAudit, snakeCase } from "../audit/record.js";
 import { ServiceError, ValidationError } from "../errors.js";
-import { checkEmbedderChoice } from "../plugins/embedders.js";
+import { checkEmbedderChoice, DEFAULT_EMBEDDER } from "../plugins/embedders.js";
 import type { CreateKbInput } from "./create.js";
 import { loadVisibleKb } from "./get.js";
 import { overlapProblem } from "./settings.js";
@@ -22,7 +22,13 @@ export async function updateKnowledgeBase({
 }) {
   const { db } = ctx.deps.database;
   const { embedder: requested, ...rest } = input.patch;
-  const embedder = requested === undefined ? undefined : await checkEmbedderChoice(ctx, requested);
+  // Checked only when it changes: a form that sends every field back must still save a knowledge base
+  // whose plugin was disabled since. (Checked before the transaction: PGlite has one connection.)
+  const before = requested === undefined ? null : await loadVisibleKb(db, ctx, input.id);
+  const embedder =
+    requested === undefined || requested === (before?.embedder ?? DEFAULT_EMBEDDER)
+      ? undefined
+      : await checkEmbedderChoice(ctx, requested);
   return db.transaction(async (tx) => {
     const current = await loadVisibleKb(tx, ctx, input.id);
     const patch = {
