@@ -185,6 +185,12 @@ export const configSchema = z.object({
   CONNECTOR_TICK_MS: intFrom(0, 3_600_000).default(30_000),
   /** The shortest schedule a connector may have, in seconds. */
   CONNECTOR_MIN_INTERVAL_SECONDS: intFrom(1, 86_400 * 30).default(300),
+  /**
+   * Whether connectors may fetch from loopback, private, link-local and other non-public addresses (by
+   * the URL's host or any address it resolves to). Default false: an organization's administrator must
+   * not reach the service's own network (metadata endpoint, database) through a connector.
+   */
+  CONNECTOR_ALLOW_PRIVATE_HOSTS: bool.default(false),
   /** Items one run of a connector takes in at most; the listing stops there (deletions then wait). */
   CONNECTOR_MAX_ITEMS: intFrom(1, 1_000_000).default(10_000),
   /** Browser origins allowed to call /v1 with CORS (comma-separated); default none: API keys are for servers. */

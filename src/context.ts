@@ -11,6 +11,7 @@ import type { Embedder } from "./models/types.js";
 import type { RequestLog } from "./ops/request-log-types.js";
 import type { PluginRuntime } from "./plugins/runtime.js";
 import type { RateLimiter } from "./ratelimit/types.js";
+import type { VectorCollections } from "./vector/collections.js";
 import type { VectorIndex } from "./vector/types.js";
 
 /** The subset of pino the app uses, so the edge entry can pass a console-backed logger. */
@@ -110,6 +111,8 @@ export interface AppDeps {
   requestLog?: RequestLog;
   readiness: ReadinessCheck[];
   vectors?: VectorIndex;
+  /** Collections other than the deployment's (knowledge bases embedded by a plugin); none: such searches find nothing. */
+  vectorCollections?: VectorCollections;
   embedder?: Embedder;
   /** Original upload bytes (files in DATA_DIR, or PostgreSQL when DATABASE_URL is set). */
   blobs?: BlobStore;

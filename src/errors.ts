@@ -44,6 +44,9 @@ export const ERROR_CODES = {
   plugin_bad_output: 502,
   plugin_permission_denied: 403,
   plugin_invalid: 400,
+  // embedder plugins (issue 19): a knowledge base's embedder
+  embedder_not_enabled: 400,
+  kb_not_empty: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -86,6 +89,8 @@ const TITLES: Record<ErrorCode, string> = {
   plugin_bad_output: "Plugin answered in the wrong shape",
   plugin_permission_denied: "Plugin permission denied",
   plugin_invalid: "Plugin package invalid",
+  embedder_not_enabled: "Embedder not enabled",
+  kb_not_empty: "Knowledge base has documents",
 };
 
 export class ApiError extends Error {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { documentVersions } from "../../src/db/schema.js";
 import { chunkIndexText } from "../../src/models/embedders/offline/index.js";
+import { embedderPluginId } from "../../src/vector/collections.js";
 import type { ChunkPoint } from "../../src/vector/types.js";
 import { ParseError } from "../parsers/index.js";
 import { DEFAULT_PARSE_LIMITS } from "../parsers/limits.js";
@@ -14,8 +15,9 @@ import {
   storeParsed,
 } from "./batch-store.js";
 import type { PipelineDeps } from "./deps.js";
-import { PermanentIngestError, reasonFor } from "./failure.js";
+import { isPermanentFailure, PermanentIngestError, reasonFor } from "./failure.js";
 import { retireVersion } from "./finalize.js";
+import { deleteVersionPoints, embedForKb } from "./kb-embedding.js";
 import type { LoadedJob } from "./load.js";
 import { loaderOfFormat } from "./plugin-format.js";
 import { markFailed } from "./process.js";
@@ -182,7 +184,9 @@ export async function ingestBatch(
 
   let indexed: IndexedMember[];
   try {
-    indexed = await embedAndUpsert(deps, parsed, signal);
+    const done = await embedAndUpsert(deps, parsed, signal);
+    indexed = done.indexed;
+    for (const f of done.failed) await fail(f.member, f.error);
   } catch (err) {
     throw new BatchRetryError(err);
   }
@@ -197,7 +201,7 @@ export async function ingestBatch(
   const gone = new Set(activated.gone.map((j) => j.version.id));
   for (const job of activated.gone) {
     // Deleted or failed while we worked: whatever we upserted must not outlive it.
-    await deps.vectors.delete(job.version.tenantId, { docVersion: job.version.id });
+    await deleteVersionPoints(deps, job.version.tenantId, job.version.id, job.kb);
   }
   for (const m of indexed)
     out.set(m.job.version.id, { ok: true, outcome: gone.has(m.job.version.id) ? "skipped" : "ready" });
@@ -205,8 +209,38 @@ export async function ingestBatch(
   return out;
 }
 
-/** One embedding call for every chunk of the batch and one upsert per tenant. */
+/**
+ * One embedding call for every chunk of the batch that the deployment's embedder embeds, and one per
+ * knowledge base embedded by a plugin (issue 19); one upsert per tenant and index. A plugin that
+ * fails (or answers bad vectors) fails only its knowledge base's documents, returned in `failed`.
+ */
 async function embedAndUpsert(
+  deps: PipelineDeps,
+  parsed: (ParsedMember & { keyId: string | null })[],
+  signal: AbortSignal,
+): Promise<{ indexed: IndexedMember[]; failed: { member: BatchMember; error: unknown }[] }> {
+  const indexed: IndexedMember[] = [];
+  const failed: { member: BatchMember; error: unknown }[] = [];
+  const groups = new Map<string, (ParsedMember & { keyId: string | null })[]>();
+  for (const m of parsed) {
+    // The deployment's embedder takes every knowledge base at once; a plugin's is per knowledge base,
+    // since each records its own dimension.
+    const key = embedderPluginId(m.job.kb.embedder) === null ? "" : m.job.kb.id;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  for (const [key, group] of groups) {
+    try {
+      indexed.push(...(await embedGroup(deps, group, signal)));
+    } catch (error) {
+      if (key === "" || !isPermanentFailure(error)) throw error;
+      for (const member of group) failed.push({ member, error });
+    }
+  }
+  return { indexed, failed };
+}
+
+/** Members of one knowledge-base embedder: one embedding call, one upsert per tenant. */
+async function embedGroup(
   deps: PipelineDeps,
   parsed: (ParsedMember & { keyId: string | null })[],
   signal: AbortSignal,
@@ -215,7 +249,7 @@ async function embedAndUpsert(
   signal.throwIfAborted();
   let started = performance.now();
   const texts = parsed.flatMap((m) => m.chunks.map((c) => chunkIndexText(m.title, c.text)));
-  const embedded = await deps.embedder.embedDocuments(texts, { signal });
+  const { embedded, vectors } = await embedForKb(deps, parsed[0]!.job.kb, texts, signal);
   const embedMs = Math.round(performance.now() - started);
   started = performance.now();
   const byTenant = new Map<string, ChunkPoint[]>();
@@ -246,7 +280,7 @@ async function embedAndUpsert(
       at++;
     }
   }
-  for (const [tenantId, points] of byTenant) await deps.vectors.upsert(tenantId, points);
+  for (const [tenantId, points] of byTenant) await vectors.upsert(tenantId, points);
   const indexMs = Math.round(performance.now() - started);
   // The provider bills the call; each version's share follows its chunks' token counts, so the
   // versions' tokens and ledger rows add up to exactly what the call cost.

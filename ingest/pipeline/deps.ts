@@ -2,6 +2,7 @@ import type { BlobStore } from "../../src/blobs/types.js";
 import type { Logger } from "../../src/context.js";
 import type { Database, Db } from "../../src/db/client.js";
 import type { Embedder } from "../../src/models/types.js";
+import type { VectorCollections } from "../../src/vector/collections.js";
 import type { VectorIndex } from "../../src/vector/types.js";
 import type { ParseLimits } from "../parsers/limits.js";
 
@@ -51,12 +52,25 @@ export interface IngestPlugins {
   hasTextFilters(tenantId: string): Promise<boolean>;
   /** The pages through every enabled text filter, in id order. */
   filter(tenantId: string, kbId: string, pages: PluginPage[]): Promise<PluginPage[]>;
+  /**
+   * Dense vectors from the organization's enabled embedder plugin `pluginId`, checked (one finite
+   * vector per text, one dimension, `expectedDimension` when given; else plugin_bad_output); null
+   * when the organization no longer has it enabled.
+   */
+  embed(
+    tenantId: string,
+    pluginId: string,
+    texts: string[],
+    expectedDimension: number | null,
+  ): Promise<number[][] | null>;
 }
 
 /** What the ingestion pipeline needs; the API runtime and the worker both provide it. */
 export interface PipelineDeps {
   database: Database;
   vectors: VectorIndex;
+  /** The collections of knowledge bases embedded by a plugin (one per plugin and dimension). */
+  collections?: VectorCollections;
   /** Embeds chunks, and says what text to embed for each (Embedder.indexText). */
   embedder: Embedder;
   blobs: BlobStore;

@@ -2,6 +2,7 @@ import { and, eq, notInArray, sql } from "drizzle-orm";
 import { documents, documentVersions } from "../../src/db/schema.js";
 import type { PipelineDeps } from "./deps.js";
 import { VersionGoneError } from "./index-chunks.js";
+import { deleteVersionPoints } from "./kb-embedding.js";
 import type { LoadedJob } from "./load.js";
 
 /**
@@ -58,7 +59,7 @@ export async function retireVersion(deps: PipelineDeps, tenantId: string, versio
     .from(documentVersions)
     .where(and(eq(documentVersions.id, versionId), eq(documentVersions.tenantId, tenantId)));
   if (!row) return;
-  await deps.vectors.delete(tenantId, { docVersion: versionId });
+  await deleteVersionPoints(deps, tenantId, versionId);
   // Another version of the same document may share the blob only if the content was identical, which
   // dedup prevents; still, never delete a blob some remaining version points at.
   const [shared] = await db

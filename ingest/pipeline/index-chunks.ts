@@ -4,6 +4,7 @@ import { documentVersions } from "../../src/db/schema.js";
 import type { ChunkPoint } from "../../src/vector/types.js";
 import type { Chunk } from "../types.js";
 import { EMBED_BATCH, type PipelineDeps } from "./deps.js";
+import { embedForKb, indexTextFor } from "./kb-embedding.js";
 import type { LoadedJob } from "./load.js";
 
 /** The version row vanished mid-run: its document (or knowledge base) was deleted. */
@@ -96,9 +97,12 @@ export class ChunkIndexer {
     const title = this.title;
     const done = batch.at(-1)!.ordinal + 1;
     let started = performance.now();
-    const embedded = await deps.embedder.embedDocuments(
-      batch.map((c) => deps.embedder.indexText(title, c.text)),
-      { signal: opts.signal },
+    const indexText = indexTextFor(deps, job.kb);
+    const { embedded, vectors, model } = await embedForKb(
+      deps,
+      job.kb,
+      batch.map((c) => indexText(title, c.text)),
+      opts.signal,
     );
     this.embedMs += performance.now() - started;
     // The last batch saves embedding progress together with indexing progress below: one round trip
@@ -125,7 +129,7 @@ export class ChunkIndexer {
         meta: document.metadata,
       },
     }));
-    await deps.vectors.upsert(version.tenantId, points);
+    await vectors.upsert(version.tenantId, points);
     this.indexMs += performance.now() - started;
 
     // Progress and billing move together, so a repeated batch is neither lost nor billed twice.
@@ -140,7 +144,7 @@ export class ChunkIndexer {
           tenantId: version.tenantId,
           keyId: opts.keyId,
           kbId: document.kbId,
-          model: deps.embedder.id,
+          model,
           tokens: embedded.tokens,
           costMicros: embedded.costMicros,
         });

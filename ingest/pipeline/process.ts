@@ -6,6 +6,7 @@ import { extractChunks } from "./extract.js";
 import { type FailureReason, isPermanentFailure, PermanentIngestError, reasonFor } from "./failure.js";
 import { activateVersion } from "./finalize.js";
 import { ChunkIndexer, VersionGoneError } from "./index-chunks.js";
+import { deleteVersionPoints } from "./kb-embedding.js";
 import { loadJob } from "./load.js";
 
 const TERMINAL = ["ready", "failed", "superseded"];
@@ -49,7 +50,7 @@ export async function ingestVersion(
   } catch (err) {
     if (err instanceof VersionGoneError) {
       // Deleted while we worked: whatever we upserted since the delete must not outlive it.
-      await deps.vectors.delete(input.tenantId, { docVersion: input.versionId });
+      await deleteVersionPoints(deps, input.tenantId, input.versionId, job.kb);
       return "skipped";
     }
     if (isPermanentFailure(err)) {
@@ -89,7 +90,7 @@ export async function markFailed(
     )
     .returning({ id: documentVersions.id });
   if (rows.length === 0) return;
-  await deps.vectors.delete(tenantId, { docVersion: versionId });
+  await deleteVersionPoints(deps, tenantId, versionId);
   await db.delete(chunks).where(eq(chunks.versionId, versionId));
   await db.delete(documentTexts).where(eq(documentTexts.versionId, versionId));
 }

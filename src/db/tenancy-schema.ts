@@ -44,6 +44,10 @@ export const knowledgeBases = pgTable(
     chunkSize: integer("chunk_size").notNull(),
     chunkOverlap: integer("chunk_overlap").notNull(),
     promptTemplate: text("prompt_template").notNull().default("qa"),
+    /** `plugin:<id>`: an embedder plugin embeds this knowledge base's chunks; null: the deployment's embedder. */
+    embedder: text("embedder"),
+    /** The plugin embedder's dimension, learned from its first vectors (names the collection); null until then. */
+    embedderDimension: integer("embedder_dimension"),
     createdAt: created(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },

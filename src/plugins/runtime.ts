@@ -24,6 +24,7 @@ export class PluginRuntime {
     return new PluginRuntime(resolve(config.PLUGINS_DIR ?? join(config.DATA_DIR, "plugins")), {
       maxMemoryMb: config.PLUGIN_MAX_MEMORY_MB,
       maxTimeMs: config.PLUGIN_MAX_TIME_MS,
+      refusePrivateHosts: !config.CONNECTOR_ALLOW_PRIVATE_HOSTS,
       fetch: fetchImpl,
       log: (plugin, message) => logger.info({ plugin }, message),
     });

@@ -12,7 +12,9 @@ import { PluginRuntime } from "../plugins/runtime.js";
 import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
 import { documentStatusCounts, recentStageDurations } from "../services/documents/status-counts.js";
+import { qdrantCollections } from "../vector/collections.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
+import type { VectorIndex } from "../vector/types.js";
 import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
 import { openConfiguredDatabase } from "./database.js";
 import { createConfiguredEmbedder } from "./embedder.js";
@@ -80,6 +82,11 @@ export async function composeRuntime(
     });
     const vectors = gate ? new GatedVectorIndex(qdrant, gate) : qdrant;
     await vectors.ensureReady();
+    // Knowledge bases embedded by a plugin keep their points in collections of their own (issue 19).
+    const vectorCollections = qdrantCollections({
+      client,
+      ...(gate ? { wrap: (index: VectorIndex) => new GatedVectorIndex(index, gate) } : {}),
+    });
     // One set of plugin sandboxes for the app (ask steps) and ingestion (loaders, text filters).
     const pluginRuntime = PluginRuntime.fromConfig(config, logger);
     closers.push(async () => pluginRuntime.close());
@@ -89,6 +96,7 @@ export async function composeRuntime(
       logger,
       database,
       vectors,
+      vectorCollections,
       embedder,
       role: opts.role ?? "api",
       gate,
@@ -136,6 +144,7 @@ export async function composeRuntime(
       requestLog,
       readiness,
       vectors,
+      vectorCollections,
       embedder,
       blobs: ingestion.blobs,
       ingestQueue: ingestion.queue,

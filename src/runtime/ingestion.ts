@@ -19,6 +19,7 @@ import type { Embedder } from "../models/types.js";
 import { PluginRuntime } from "../plugins/runtime.js";
 import { type LedgerEntry, recordUsage, recordUsages } from "../services/ledger/record.js";
 import { ingestPlugins } from "../services/plugins/ingest.js";
+import type { VectorCollections } from "../vector/collections.js";
 import type { VectorIndex } from "../vector/types.js";
 
 /** The pipeline bills embedding through the usage ledger, one row per batch that used tokens. */
@@ -63,6 +64,8 @@ export async function composeIngestion(opts: {
   logger: Logger;
   database: Database;
   vectors: VectorIndex;
+  /** Collections of knowledge bases embedded by a plugin; without them such documents fail embedder_not_enabled. */
+  vectorCollections?: VectorCollections;
   embedder: Embedder;
   role: "api" | "worker";
   /** The backup's write barrier (embedded profile): blob writes and deletes pass through it. */
@@ -77,6 +80,7 @@ export async function composeIngestion(opts: {
   const deps: PipelineDeps = {
     database: opts.database,
     vectors: opts.vectors,
+    ...(opts.vectorCollections ? { collections: opts.vectorCollections } : {}),
     embedder: opts.embedder,
     blobs,
     logger,

@@ -33,7 +33,9 @@ export type ServiceErrorCode =
   | "plugin_crashed"
   | "plugin_bad_output"
   | "plugin_permission_denied"
-  | "plugin_invalid";
+  | "plugin_invalid"
+  | "embedder_not_enabled"
+  | "kb_not_empty";
 
 export interface ServiceFieldError {
   field: string;

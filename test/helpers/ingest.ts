@@ -8,6 +8,7 @@ import { createLogger } from "../../src/logger.js";
 import type { ImportBatchBody } from "../../src/routes/documents/batch.js";
 import { createConfiguredEmbedder } from "../../src/runtime/embedder.js";
 import { composeIngestion, type Ingestion } from "../../src/runtime/ingestion.js";
+import { qdrantCollections } from "../../src/vector/collections.js";
 import { type EngineHandle, startEngine } from "../../src/vector/engine/index.js";
 import { collectionNameFor, QdrantIndex } from "../../src/vector/qdrant-index.js";
 import { createTestApp, type TestApp } from "./app.js";
@@ -58,17 +59,28 @@ export async function startIngestStack(
   const config = parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env });
   const logger = createLogger(config);
   const embedder = createConfiguredEmbedder(config);
+  const client = new QdrantClient({ url: engine.url, checkCompatibility: false });
   const vectors = new QdrantIndex({
-    client: new QdrantClient({ url: engine.url, checkCompatibility: false }),
+    client,
     collection: collectionNameFor(embedder.id),
     dimension: embedder.dimension,
   });
   await vectors.ensureReady();
-  const ingestion = await composeIngestion({ config, logger, database, vectors, embedder, role: "api" });
+  const vectorCollections = qdrantCollections({ client });
+  const ingestion = await composeIngestion({
+    config,
+    logger,
+    database,
+    vectors,
+    vectorCollections,
+    embedder,
+    role: "api",
+  });
   const t = await createTestApp(
     database,
     {
       vectors,
+      vectorCollections,
       embedder,
       blobs: ingestion.blobs,
       ingestQueue: ingestion.queue,

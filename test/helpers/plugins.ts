@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { packPlugin as packStaged } from "../../src/build/core-plugins.js";
 import { readTarball } from "../../src/plugins/install/tarball.js";
 import { readManifest } from "../../src/plugins/package.js";
-import { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import { PluginSandbox, type SandboxOptions } from "../../src/plugins/sandbox/process.js";
 
 /**
  * Builds a plugin's tarball the way `npm run plugins:pack` does: staged (shared files and bundled
@@ -28,14 +28,18 @@ export function packPlugin(folder: string, opts: { version?: string } = {}): { p
  * A plugin packed as above, unpacked by the host's own tarball reader and run in its sandbox, as an
  * install would run it. The sandbox is added to `open`, for the caller to close after its tests.
  */
-export async function sandboxFromTarball(folder: string, open: PluginSandbox[]): Promise<PluginSandbox> {
+export async function sandboxFromTarball(
+  folder: string,
+  open: PluginSandbox[],
+  opts: SandboxOptions = {},
+): Promise<PluginSandbox> {
   const { bytes } = packPlugin(folder);
   const dir = mkdtempSync(join(tmpdir(), "aihub-sandbox-"));
   for (const f of readTarball(bytes)) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
     writeFileSync(join(dir, f.path), f.bytes);
   }
-  const s = new PluginSandbox(dir, await readManifest(dir));
+  const s = new PluginSandbox(dir, await readManifest(dir), opts);
   open.push(s);
   return s;
 }

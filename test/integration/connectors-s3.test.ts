@@ -48,6 +48,8 @@ beforeAll(async () => {
     env: {
       PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")),
       BLOB_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString("base64")}`,
+      // The source is served on 127.0.0.1, which connectors may reach only when the operator allows it.
+      CONNECTOR_ALLOW_PRIVATE_HOSTS: "true",
     },
   });
   org = await tenantWithKb(stack.t);

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { PluginError } from "../../services/errors.js";
 import { declaredHosts, hostAllowed, type PluginManifest } from "../manifest.js";
 import type { FromSandbox, ToSandbox } from "../messages.js";
+import { type Lookup, privateHostReason } from "./address-policy.js";
 
 // A function, not a constant: on the edge import.meta.url is not a file URL; the module is imported
 // there with the routes, but plugins never run on the edge.
@@ -18,6 +19,13 @@ export interface SandboxOptions {
   /** Caps the manifest's own limits (the operator's word wins). */
   maxTimeMs?: number;
   maxMemoryMb?: number;
+  /**
+   * Connectors may fetch only from public addresses: the URL's host and every address it resolves to
+   * (each redirect too). Set from CONNECTOR_ALLOW_PRIVATE_HOSTS (false: refuse) by the runtime.
+   */
+  refusePrivateHosts?: boolean;
+  /** Resolves names for that check (tests); the system resolver by default. */
+  lookup?: Lookup;
 }
 
 interface Pending {
@@ -226,6 +234,7 @@ export class PluginSandbox {
     if (!/^https?:$/.test(url.protocol)) this.deny(`${url.protocol} URLs are not fetched for plugins`);
     const hosts = declaredHosts(this.manifest.permissions.network, this.callConfig);
     if (!hostAllowed(hosts, url)) this.deny(`the host ${url.host} was not declared`);
+    await this.checkReach(url);
     const doFetch = this.opts.fetch ?? fetch;
     // Redirects are followed by hand so a declared host cannot bounce the plugin to an undeclared one.
     let current = url;
@@ -241,6 +250,7 @@ export class PluginSandbox {
         if (!hostAllowed(hosts, current)) {
           this.deny(`a redirect led to the undeclared host ${current.host}`);
         }
+        await this.checkReach(current);
         continue;
       }
       const body = Buffer.from(await res.arrayBuffer());
@@ -253,6 +263,21 @@ export class PluginSandbox {
       };
     }
     throw new Error(`too many redirects from ${url}`);
+  }
+
+  /**
+   * A connector's fetch must reach a public address unless the operator allowed private ones. The
+   * name is resolved here and again by the fetch, so a name whose records change between the two
+   * (DNS rebinding) is not covered: restrict egress at the network level where that matters.
+   */
+  private async checkReach(url: URL) {
+    if (this.manifest.kind !== "connector" || !this.opts.refusePrivateHosts) return;
+    const reason = await privateHostReason(url, this.opts.lookup);
+    if (reason) {
+      this.deny(
+        `connectors fetch only from public addresses, and ${reason} (an operator may allow private hosts with CONNECTOR_ALLOW_PRIVATE_HOSTS=true)`,
+      );
+    }
   }
 
   /** Stops the process (idle plugins, shutdown). */

@@ -11,6 +11,15 @@ export const KbSchema = z
     chunk_size: z.number().int(),
     chunk_overlap: z.number().int(),
     prompt_template: z.enum(PROMPT_TEMPLATES),
+    embedder: z.string().openapi({
+      description:
+        'What embeds this knowledge base\'s chunks and queries: "default" (the deployment\'s embedder) or "plugin:<id>" (an embedder plugin).',
+      example: "default",
+    }),
+    embedder_dimension: z.number().int().nullable().openapi({
+      description:
+        "An embedder plugin's vector dimension, learned from its first vectors (null before; null for the default).",
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -35,6 +44,11 @@ const fields = {
     description: "Tokens carried over between chunks; less than half of chunk_size (default 60).",
   }),
   prompt_template: z.enum(PROMPT_TEMPLATES).openapi({ description: "Default answer template for /v1/ask." }),
+  embedder: z.string().min(1).max(200).openapi({
+    description:
+      '"default" (the deployment\'s embedder) or "plugin:<id>", an embedder plugin enabled for the organization (else 400 embedder_not_enabled). Changes only while the knowledge base has no documents (else 409 kb_not_empty).',
+    example: "default",
+  }),
 };
 
 export const CreateKbBody = z
@@ -45,6 +59,7 @@ export const CreateKbBody = z
     chunk_size: fields.chunk_size.optional(),
     chunk_overlap: fields.chunk_overlap.optional(),
     prompt_template: fields.prompt_template.optional(),
+    embedder: fields.embedder.optional(),
   })
   .openapi("CreateKnowledgeBase");
 
@@ -56,6 +71,7 @@ export const UpdateKbBody = z
     chunk_size: fields.chunk_size.optional(),
     chunk_overlap: fields.chunk_overlap.optional(),
     prompt_template: fields.prompt_template.optional(),
+    embedder: fields.embedder.optional(),
   })
   .openapi("UpdateKnowledgeBase");
 
@@ -76,6 +92,8 @@ export function toKb(row: typeof knowledgeBases.$inferSelect): z.infer<typeof Kb
     chunk_size: row.chunkSize,
     chunk_overlap: row.chunkOverlap,
     prompt_template: row.promptTemplate as z.infer<typeof KbSchema>["prompt_template"],
+    embedder: row.embedder ?? "default",
+    embedder_dimension: row.embedderDimension,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -89,5 +107,6 @@ export function fromKbBody(b: z.infer<typeof UpdateKbBody>) {
     chunkSize: b.chunk_size,
     chunkOverlap: b.chunk_overlap,
     promptTemplate: b.prompt_template,
+    embedder: b.embedder,
   };
 }

@@ -12,7 +12,7 @@ export const route = createRoute({
   summary: "Update a knowledge base (scope admin); chunking changes apply to documents ingested afterwards",
   security,
   request: { params: KbIdParam, body: jsonBody(UpdateKbBody) },
-  responses: { 200: jsonResponse(KbSchema, "The updated knowledge base."), ...errorResponses(403, 404) },
+  responses: { 200: jsonResponse(KbSchema, "The updated knowledge base."), ...errorResponses(403, 404, 409) },
 });
 
 export type UpdateKbRequest = z.infer<typeof UpdateKbBody>;

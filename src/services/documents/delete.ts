@@ -3,6 +3,7 @@ import type { BlobStore } from "../../blobs/types.js";
 import type { ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import { deleteWithAudit } from "../audit/delete.js";
+import { kbVectorsById } from "../knowledge-bases/vectors.js";
 import { loadVisibleDocument } from "./get.js";
 
 /**
@@ -13,9 +14,8 @@ import { loadVisibleDocument } from "./get.js";
 export async function deleteDocument({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   const { db } = ctx.deps.database;
   const { document } = await loadVisibleDocument(db, ctx, input.id);
-  const points = ctx.deps.vectors
-    ? await ctx.deps.vectors.delete(ctx.auth.tenantId, { docId: document.id })
-    : 0;
+  const vectors = await kbVectorsById(ctx.deps, document.kbId);
+  const points = vectors ? await vectors.delete(ctx.auth.tenantId, { docId: document.id }) : 0;
   const keys = await db
     .select({ blobKey: documentVersions.blobKey })
     .from(documentVersions)

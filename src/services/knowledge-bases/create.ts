@@ -4,6 +4,7 @@ import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
+import { checkEmbedderChoice } from "../plugins/embedders.js";
 import { KB_LIMITS, type KbLanguage, overlapProblem, type PromptTemplateName } from "./settings.js";
 
 export interface CreateKbInput {
@@ -13,6 +14,8 @@ export interface CreateKbInput {
   chunkSize?: number;
   chunkOverlap?: number;
   promptTemplate?: PromptTemplateName;
+  /** "default" (the deployment's embedder) or "plugin:<id>", an embedder plugin the organization enabled. */
+  embedder?: string;
 }
 
 export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input: CreateKbInput }) {
@@ -27,6 +30,7 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
     throw new ForbiddenError("A key restricted to some knowledge bases cannot create new ones.");
   }
   await enforceQuota(ctx, "knowledge_bases");
+  const embedder = input.embedder === undefined ? null : await checkEmbedderChoice(ctx, input.embedder);
   const id = newId("kb");
   const { db } = ctx.deps.database;
   return db.transaction(async (tx) => {
@@ -41,6 +45,7 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
         chunkSize,
         chunkOverlap,
         promptTemplate: input.promptTemplate ?? "qa",
+        embedder,
       })
       .returning();
     await recordAudit(tx, {
@@ -50,7 +55,7 @@ export async function createKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
       resourceType: "knowledge_base",
       resourceId: id,
       kbIds: [id],
-      detail: { name: input.name },
+      detail: { name: input.name, ...(embedder ? { embedder } : {}) },
       requestId: ctx.requestId,
     });
     return row!;

@@ -4,6 +4,7 @@ import { knowledgeBases } from "../../db/schema.js";
 import { deleteWithAudit } from "../audit/delete.js";
 import { deleteKnowledgeBaseDocuments } from "../documents/delete.js";
 import { loadVisibleKb } from "./get.js";
+import { kbVectors } from "./vectors.js";
 
 /**
  * Removes the knowledge base with its vectors first (so a crash in between never leaves searchable
@@ -13,7 +14,8 @@ import { loadVisibleKb } from "./get.js";
 export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   const { db } = ctx.deps.database;
   const kb = await loadVisibleKb(db, ctx, input.id);
-  const points = ctx.deps.vectors ? await ctx.deps.vectors.delete(ctx.auth.tenantId, { kbId: kb.id }) : 0;
+  const vectors = await kbVectors(ctx.deps, kb);
+  const points = vectors ? await vectors.delete(ctx.auth.tenantId, { kbId: kb.id }) : 0;
   // Called directly, not through an optional dependency: deps built without it skipped blob cleanup.
   const removed = await deleteKnowledgeBaseDocuments(ctx, kb.id);
   await deleteWithAudit(ctx, knowledgeBases, eq(knowledgeBases.id, kb.id), {

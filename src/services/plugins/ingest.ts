@@ -5,6 +5,7 @@ import type { DocFormat } from "../../../ingest/types.js";
 import type { ServiceCtx } from "../../context.js";
 import type { PluginManifest } from "../../plugins/manifest.js";
 import { invoke } from "../../plugins/package.js";
+import { pluginEmbed } from "./embedders.js";
 import type { PluginDeps } from "./install.js";
 import { enabledPlugins } from "./org.js";
 
@@ -109,6 +110,9 @@ export function ingestPlugins(deps: PluginDeps): IngestPlugins {
         }
       }
       return out;
+    },
+    embed(tenantId, pluginId, texts, expectedDimension) {
+      return pluginEmbed(deps, tenantId, pluginId, texts, { expectedDimension });
     },
   };
 }

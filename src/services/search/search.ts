@@ -5,6 +5,13 @@ import type { Hit, MetaFilter, QueryMode } from "../../vector/types.js";
 import { hiddenVersionIds } from "../documents/visibility.js";
 import { NotFoundError, ServiceError } from "../errors.js";
 import { recordUsage } from "../ledger/record.js";
+import {
+  fuseRanks,
+  type GroupHits,
+  groupByEmbedder,
+  hasEmbedderPlugins,
+  searchPluginGroup,
+} from "./embedder-groups.js";
 import { type KbRow, loadVisibleKbs } from "./visible-kbs.js";
 
 export interface SearchInput {
@@ -100,48 +107,67 @@ export async function searchChunks({
       "Search is not available: no vector store is configured on this server.",
     );
   }
+  // Without embedder plugins (almost every organization) every knowledge base uses the deployment's
+  // embedder, so the query is embedded while the lookups run, as before plugins existed.
+  const pluginsMayApply = await hasEmbedderPlugins(ctx);
   // Independent lookups run together; any invisible knowledge base still fails the whole search.
-  const [kbs, excluded, embedding] = await Promise.all([
+  const [kbs, excluded, early] = await Promise.all([
     loadVisibleKbs(ctx, input.kbIds),
     hiddenVersionIds(ctx.deps.database.db, ctx.auth.tenantId, [...new Set(input.kbIds)]),
-    embedder.embedQuery(input.query, signal ? { signal } : {}),
+    pluginsMayApply ? null : embedder.embedQuery(input.query, signal ? { signal } : {}),
   ]);
   const kbIds = kbs.map((k) => k.id);
   await checkDocumentsIn(ctx, kbIds, input);
-  if (embedding.tokens > 0 || embedding.costMicros > 0) {
-    await recordUsage(ctx.deps.database.db, {
-      tenantId: ctx.auth.tenantId,
-      keyId: ctx.auth.keyId,
-      requestId: ctx.requestId,
-      kind: "embedding",
-      kbIds,
-      model: embedder.id,
-      embeddingTokens: embedding.tokens,
-      costMicros: embedding.costMicros,
-      usageSource: "provider",
-      status: "ok",
-    });
-  }
-  const hits = await vectors.query(ctx.auth.tenantId, {
-    scope: {
-      kbIds,
-      ...(input.filter ? { meta: input.filter } : {}),
-      ...(input.documentIds?.length ? { docIds: [...new Set(input.documentIds)] } : {}),
-      ...(input.documentVersionIds?.length ? { docVersions: [...new Set(input.documentVersionIds)] } : {}),
-      ...(excluded.length ? { excludeDocVersions: excluded } : {}),
-    },
-    mode: input.mode,
-    dense: embedding.dense,
-    sparse: embedding.sparse,
-    limit: input.topK,
-    ...(input.withText === false ? { withText: false } : {}),
-    // Fusion tuned for this embedder's vectors (test/eval/tune); equal-weight RRF hurts the offline one.
-    ...(embedder.fusion ? { fusion: embedder.fusion } : {}),
+  const scopeOf = (ids: string[]) => ({
+    kbIds: ids,
+    ...(input.filter ? { meta: input.filter } : {}),
+    ...(input.documentIds?.length ? { docIds: [...new Set(input.documentIds)] } : {}),
+    ...(input.documentVersionIds?.length ? { docVersions: [...new Set(input.documentVersionIds)] } : {}),
+    ...(excluded.length ? { excludeDocVersions: excluded } : {}),
   });
+  const groups = groupByEmbedder(kbs);
+  const searched = await Promise.all(
+    groups.map(async (g): Promise<GroupHits> => {
+      if (g.pluginId !== null) return searchPluginGroup(ctx, g, input, scopeOf(g.kbIds));
+      const embedding = early ?? (await embedder.embedQuery(input.query, signal ? { signal } : {}));
+      if (embedding.tokens > 0 || embedding.costMicros > 0) {
+        await recordUsage(ctx.deps.database.db, {
+          tenantId: ctx.auth.tenantId,
+          keyId: ctx.auth.keyId,
+          requestId: ctx.requestId,
+          kind: "embedding",
+          kbIds: g.kbIds,
+          model: embedder.id,
+          embeddingTokens: embedding.tokens,
+          costMicros: embedding.costMicros,
+          usageSource: "provider",
+          status: "ok",
+        });
+      }
+      const hits = await vectors.query(ctx.auth.tenantId, {
+        scope: scopeOf(g.kbIds),
+        mode: input.mode,
+        dense: embedding.dense,
+        sparse: embedding.sparse,
+        limit: input.topK,
+        ...(input.withText === false ? { withText: false } : {}),
+        // Fusion tuned for this embedder's vectors (test/eval/tune); equal-weight RRF hurts the offline one.
+        ...(embedder.fusion ? { fusion: embedder.fusion } : {}),
+      });
+      return { model: embedder.id, tokens: embedding.tokens, costMicros: embedding.costMicros, hits };
+    }),
+  );
   return {
-    chunks: hits.map(toChunk),
+    chunks: fuseRanks(
+      searched.map((g) => g.hits),
+      input.topK,
+    ).map(toChunk),
     kbs,
-    embedding: { model: embedder.id, tokens: embedding.tokens, costMicros: embedding.costMicros },
+    embedding: {
+      model: searched.map((g) => g.model).join(",") || embedder.id,
+      tokens: searched.reduce((n, g) => n + g.tokens, 0),
+      costMicros: searched.reduce((n, g) => n + g.costMicros, 0),
+    },
   };
 }
 

@@ -1,6 +1,7 @@
+import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import type { Schemas } from "../../api/client";
+import { api, type Schemas, unwrap } from "../../api/client";
 
 export type KbFields = Required<Schemas["CreateKnowledgeBase"]>;
 
@@ -11,12 +12,29 @@ export const KB_DEFAULTS: KbFields = {
   chunk_size: 400,
   chunk_overlap: 60,
   prompt_template: "qa",
+  embedder: "default",
 };
 
-/** The fields a knowledge base is created and edited with: language, chunking, prompt template. */
+/**
+ * The fields a knowledge base is created and edited with: language, chunking, prompt template, and the
+ * embedder (the deployment's, or an embedder plugin the organization enabled; fixed once it has documents).
+ */
 export function KbFieldset({ value, onChange }: { value: KbFields; onChange: (v: KbFields) => void }) {
   const { t } = useTranslation();
   const id = useId();
+  // Only administrators may list plugins; others see the knowledge base's own setting alone.
+  const plugins = useQuery({
+    queryKey: ["plugins", "org"],
+    queryFn: () => unwrap(api.GET("/v1/plugins")),
+    retry: false,
+  });
+  const embedders = [
+    "default",
+    ...(plugins.data?.data ?? [])
+      .filter((p) => p.kind === "embedder" && p.enabled)
+      .map((p) => `plugin:${p.id}`),
+  ];
+  if (!embedders.includes(value.embedder)) embedders.push(value.embedder);
   const set = <K extends keyof KbFields>(k: K, v: KbFields[K]) => onChange({ ...value, [k]: v });
   return (
     <div className="grid-form">
@@ -81,6 +99,20 @@ export function KbFieldset({ value, onChange }: { value: KbFields; onChange: (v:
           {(["qa", "strict", "support-bot"] as const).map((tpl) => (
             <option key={tpl} value={tpl}>
               {t(`templates.${tpl}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-embedder`}>{t("kb.embedder")}</label>
+        <select
+          id={`${id}-embedder`}
+          value={value.embedder}
+          onChange={(e) => set("embedder", e.target.value)}
+        >
+          {embedders.map((e) => (
+            <option key={e} value={e}>
+              {e === "default" ? t("kb.embedder_default") : e}
             </option>
           ))}
         </select>

@@ -19,8 +19,8 @@ export default function KbSettingsPage() {
   const [removed, setRemoved] = useState<Schemas["KnowledgeBaseDeleted"] | null>(null);
   useEffect(() => {
     if (kb.data) {
-      const { name, description, language, chunk_size, chunk_overlap, prompt_template } = kb.data;
-      setForm({ name, description, language, chunk_size, chunk_overlap, prompt_template });
+      const { name, description, language, chunk_size, chunk_overlap, prompt_template, embedder } = kb.data;
+      setForm({ name, description, language, chunk_size, chunk_overlap, prompt_template, embedder });
     }
   }, [kb.data]);
   const save = useMutation({

@@ -5845,6 +5845,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The request conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Unexpected error; report the requestId. */
                 500: {
                     headers: {
@@ -13591,6 +13600,11 @@ export interface components {
             /** @example Manuals for all current products */
             description?: string;
             /**
+             * @description "default" (the deployment's embedder) or "plugin:<id>", an embedder plugin enabled for the organization (else 400 embedder_not_enabled). Changes only while the knowledge base has no documents (else 409 kb_not_empty).
+             * @example default
+             */
+            embedder?: string;
+            /**
              * @description Language hint: picks the prompt variant (auto detects per question).
              * @enum {string}
              */
@@ -13993,6 +14007,13 @@ export interface components {
             chunk_size: number;
             created_at: string;
             description: string;
+            /**
+             * @description What embeds this knowledge base's chunks and queries: "default" (the deployment's embedder) or "plugin:<id>" (an embedder plugin).
+             * @example default
+             */
+            embedder: string;
+            /** @description An embedder plugin's vector dimension, learned from its first vectors (null before; null for the default). */
+            embedder_dimension: number | null;
             /** @example kb_01jc8w7k3m9x2p4q5r6s7t8v9w */
             id: string;
             /** @enum {string} */
@@ -14176,7 +14197,7 @@ export interface components {
         };
         Problem: {
             /** @enum {string} */
-            code: "bad_request" | "validation_failed" | "unauthorized" | "invalid_credentials" | "payment_required" | "budget_exceeded" | "quota_exceeded" | "insufficient_funds" | "forbidden" | "csrf_failed" | "email_not_verified" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "internal_error" | "not_implemented" | "upstream_error" | "unavailable" | "origin_not_allowed" | "visitor_token_invalid" | "cap_reached" | "plugin_timeout" | "plugin_memory" | "plugin_crashed" | "plugin_bad_output" | "plugin_permission_denied" | "plugin_invalid";
+            code: "bad_request" | "validation_failed" | "unauthorized" | "invalid_credentials" | "payment_required" | "budget_exceeded" | "quota_exceeded" | "insufficient_funds" | "forbidden" | "csrf_failed" | "email_not_verified" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "internal_error" | "not_implemented" | "upstream_error" | "unavailable" | "origin_not_allowed" | "visitor_token_invalid" | "cap_reached" | "plugin_timeout" | "plugin_memory" | "plugin_crashed" | "plugin_bad_output" | "plugin_permission_denied" | "plugin_invalid" | "embedder_not_enabled" | "kb_not_empty";
             /** @example Knowledge base kb_01 does not exist or is not visible to this API key. */
             detail: string;
             /** @description For validation failures: each failing field and why. */
@@ -15047,6 +15068,11 @@ export interface components {
             chunk_size?: number;
             /** @example Manuals for all current products */
             description?: string;
+            /**
+             * @description "default" (the deployment's embedder) or "plugin:<id>", an embedder plugin enabled for the organization (else 400 embedder_not_enabled). Changes only while the knowledge base has no documents (else 409 kb_not_empty).
+             * @example default
+             */
+            embedder?: string;
             /**
              * @description Language hint: picks the prompt variant (auto detects per question).
              * @enum {string}
