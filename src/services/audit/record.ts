@@ -27,7 +27,8 @@ export async function recordAudits(db: Db, entries: AuditEntry[]): Promise<void>
   await db.insert(auditLog).values(entries.map(auditRow));
 }
 
-function auditRow(entry: AuditEntry) {
+/** The row of one entry (for a statement that writes it together with the change it records). */
+export function auditRow(entry: AuditEntry) {
   return {
     id: newId("aud"),
     tenantId: entry.tenantId,

@@ -3,10 +3,10 @@ import { and, eq, ne } from "drizzle-orm";
 import { detectType, SUPPORTED_TYPES } from "../../../ingest/detect-type.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
-import { documents, documentVersions } from "../../db/schema.js";
+import { auditLog, documents, documentVersions } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import type { MetaValue } from "../../vector/types.js";
-import { recordAudit } from "../audit/record.js";
+import { auditRow } from "../audit/record.js";
 import { enforceQuota } from "../billing/quota.js";
 import { ServiceError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
@@ -75,8 +75,37 @@ export async function uploadDocument({
   const versionId = newId("ver");
   const blobKey = `${ctx.auth.tenantId}/${versionId}`;
   await blobs.put(blobKey, input.bytes, { tenantId: ctx.auth.tenantId });
-  await db.transaction(async (t) => {
-    if (existing) {
+  const version = {
+    id: versionId,
+    documentId,
+    tenantId: ctx.auth.tenantId,
+    kbId: kb.id,
+    sha256,
+    format,
+    sizeBytes: input.bytes.byteLength,
+    blobKey,
+    contentType: input.contentType ?? null,
+    status: "queued" as const,
+  };
+  const audit = auditRow({
+    tenantId: ctx.auth.tenantId,
+    actorKeyId: ctx.auth.keyId,
+    action: existing ? "document.version" : "document.create",
+    resourceType: "document",
+    resourceId: documentId,
+    kbIds: [kb.id],
+    detail: {
+      kb_id: kb.id,
+      version_id: versionId,
+      filename: input.filename,
+      format,
+      bytes: input.bytes.byteLength,
+      sha256,
+    },
+    requestId: ctx.requestId,
+  });
+  if (existing) {
+    await db.transaction(async (t) => {
       await t
         .update(documents)
         .set({
@@ -86,48 +115,33 @@ export async function uploadDocument({
           ...(input.metadata ? { metadata: input.metadata } : {}),
         })
         .where(eq(documents.id, documentId));
-    } else {
-      await t.insert(documents).values({
-        id: documentId,
-        tenantId: ctx.auth.tenantId,
-        kbId: kb.id,
-        externalId: input.externalId ?? null,
-        title: input.filename,
-        filename: input.filename,
-        metadata: input.metadata ?? {},
-        latestVersionId: versionId,
-      });
-    }
-    await t.insert(documentVersions).values({
-      id: versionId,
-      documentId,
-      tenantId: ctx.auth.tenantId,
-      kbId: kb.id,
-      sha256,
-      format,
-      sizeBytes: input.bytes.byteLength,
-      blobKey,
-      contentType: input.contentType ?? null,
-      status: "queued",
+      await t.insert(documentVersions).values(version);
+      await t.insert(auditLog).values(audit);
     });
-    await recordAudit(t, {
-      tenantId: ctx.auth.tenantId,
-      actorKeyId: ctx.auth.keyId,
-      action: existing ? "document.version" : "document.create",
-      resourceType: "document",
-      resourceId: documentId,
-      kbIds: [kb.id],
-      detail: {
-        kb_id: kb.id,
-        version_id: versionId,
-        filename: input.filename,
-        format,
-        bytes: input.bytes.byteLength,
-        sha256,
-      },
-      requestId: ctx.requestId,
-    });
-  });
+  } else {
+    // A new document, its first version and the audit row in one statement (data-modifying CTEs):
+    // atomic like a transaction, at one round trip instead of five, which is most of an upload's
+    // database work (bench:bulk:production).
+    const newDocument = db.$with("new_document").as(
+      db
+        .insert(documents)
+        .values({
+          id: documentId,
+          tenantId: ctx.auth.tenantId,
+          kbId: kb.id,
+          externalId: input.externalId ?? null,
+          title: input.filename,
+          filename: input.filename,
+          metadata: input.metadata ?? {},
+          latestVersionId: versionId,
+        })
+        .returning({ id: documents.id }),
+    );
+    const newVersion = db
+      .$with("new_version")
+      .as(db.insert(documentVersions).values(version).returning({ id: documentVersions.id }));
+    await db.with(newDocument, newVersion).insert(auditLog).values(audit);
+  }
   await enqueueVersion(ctx, versionId);
   return { documentId, versionId, status: "queued", deduplicated: false };
 }
