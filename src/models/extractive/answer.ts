@@ -34,15 +34,25 @@ export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   minEvidenceMissingName: 0.6,
 };
 
+/**
+ * Folds what spelling varies on between a question and its source: case, accents ("Maiziere" for
+ * "Maizière"), hyphens and spaces ("Superbowl" for "Super Bowl", "Chinese-like").
+ */
+const foldName = (s: string) =>
+  s
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[\s'’-]+/g, "");
+
 /** True when a capitalised name in the question (not its first word) is in no source's title or text. */
 export function missingName(question: string, sources: { title?: string; text: string }[]): boolean {
   const names = (question.match(/[\p{L}\p{N}'’-]+/gu) ?? []).slice(1).filter((w) => /^\p{Lu}./u.test(w));
   if (names.length === 0) return false;
-  const haystack = sources
-    .map((s) => `${s.title ?? ""} ${s.text}`)
-    .join(" ")
-    .toLowerCase();
-  return names.some((n) => !haystack.includes(n.toLowerCase().replace(/['’]s$/, "")));
+  const haystack = foldName(sources.map((s) => `${s.title ?? ""} ${s.text}`).join(" "));
+  // A possessive ("Kublai's", "Panthers'") or a hyphenated modifier ("Chinese-like") names its first part.
+  const stem = (n: string) => foldName(n.replace(/['’]s?$/, "").split("-")[0]!);
+  return names.some((n) => stem(n).length > 0 && !haystack.includes(stem(n)));
 }
 
 export interface ExtractiveResult {

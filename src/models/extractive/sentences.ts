@@ -19,7 +19,8 @@ const ABBREVIATION =
 function splitProse(paragraph: string): string[] {
   const out: string[] = [];
   let start = 0;
-  const ends = /[。！？；]|[.!?]["'”’)\]]?(?=\s+\S)/g;
+  // A closing quote or bracket after 。！？ belongs to the sentence it closes: 「……是什么？」他说。
+  const ends = /[。！？；][」』”’）)]*|[.!?]["'”’)\]]?(?=\s+\S)/g;
   for (let m = ends.exec(paragraph); m !== null; m = ends.exec(paragraph)) {
     const end = m.index + m[0].length;
     if (m[0][0] === ".") {
@@ -34,9 +35,10 @@ function splitProse(paragraph: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 1);
 }
 
+// Chinese counts characters, digits included: "水深2至23公尺。" and "475年至477年在位。" are whole answers.
 function longEnough(sentence: string): boolean {
-  const cjk = (sentence.match(/\p{Script=Han}/gu) ?? []).length;
-  return cjk >= 6 || sentence.split(/\s+/).length >= 4;
+  const cjk = (sentence.match(/[\p{Script=Han}\p{N}]/gu) ?? []).length;
+  return (/\p{Script=Han}/u.test(sentence) && cjk >= 6) || sentence.split(/\s+/).length >= 4;
 }
 
 /**
@@ -55,7 +57,7 @@ export function splitUnits(text: string): Sentence[] {
     if (!paragraph) return;
     splitProse(paragraph).forEach((p, i, all) => {
       const starts = i > 0 || /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(p);
-      const ends = /[.!?。！？；]["'”’)\]]?$/.test(p) || (i < all.length - 1 && /\p{Script=Han}/u.test(p));
+      const ends = /(?:[.!?]["'”’)\]]?|[。！？；][」』”’）)]*)$/.test(p) || (i < all.length - 1 && /\p{Script=Han}/u.test(p));
       units.push({ text: p, complete: starts && ends && longEnough(p) });
     });
   };
