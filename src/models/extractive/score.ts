@@ -120,6 +120,7 @@ export function scoreSentences(
       if (cues.wantsNumber && hasNewNumber(u.text, cues.words)) cue += params.cueBonus;
       if (cues.wantsName && hasNewName(u.text, cues.words)) cue += params.cueBonus;
       if (cues.definedPhrase && definesPhrase(u.text, cues.definedPhrase)) cue += params.cueBonus;
+      if (cues.shape?.test(u.text)) cue += params.cueBonus;
       const lexical = (matched + params.neighborWeight * neighbours + params.pairBonus * pairs) / total;
       const score =
         (lexical + cue + params.rankPrior / (rank + 1)) * (u.complete ? 1 : params.fragmentWeight);

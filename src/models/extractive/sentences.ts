@@ -98,27 +98,38 @@ const ZH_STOP_CHARS = new Set(
   Array.from("的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由"),
 );
 
+// "five sacks in nine games" and "5 sacks in just 9 starts" share their numbers.
+const NUMBER_WORDS = new Map(
+  "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+    .split(" ")
+    .map((w, i) => [w, String(i)]),
+);
+
 /** Terms in order of appearance (repeats kept), so adjacency can be checked. */
 export function termList(text: string): string[] {
   const out: string[] = [];
   const lower = text.normalize("NFKC").toLowerCase();
   for (const token of lower.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []) {
     if (/\p{Script=Han}/u.test(token)) {
-      const chars = Array.from(token);
-      if (chars.length === 1 && !ZH_STOP_CHARS.has(chars[0]!) && !ZH_QUESTION_CHARS.has(chars[0]!))
-        out.push(chars[0]!);
-      for (let i = 0; i + 1 < chars.length; i++) {
-        const a = chars[i]!;
-        const b = chars[i + 1]!;
-        if (ZH_QUESTION_CHARS.has(a) || ZH_QUESTION_CHARS.has(b)) continue;
-        if (ZH_STOP_CHARS.has(a) && ZH_STOP_CHARS.has(b)) continue;
-        out.push(a + b);
+      // Particles and question words separate terms as spaces do ("生活在水深" -> 生活, 水深): a bigram
+      // across one ("活在", "在水") is in no answer and would only dilute the question's weight.
+      const segments = Array.from(token).reduce<string[][]>(
+        (acc, ch) => {
+          if (ZH_STOP_CHARS.has(ch) || ZH_QUESTION_CHARS.has(ch)) acc.push([]);
+          else acc[acc.length - 1]!.push(ch);
+          return acc;
+        },
+        [[]],
+      );
+      for (const chars of segments) {
+        if (chars.length === 1) out.push(chars[0]!);
+        for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
       }
       continue;
     }
     if (token.length < 2 && !/\d/.test(token)) continue;
     if (EN_STOP.has(token)) continue;
-    out.push(stemmer(token));
+    out.push(NUMBER_WORDS.get(token) ?? stemmer(token));
   }
   return out;
 }
