@@ -30,7 +30,7 @@ export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   ...DEFAULT_SCORE_PARAMS,
   nextShare: 0.75,
   maxSentences: 3,
-  minEvidence: { en: 0.2, zh: 0.125 },
+  minEvidence: { en: 0.225, zh: 0.175 },
   minEvidenceMissingName: 0.6,
 };
 
@@ -45,9 +45,28 @@ const foldName = (s: string) =>
     .toLowerCase()
     .replace(/[\s'’-]+/g, "");
 
-/** True when a capitalised name in the question (not its first word) is in no source's title or text. */
+// Particles, question words and punctuation that end the name a Chinese question opens with.
+const ZH_NAME_END = /[的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由吗呢吧啊么谁几何，、？?：:“”"《》「」（）()\s]/u;
+
+/**
+ * The name a Chinese question is about, which it usually opens with ("于乐的职业是什么？" -> 于乐),
+ * after a leading date ("2013年于乐…"); only its first two characters, since where the name ends is
+ * a guess ("广茂铁路全长" is one run of characters). Null when the question opens otherwise.
+ */
+export function leadingHanName(question: string): string | null {
+  const head = question.normalize("NFKC").trim().split(ZH_NAME_END)[0] ?? "";
+  const name = head.replace(/^[\p{N}年月日]+/u, "");
+  return /^\p{Script=Han}{2}/u.test(name) ? name.slice(0, 2) : null;
+}
+
+/**
+ * True when a name the question asks about is in no source's title or text: a capitalised word (not
+ * the first) in English, the name a Chinese question opens with.
+ */
 export function missingName(question: string, sources: { title?: string; text: string }[]): boolean {
   const names = (question.match(/[\p{L}\p{N}'’-]+/gu) ?? []).slice(1).filter((w) => /^\p{Lu}./u.test(w));
+  const han = answerLocale(question) === "en" ? null : leadingHanName(question);
+  if (han) names.push(han);
   if (names.length === 0) return false;
   const haystack = foldName(sources.map((s) => `${s.title ?? ""} ${s.text}`).join(" "));
   // A possessive ("Kublai's", "Panthers'") or a hyphenated modifier ("Chinese-like") names its first part.

@@ -36,6 +36,10 @@ function splitProse(paragraph: string): string[] {
 }
 
 // Chinese counts characters, digits included: "水深2至23公尺。" and "475年至477年在位。" are whole answers.
+// What a sentence can open with: a capital, a digit, a Han character, or an opening quote or bracket
+// (Chinese sentences often open with a title in 《》 or a quotation in 「」).
+const SENTENCE_START = /^[\p{Lu}\p{N}\p{Script=Han}"'“‘(（《「『〈【]/u;
+
 function longEnough(sentence: string): boolean {
   const cjk = (sentence.match(/[\p{Script=Han}\p{N}]/gu) ?? []).length;
   return (/\p{Script=Han}/u.test(sentence) && cjk >= 6) || sentence.split(/\s+/).length >= 4;
@@ -56,7 +60,7 @@ export function splitUnits(text: string): Sentence[] {
     prose = [];
     if (!paragraph) return;
     splitProse(paragraph).forEach((p, i, all) => {
-      const starts = i > 0 || /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(p);
+      const starts = i > 0 || SENTENCE_START.test(p);
       const ends = /(?:[.!?]["'”’)\]]?|[。！？；][」』”’）)]*)$/.test(p) || (i < all.length - 1 && /\p{Script=Han}/u.test(p));
       units.push({ text: p, complete: starts && ends && longEnough(p) });
     });
@@ -70,7 +74,7 @@ export function splitUnits(text: string): Sentence[] {
     flush();
     if (kind === "item") {
       const item = cleanInline(content);
-      if (item) units.push({ text: item, complete: /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(item) });
+      if (item) units.push({ text: item, complete: SENTENCE_START.test(item) });
     }
   }
   flush();
