@@ -13,6 +13,12 @@ export interface AnswerParams extends ScoreParams {
   /** A second (third) sentence is quoted only when it scores at least this share of the best. */
   nextShare: number;
   maxSentences: number;
+  /**
+   * Added to the score of the sentence right after the best one when choosing what to quote next:
+   * the sentence that matches the question best often sets the scene and the next one answers it
+   * ("The plugs-out test began… During this hold, an electrical fire began in the cabin").
+   */
+  followBonus: number;
   /** Minimum coverage of the question by the best sentence's window, per question language. */
   minEvidence: { en: number; zh: number };
   /**
@@ -28,8 +34,9 @@ export interface AnswerParams extends ScoreParams {
  */
 export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   ...DEFAULT_SCORE_PARAMS,
-  nextShare: 0.75,
+  nextShare: 0.76,
   maxSentences: 3,
+  followBonus: 0.05,
   minEvidence: { en: 0.225, zh: 0.175 },
   minEvidenceMissingName: 0.6,
 };
@@ -120,8 +127,11 @@ export function extractiveDecision(
   }
   const chosen: ScoredSentence[] = [best];
   const seen = new Set([best.text]);
-  for (const s of ranked.slice(1)) {
-    if (chosen.length >= params.maxSentences || s.score < best.score * params.nextShare) break;
+  const next = (s: ScoredSentence) =>
+    s.score + (s.rank === best.rank && s.index === best.index + 1 ? params.followBonus : 0);
+  const rest = ranked.slice(1).sort((a, b) => next(b) - next(a) || a.rank - b.rank);
+  for (const s of rest) {
+    if (chosen.length >= params.maxSentences || next(s) < best.score * params.nextShare) break;
     if (seen.has(s.text)) continue;
     seen.add(s.text);
     chosen.push(s);

@@ -45,6 +45,8 @@ export const DEFAULT_SCORE_PARAMS: ScoreParams = {
 export interface ScoredSentence {
   n: number;
   rank: number;
+  /** Position among its source's sentences. */
+  index: number;
   text: string;
   score: number;
   /** Share of the question's weight covered by this sentence and its neighbours. */
@@ -148,6 +150,7 @@ export function scoreSentences(
       out.push({
         n: u.n,
         rank,
+        index: i,
         text: u.text,
         score: matched > 0 ? score : 0,
         coverage: (covered + coveredNearby) / evidenceTotal,
