@@ -84,12 +84,16 @@ export function scoreSentences(
   const cues = questionCues(question);
   const qList = termList(question);
   const qTerms = [...new Set(qList)];
+  const hanSingles = qTerms.filter((t) => /^\p{Script=Han}$/u.test(t));
   const units: Unit[] = [];
   const bySource: Unit[][] = [];
   sources.forEach((s, rank) => {
     const own = splitUnits(s.text).map((u) => {
       const t = termList(u.text);
-      return { n: s.n, rank, text: u.text, complete: u.complete, terms: t, set: new Set(t) };
+      const set = new Set(t);
+      // A one-character Chinese term ("王沈的字是什么" -> 字) is inside a sentence's bigrams ("字处").
+      for (const c of hanSingles) if (u.text.includes(c)) set.add(c);
+      return { n: s.n, rank, text: u.text, complete: u.complete, terms: t, set };
     });
     bySource.push(own);
     units.push(...own);

@@ -16,6 +16,9 @@ export interface Sentence {
 const ABBREVIATION =
   /(?:^|[\s(])(?:[A-Za-z]|[A-Za-z]\.[A-Za-z]|Mr|Mrs|Ms|Dr|St|Mt|Ft|Inc|Ltd|Co|Corp|Jr|Sr|vs|etc|e\.g|i\.e|No|Nos|Fig|Figs|Sec|Vol|al|Gen|Gov|Col|Lt|Sgt|Capt|Prof|Rev|Sen|Rep|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|approx|ca|cf|pp)\.$/;
 
+const unclosed = (text: string) =>
+  (text.match(/[（(]/g)?.length ?? 0) > (text.match(/[）)]/g)?.length ?? 0);
+
 function splitProse(paragraph: string): string[] {
   const out: string[] = [];
   let start = 0;
@@ -28,6 +31,8 @@ function splitProse(paragraph: string): string[] {
       const next = paragraph.slice(end).trimStart()[0] ?? "";
       if (ABBREVIATION.test(before) || /[\p{Ll},;]/u.test(next)) continue;
     }
+    // A semicolon inside brackets separates list items, not sentences: "伊维卡·奥利奇（…；…）是…".
+    if (m[0][0] === "；" && unclosed(paragraph.slice(start, m.index))) continue;
     out.push(paragraph.slice(start, end));
     start = end;
   }
@@ -35,11 +40,11 @@ function splitProse(paragraph: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 1);
 }
 
-// Chinese counts characters, digits included: "水深2至23公尺。" and "475年至477年在位。" are whole answers.
 // What a sentence can open with: a capital, a digit, a Han character, or an opening quote or bracket
 // (Chinese sentences often open with a title in 《》 or a quotation in 「」).
 const SENTENCE_START = /^[\p{Lu}\p{N}\p{Script=Han}"'“‘(（《「『〈【]/u;
 
+// Chinese counts characters, digits included: "水深2至23公尺。" and "475年至477年在位。" are whole answers.
 function longEnough(sentence: string): boolean {
   const cjk = (sentence.match(/[\p{Script=Han}\p{N}]/gu) ?? []).length;
   return (/\p{Script=Han}/u.test(sentence) && cjk >= 6) || sentence.split(/\s+/).length >= 4;
