@@ -53,7 +53,8 @@ const foldName = (s: string) =>
     .replace(/[\s'’-]+/g, "");
 
 // Particles, question words and punctuation that end the name a Chinese question opens with.
-const ZH_NAME_END = /[的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由吗呢吧啊么谁几何，、？?：:“”"《》「」（）()\s]/u;
+const ZH_NAME_END =
+  /[的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由吗呢吧啊么谁几何，、？?：:“”"《》「」（）()\s]/u;
 
 /**
  * The name a Chinese question is about, which it usually opens with ("于乐的职业是什么？" -> 于乐),

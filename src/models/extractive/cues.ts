@@ -27,13 +27,18 @@ export interface QuestionCues {
 const ANSWER_SHAPES: { question: RegExp; sentence: RegExp }[] = [
   {
     question: /又(?:可以)?(?:叫|称|名)|别(?:名|称)|其他(?:名字|名称)|还(?:叫|被称为)|俗称/,
-    sentence: /又(?:名|称|叫|作)|别(?:名|称)|亦(?:称|名|作)|俗(?:称|名)|简称|或称|也(?:称|叫)|原名|旧称|通称|学名/,
+    sentence:
+      /又(?:名|称|叫|作)|别(?:名|称)|亦(?:称|名|作)|俗(?:称|名)|简称|或称|也(?:称|叫)|原名|旧称|通称|学名/,
   },
   { question: /的(?:字|号)(?:是|叫)/, sentence: /[，,、（(]\s*(?:字|号)\p{Script=Han}/u },
-  { question: /(?:是|为)(?:哪里|何地|何处|哪儿)人|籍贯/, sentence: /\p{Script=Han}[）)]?人[，,。；（(]|籍贯/u },
+  {
+    question: /(?:是|为)(?:哪里|何地|何处|哪儿)人|籍贯/,
+    sentence: /\p{Script=Han}[）)]?人[，,。；（(]|籍贯/u,
+  },
   {
     question: /\b(?:also (?:known as|called)|other name|another name|nickname[d]?|stand for)\b/i,
-    sentence: /\b(?:also (?:known|called|referred)|known as|nicknamed|a\.k\.a\.|stands? for|short for|abbreviated)\b/i,
+    sentence:
+      /\b(?:also (?:known|called|referred)|known as|nicknamed|a\.k\.a\.|stands? for|short for|abbreviated)\b/i,
   },
 ];
 

@@ -16,8 +16,7 @@ export interface Sentence {
 const ABBREVIATION =
   /(?:^|[\s(])(?:[A-Za-z]|[A-Za-z]\.[A-Za-z]|Mr|Mrs|Ms|Dr|St|Mt|Ft|Inc|Ltd|Co|Corp|Jr|Sr|vs|etc|e\.g|i\.e|No|Nos|Fig|Figs|Sec|Vol|al|Gen|Gov|Col|Lt|Sgt|Capt|Prof|Rev|Sen|Rep|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|approx|ca|cf|pp)\.$/;
 
-const unclosed = (text: string) =>
-  (text.match(/[（(]/g)?.length ?? 0) > (text.match(/[）)]/g)?.length ?? 0);
+const unclosed = (text: string) => (text.match(/[（(]/g)?.length ?? 0) > (text.match(/[）)]/g)?.length ?? 0);
 
 function splitProse(paragraph: string): string[] {
   const out: string[] = [];
@@ -66,7 +65,9 @@ export function splitUnits(text: string): Sentence[] {
     if (!paragraph) return;
     splitProse(paragraph).forEach((p, i, all) => {
       const starts = i > 0 || SENTENCE_START.test(p);
-      const ends = /(?:[.!?]["'”’)\]]?|[。！？；][」』”’）)]*)$/.test(p) || (i < all.length - 1 && /\p{Script=Han}/u.test(p));
+      const ends =
+        /(?:[.!?]["'”’)\]]?|[。！？；][」』”’）)]*)$/.test(p) ||
+        (i < all.length - 1 && /\p{Script=Han}/u.test(p));
       units.push({ text: p, complete: starts && ends && longEnough(p) });
     });
   };
