@@ -37,7 +37,7 @@ export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   nextShare: 0.76,
   maxSentences: 3,
   followBonus: 0.05,
-  minEvidence: { en: 0.225, zh: 0.175 },
+  minEvidence: { en: 0.2, zh: 0.175 },
   minEvidenceMissingName: 0.6,
 };
 
