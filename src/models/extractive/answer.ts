@@ -13,6 +13,12 @@ export interface AnswerParams extends ScoreParams {
   /** A second (third) sentence is quoted only when it scores at least this share of the best. */
   nextShare: number;
   maxSentences: number;
+  /**
+   * Added to the score of the sentence right after the best one when choosing what to quote next:
+   * the sentence that matches the question best often sets the scene and the next one answers it
+   * ("The plugs-out test began… During this hold, an electrical fire began in the cabin").
+   */
+  followBonus: number;
   /** Minimum coverage of the question by the best sentence's window, per question language. */
   minEvidence: { en: number; zh: number };
   /**
@@ -28,21 +34,52 @@ export interface AnswerParams extends ScoreParams {
  */
 export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   ...DEFAULT_SCORE_PARAMS,
-  nextShare: 0.75,
+  nextShare: 0.76,
   maxSentences: 3,
-  minEvidence: { en: 0.2, zh: 0.125 },
+  followBonus: 0.05,
+  minEvidence: { en: 0.2, zh: 0.175 },
   minEvidenceMissingName: 0.6,
 };
 
-/** True when a capitalised name in the question (not its first word) is in no source's title or text. */
+/**
+ * Folds what spelling varies on between a question and its source: case, accents ("Maiziere" for
+ * "Maizière"), hyphens and spaces ("Superbowl" for "Super Bowl", "Chinese-like").
+ */
+const foldName = (s: string) =>
+  s
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[\s'’-]+/g, "");
+
+// Particles, question words and punctuation that end the name a Chinese question opens with.
+const ZH_NAME_END =
+  /[的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由吗呢吧啊么谁几何，、？?：:“”"《》「」（）()\s]/u;
+
+/**
+ * The name a Chinese question is about, which it usually opens with ("于乐的职业是什么？" -> 于乐),
+ * after a leading date ("2013年于乐…"); only its first two characters, since where the name ends is
+ * a guess ("广茂铁路全长" is one run of characters). Null when the question opens otherwise.
+ */
+export function leadingHanName(question: string): string | null {
+  const head = question.normalize("NFKC").trim().split(ZH_NAME_END)[0] ?? "";
+  const name = head.replace(/^[\p{N}年月日]+/u, "");
+  return /^\p{Script=Han}{2}/u.test(name) ? name.slice(0, 2) : null;
+}
+
+/**
+ * True when a name the question asks about is in no source's title or text: a capitalised word (not
+ * the first) in English, the name a Chinese question opens with.
+ */
 export function missingName(question: string, sources: { title?: string; text: string }[]): boolean {
   const names = (question.match(/[\p{L}\p{N}'’-]+/gu) ?? []).slice(1).filter((w) => /^\p{Lu}./u.test(w));
+  const han = answerLocale(question) === "en" ? null : leadingHanName(question);
+  if (han) names.push(han);
   if (names.length === 0) return false;
-  const haystack = sources
-    .map((s) => `${s.title ?? ""} ${s.text}`)
-    .join(" ")
-    .toLowerCase();
-  return names.some((n) => !haystack.includes(n.toLowerCase().replace(/['’]s$/, "")));
+  const haystack = foldName(sources.map((s) => `${s.title ?? ""} ${s.text}`).join(" "));
+  // A possessive ("Kublai's", "Panthers'") or a hyphenated modifier ("Chinese-like") names its first part.
+  const stem = (n: string) => foldName(n.replace(/['’]s?$/, "").split("-")[0]!);
+  return names.some((n) => stem(n).length > 0 && !haystack.includes(stem(n)));
 }
 
 export interface ExtractiveResult {
@@ -91,8 +128,11 @@ export function extractiveDecision(
   }
   const chosen: ScoredSentence[] = [best];
   const seen = new Set([best.text]);
-  for (const s of ranked.slice(1)) {
-    if (chosen.length >= params.maxSentences || s.score < best.score * params.nextShare) break;
+  const next = (s: ScoredSentence) =>
+    s.score + (s.rank === best.rank && s.index === best.index + 1 ? params.followBonus : 0);
+  const rest = ranked.slice(1).sort((a, b) => next(b) - next(a) || a.rank - b.rank);
+  for (const s of rest) {
+    if (chosen.length >= params.maxSentences || next(s) < best.score * params.nextShare) break;
     if (seen.has(s.text)) continue;
     seen.add(s.text);
     chosen.push(s);

@@ -15,7 +15,32 @@ export interface QuestionCues {
   wantsName: boolean;
   /** The question's own words, lower-cased: an answer brings a number or name the question lacks. */
   words: Set<string>;
+  /** For questions whose answer has a telltale wording (another name, a courtesy name, a birthplace). */
+  shape: RegExp | null;
 }
+
+/**
+ * Questions whose answers are phrased in a fixed way, and that phrasing. The answer sentence rarely
+ * repeats the question's wording: "又叫什么" is answered by "又名…", "王沈的字是什么" by "王沈，字处道",
+ * "是哪里人" by "哈尔滨人，", "also called" by "also known as".
+ */
+const ANSWER_SHAPES: { question: RegExp; sentence: RegExp }[] = [
+  {
+    question: /又(?:可以)?(?:叫|称|名)|别(?:名|称)|其他(?:名字|名称)|还(?:叫|被称为)|俗称/,
+    sentence:
+      /又(?:名|称|叫|作)|别(?:名|称)|亦(?:称|名|作)|俗(?:称|名)|简称|或称|也(?:称|叫)|原名|旧称|通称|学名/,
+  },
+  { question: /的(?:字|号)(?:是|叫)/, sentence: /[，,、（(]\s*(?:字|号)\p{Script=Han}/u },
+  {
+    question: /(?:是|为)(?:哪里|何地|何处|哪儿)人|籍贯/,
+    sentence: /\p{Script=Han}[）)]?人[，,。；（(]|籍贯/u,
+  },
+  {
+    question: /\b(?:also (?:known as|called)|other name|another name|nickname[d]?|stand for)\b/i,
+    sentence:
+      /\b(?:also (?:known|called|referred)|known as|nicknamed|a\.k\.a\.|stands? for|short for|abbreviated)\b/i,
+  },
+];
 
 const EN_NUMBER_Q =
   /^(?:how (?:many|much|long|old|far|large|big|tall|high|often)|when\b|in (?:what|which) (?:year|month|century|decade)|what (?:year|month|day|date|time|century|decade|percentage|percent|number|amount|age)|by how)/i;
@@ -25,6 +50,8 @@ const EN_NAME_Q =
 const ZH_NAME_Q = /谁|哪里|哪儿|哪个(?:国家|城市|公司|人|队)|什么地方|何地|何人/;
 const EN_DEFINE_Q = /^(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?([^?]+?)\s*\??$/i;
 const ZH_DEFINE_Q = /^(?:什么是|何谓|何為|什麼是)(.+?)[？?]?$|^(.+?)是什么[？?]?$|^(.+?)是什麼[？?]?$/;
+// "X的定义是什么" asks for the definition of X itself.
+const ZH_DEFINITION_OF = /的(?:定义|意思|含义|概念|意義|定義)$/;
 // Phrases that ask for a property of X rather than X itself ("what is the name of ...").
 const NOT_A_DEFINITION =
   /\b(?:of|in|on|for|from|by|that|which|who|did|does|do|used|called|named|name|number)\b/i;
@@ -36,7 +63,7 @@ export function questionCues(question: string): QuestionCues {
   const en = EN_DEFINE_Q.exec(q);
   if (en && en[1]!.split(/\s+/).length <= 4 && !NOT_A_DEFINITION.test(en[1]!)) phrase = en[1]!;
   const zh = ZH_DEFINE_Q.exec(q);
-  if (zh) phrase = (zh[1] ?? zh[2] ?? zh[3] ?? "").trim() || null;
+  if (zh) phrase = (zh[1] ?? zh[2] ?? zh[3] ?? "").trim().replace(ZH_DEFINITION_OF, "") || null;
   const defines = phrase ? termList(phrase) : null;
   return {
     wantsNumber,
@@ -44,6 +71,7 @@ export function questionCues(question: string): QuestionCues {
     words: new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
     defines: defines?.length ? defines : null,
     definedPhrase: phrase?.toLowerCase() ?? null,
+    shape: ANSWER_SHAPES.find((a) => a.question.test(q))?.sentence ?? null,
   };
 }
 
@@ -90,7 +118,8 @@ export function definesPhrase(sentence: string, phrase: string): boolean {
     new RegExp(`\\b(?:called|known as|termed|named|we call)\\s+(?:an?\\s+|the\\s+)?${xs}\\b`),
     new RegExp(`(?:^|[^\\w-])${xs},\\s+(?:an?|the|which|that)\\s`),
     new RegExp(`\\b(?:an?)\\s+(?:[\\w-]+,?\\s+){1,5}${xs}[.!;:]?$`),
-    new RegExp(`^${x}(?:是|指|即|就是)`),
+    // "胜任力（英语：Competence）是指…": a gloss in brackets may come between X and 是.
+    new RegExp(`^${x}(?:[（(][^）)]*[）)])?(?:是|指|即|就是)`),
     new RegExp(`(?:称为|称作|叫做|叫作|简称|即)${x}`),
   ];
   return patterns.some((p) => p.test(s));

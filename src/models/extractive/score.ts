@@ -24,20 +24,29 @@ export interface ScoreParams {
   rankPrior: number;
   /** Fragments (chunk edges, heading-like lines) are scored at this share. */
   fragmentWeight: number;
+  /**
+   * Weight of title terms in `coverage` (the evidence the answerer abstains on), kept apart from
+   * topicWeight: to pick a sentence the topic hardly matters (every sentence of the source is about
+   * it), but whether the sources name the topic at all is what tells a question they cannot answer.
+   */
+  evidenceTopicWeight: number;
 }
 
 export const DEFAULT_SCORE_PARAMS: ScoreParams = {
-  topicWeight: 0.5,
+  topicWeight: 0.15,
   neighborWeight: 0.5,
   pairBonus: 0.3,
   cueBonus: 0.25,
   rankPrior: 0.5,
-  fragmentWeight: 0.6,
+  fragmentWeight: 0.8,
+  evidenceTopicWeight: 0.5,
 };
 
 export interface ScoredSentence {
   n: number;
   rank: number;
+  /** Position among its source's sentences. */
+  index: number;
   text: string;
   score: number;
   /** Share of the question's weight covered by this sentence and its neighbours. */
@@ -75,12 +84,16 @@ export function scoreSentences(
   const cues = questionCues(question);
   const qList = termList(question);
   const qTerms = [...new Set(qList)];
+  const hanSingles = qTerms.filter((t) => /^\p{Script=Han}$/u.test(t));
   const units: Unit[] = [];
   const bySource: Unit[][] = [];
   sources.forEach((s, rank) => {
     const own = splitUnits(s.text).map((u) => {
       const t = termList(u.text);
-      return { n: s.n, rank, text: u.text, complete: u.complete, terms: t, set: new Set(t) };
+      const set = new Set(t);
+      // A one-character Chinese term ("王沈的字是什么" -> 字) is inside a sentence's bigrams ("字处").
+      for (const c of hanSingles) if (u.text.includes(c)) set.add(c);
+      return { n: s.n, rank, text: u.text, complete: u.complete, terms: t, set };
     });
     bySource.push(own);
     units.push(...own);
@@ -96,16 +109,30 @@ export function scoreSentences(
     const topic = new Set(termList(`${s.title ?? ""} ${headings}`));
     const weight = (t: string) => idf.get(t)! * (topic.has(t) ? params.topicWeight : 1);
     const total = qTerms.reduce((sum, t) => sum + weight(t), 0);
+    const evidenceWeight = (t: string) => idf.get(t)! * (topic.has(t) ? params.evidenceTopicWeight : 1);
+    const evidenceTotal = qTerms.reduce((sum, t) => sum + evidenceWeight(t), 0);
     const own = bySource[rank]!;
     own.forEach((u, i) => {
       let matched = 0;
-      for (const t of qTerms) if (u.set.has(t)) matched += weight(t);
+      let covered = 0;
+      for (const t of qTerms) {
+        if (!u.set.has(t)) continue;
+        matched += weight(t);
+        covered += evidenceWeight(t);
+      }
       let neighbours = 0;
+      let coveredNearby = 0;
       for (const v of [own[i - 1], own[i + 1]]) {
         if (!v) continue;
         let extra = 0;
-        for (const t of qTerms) if (v.set.has(t) && !u.set.has(t)) extra += weight(t);
+        let extraCovered = 0;
+        for (const t of qTerms) {
+          if (!v.set.has(t) || u.set.has(t)) continue;
+          extra += weight(t);
+          extraCovered += evidenceWeight(t);
+        }
         neighbours = Math.max(neighbours, extra);
+        coveredNearby = Math.max(coveredNearby, extraCovered);
       }
       let pairs = 0;
       if (qPairs.length) {
@@ -120,15 +147,17 @@ export function scoreSentences(
       if (cues.wantsNumber && hasNewNumber(u.text, cues.words)) cue += params.cueBonus;
       if (cues.wantsName && hasNewName(u.text, cues.words)) cue += params.cueBonus;
       if (cues.definedPhrase && definesPhrase(u.text, cues.definedPhrase)) cue += params.cueBonus;
+      if (cues.shape?.test(u.text)) cue += params.cueBonus;
       const lexical = (matched + params.neighborWeight * neighbours + params.pairBonus * pairs) / total;
       const score =
         (lexical + cue + params.rankPrior / (rank + 1)) * (u.complete ? 1 : params.fragmentWeight);
       out.push({
         n: u.n,
         rank,
+        index: i,
         text: u.text,
         score: matched > 0 ? score : 0,
-        coverage: (matched + neighbours) / total,
+        coverage: (covered + coveredNearby) / evidenceTotal,
       });
     });
   });

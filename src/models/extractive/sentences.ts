@@ -16,10 +16,13 @@ export interface Sentence {
 const ABBREVIATION =
   /(?:^|[\s(])(?:[A-Za-z]|[A-Za-z]\.[A-Za-z]|Mr|Mrs|Ms|Dr|St|Mt|Ft|Inc|Ltd|Co|Corp|Jr|Sr|vs|etc|e\.g|i\.e|No|Nos|Fig|Figs|Sec|Vol|al|Gen|Gov|Col|Lt|Sgt|Capt|Prof|Rev|Sen|Rep|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|approx|ca|cf|pp)\.$/;
 
+const unclosed = (text: string) => (text.match(/[（(]/g)?.length ?? 0) > (text.match(/[）)]/g)?.length ?? 0);
+
 function splitProse(paragraph: string): string[] {
   const out: string[] = [];
   let start = 0;
-  const ends = /[。！？；]|[.!?]["'”’)\]]?(?=\s+\S)/g;
+  // A closing quote or bracket after 。！？ belongs to the sentence it closes: 「……是什么？」他说。
+  const ends = /[。！？；][」』”’）)]*|[.!?]["'”’)\]]?(?=\s+\S)/g;
   for (let m = ends.exec(paragraph); m !== null; m = ends.exec(paragraph)) {
     const end = m.index + m[0].length;
     if (m[0][0] === ".") {
@@ -27,6 +30,8 @@ function splitProse(paragraph: string): string[] {
       const next = paragraph.slice(end).trimStart()[0] ?? "";
       if (ABBREVIATION.test(before) || /[\p{Ll},;]/u.test(next)) continue;
     }
+    // A semicolon inside brackets separates list items, not sentences: "伊维卡·奥利奇（…；…）是…".
+    if (m[0][0] === "；" && unclosed(paragraph.slice(start, m.index))) continue;
     out.push(paragraph.slice(start, end));
     start = end;
   }
@@ -34,9 +39,14 @@ function splitProse(paragraph: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 1);
 }
 
+// What a sentence can open with: a capital, a digit, a Han character, or an opening quote or bracket
+// (Chinese sentences often open with a title in 《》 or a quotation in 「」).
+const SENTENCE_START = /^[\p{Lu}\p{N}\p{Script=Han}"'“‘(（《「『〈【]/u;
+
+// Chinese counts characters, digits included: "水深2至23公尺。" and "475年至477年在位。" are whole answers.
 function longEnough(sentence: string): boolean {
-  const cjk = (sentence.match(/\p{Script=Han}/gu) ?? []).length;
-  return cjk >= 6 || sentence.split(/\s+/).length >= 4;
+  const cjk = (sentence.match(/[\p{Script=Han}\p{N}]/gu) ?? []).length;
+  return (/\p{Script=Han}/u.test(sentence) && cjk >= 6) || sentence.split(/\s+/).length >= 4;
 }
 
 /**
@@ -54,8 +64,10 @@ export function splitUnits(text: string): Sentence[] {
     prose = [];
     if (!paragraph) return;
     splitProse(paragraph).forEach((p, i, all) => {
-      const starts = i > 0 || /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(p);
-      const ends = /[.!?。！？；]["'”’)\]]?$/.test(p) || (i < all.length - 1 && /\p{Script=Han}/u.test(p));
+      const starts = i > 0 || SENTENCE_START.test(p);
+      const ends =
+        /(?:[.!?]["'”’)\]]?|[。！？；][」』”’）)]*)$/.test(p) ||
+        (i < all.length - 1 && /\p{Script=Han}/u.test(p));
       units.push({ text: p, complete: starts && ends && longEnough(p) });
     });
   };
@@ -68,7 +80,7 @@ export function splitUnits(text: string): Sentence[] {
     flush();
     if (kind === "item") {
       const item = cleanInline(content);
-      if (item) units.push({ text: item, complete: /^[\p{Lu}\p{N}"'“(\p{Script=Han}]/u.test(item) });
+      if (item) units.push({ text: item, complete: SENTENCE_START.test(item) });
     }
   }
   flush();
@@ -96,27 +108,38 @@ const ZH_STOP_CHARS = new Set(
   Array.from("的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那我你他她它们可以能否要被由"),
 );
 
+// "five sacks in nine games" and "5 sacks in just 9 starts" share their numbers.
+const NUMBER_WORDS = new Map(
+  "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+    .split(" ")
+    .map((w, i) => [w, String(i)]),
+);
+
 /** Terms in order of appearance (repeats kept), so adjacency can be checked. */
 export function termList(text: string): string[] {
   const out: string[] = [];
   const lower = text.normalize("NFKC").toLowerCase();
   for (const token of lower.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []) {
     if (/\p{Script=Han}/u.test(token)) {
-      const chars = Array.from(token);
-      if (chars.length === 1 && !ZH_STOP_CHARS.has(chars[0]!) && !ZH_QUESTION_CHARS.has(chars[0]!))
-        out.push(chars[0]!);
-      for (let i = 0; i + 1 < chars.length; i++) {
-        const a = chars[i]!;
-        const b = chars[i + 1]!;
-        if (ZH_QUESTION_CHARS.has(a) || ZH_QUESTION_CHARS.has(b)) continue;
-        if (ZH_STOP_CHARS.has(a) && ZH_STOP_CHARS.has(b)) continue;
-        out.push(a + b);
+      // Particles and question words separate terms as spaces do ("生活在水深" -> 生活, 水深): a bigram
+      // across one ("活在", "在水") is in no answer and would only dilute the question's weight.
+      const segments = Array.from(token).reduce<string[][]>(
+        (acc, ch) => {
+          if (ZH_STOP_CHARS.has(ch) || ZH_QUESTION_CHARS.has(ch)) acc.push([]);
+          else acc[acc.length - 1]!.push(ch);
+          return acc;
+        },
+        [[]],
+      );
+      for (const chars of segments) {
+        if (chars.length === 1) out.push(chars[0]!);
+        for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
       }
       continue;
     }
     if (token.length < 2 && !/\d/.test(token)) continue;
     if (EN_STOP.has(token)) continue;
-    out.push(stemmer(token));
+    out.push(NUMBER_WORDS.get(token) ?? stemmer(token));
   }
   return out;
 }
