@@ -8,7 +8,7 @@ import { bindConnector, installTarball, syncNow } from "../helpers/connectors.js
 import { type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
 
 /**
- * Without CONNECTOR_ALLOW_PRIVATE_HOSTS (the default), an organization cannot point a connector at the
+ * Without PLUGIN_ALLOW_PRIVATE_HOSTS (the default), an organization cannot point a connector at the
  * service's own network (issue 19): a loopback, private or link-local source is refused at binding
  * (400 naming config.url), and a run re-checks every fetch, so a name that resolves inside (or not at
  * all) fails the run with plugin_permission_denied. A site served on 127.0.0.1 is never requested.
@@ -30,7 +30,7 @@ beforeAll(async () => {
   stack = await startIngestStack("pglite", {
     env: { PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")) },
   });
-  expect(stack.t.deps.config.CONNECTOR_ALLOW_PRIVATE_HOSTS).toBe(false);
+  expect(stack.t.deps.config.PLUGIN_ALLOW_PRIVATE_HOSTS).toBe(false);
   org = await tenantWithKb(stack.t);
   await installTarball(stack.t, "src/plugins/core/web-connector");
   const on = await stack.t.call("PUT", "/v1/plugins/web-connector", {
@@ -62,7 +62,7 @@ describe("connectors and private addresses (issue 19)", () => {
       });
       expect(r.status, url).toBe(400);
       expect(r.body.errors[0].field).toBe("config.url");
-      expect(r.body.detail).toContain("CONNECTOR_ALLOW_PRIVATE_HOSTS");
+      expect(r.body.detail).toContain("PLUGIN_ALLOW_PRIVATE_HOSTS");
     }
     expect(hits).toEqual([]);
   });

@@ -48,7 +48,7 @@ export async function createConnector({ ctx, input }: { ctx: ServiceCtx; input: 
     ]);
   }
   checkConfig(manifest, { ...org.config, ...org.secrets, ...config, ...secrets });
-  if (!deps.config.CONNECTOR_ALLOW_PRIVATE_HOSTS)
+  if (!deps.config.PLUGIN_ALLOW_PRIVATE_HOSTS)
     await checkPublicSources(manifest, { ...org.config, ...config });
   const id = newId("cnr");
   const row = {
@@ -192,7 +192,7 @@ async function checkPublicSources(manifest: PluginManifest, config: Record<strin
     const reason = await privateHostReason(url, undefined, { allowUnresolved: true });
     if (reason) {
       throw new ValidationError(
-        `Connectors fetch only from public addresses, and ${reason}. An operator may allow private hosts with CONNECTOR_ALLOW_PRIVATE_HOSTS=true.`,
+        `Connectors fetch only from public addresses, and ${reason}. An operator may allow private hosts with PLUGIN_ALLOW_PRIVATE_HOSTS=true.`,
         [{ field: `config.${key}`, message: reason }],
       );
     }

@@ -4,7 +4,7 @@ import { decryptBlob, encryptBlob } from "../../blobs/encryption.js";
 import type { ServiceCtx } from "../../context.js";
 import { orgPlugins } from "../../db/schema.js";
 import type { PluginKind, PluginManifest } from "../../plugins/manifest.js";
-import type { PluginSandbox } from "../../plugins/sandbox/process.js";
+import type { PluginSandbox } from "../../plugins/sandbox/pool.js";
 import { recordAudit } from "../audit/record.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { enabledRows, forgetEnabled, loadEnabled } from "./enabled-cache.js";
