@@ -98,3 +98,9 @@ export async function pluginEmbed(
   checkPluginVectors(pluginId, vectors, texts.length, opts.expectedDimension);
   return vectors;
 }
+
+/** The `plugin:<id>` names of the embedder plugins an organization has enabled, in id order. */
+export async function embedderPluginModels(ctx: ServiceCtx): Promise<string[]> {
+  const plugins = await enabledPlugins(ctx.deps, ctx.auth.tenantId, "embedder", { cached: true });
+  return plugins.map((p) => `${PLUGIN_EMBEDDER_PREFIX}${p.manifest.id}`);
+}
