@@ -186,11 +186,19 @@ export const configSchema = z.object({
   /** The shortest schedule a connector may have, in seconds. */
   CONNECTOR_MIN_INTERVAL_SECONDS: intFrom(1, 86_400 * 30).default(300),
   /**
-   * Whether connectors may fetch from loopback, private, link-local and other non-public addresses (by
-   * the URL's host or any address it resolves to). Default false: an organization's administrator must
-   * not reach the service's own network (metadata endpoint, database) through a connector.
+   * Whether plugins (connectors, the webhook post-processor, any plugin's fetch) may fetch from
+   * loopback, private, link-local and other non-public addresses (by the URL's host or any address it
+   * resolves to). Default false: an organization's administrator must not reach the service's own
+   * network (metadata endpoint, database) through a plugin. CONNECTOR_ALLOW_PRIVATE_HOSTS is its
+   * former name, still read (parseConfig resolves the two).
    */
-  CONNECTOR_ALLOW_PRIVATE_HOSTS: bool.default(false),
+  PLUGIN_ALLOW_PRIVATE_HOSTS: bool.optional(),
+  CONNECTOR_ALLOW_PRIVATE_HOSTS: bool.optional(),
+  /**
+   * Sandbox processes per plugin version (each with the plugin's memory limit). Ingestion and
+   * connectors may use all but one, so searches never wait behind them; 1: one process, calls in turn.
+   */
+  PLUGIN_POOL_SIZE: intFrom(1, 16).default(2),
   /** Items one run of a connector takes in at most; the listing stops there (deletions then wait). */
   CONNECTOR_MAX_ITEMS: intFrom(1, 1_000_000).default(10_000),
   /** Browser origins allowed to call /v1 with CORS (comma-separated); default none: API keys are for servers. */
@@ -268,7 +276,12 @@ export const configSchema = z.object({
     .default("0"),
 });
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<
+  z.infer<typeof configSchema>,
+  "PLUGIN_ALLOW_PRIVATE_HOSTS" | "CONNECTOR_ALLOW_PRIVATE_HOSTS"
+> & {
+  /** PLUGIN_ALLOW_PRIVATE_HOSTS, or its former name CONNECTOR_ALLOW_PRIVATE_HOSTS; default false. */
+  PLUGIN_ALLOW_PRIVATE_HOSTS: boolean;
   /** The plan catalog, parsed from BILLING_PLANS_JSON with the rest (src/billing/plans.ts). */
   plans: PlanCatalog;
   /** Chat providers, parsed from PROVIDERS_JSON (src/models/config-schema.ts). */
@@ -306,8 +319,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       providerEntriesSchema,
     );
     const chatModels = parseJsonVariable("MODELS_JSON", result.data.MODELS_JSON, modelsConfigSchema);
+    const {
+      PLUGIN_ALLOW_PRIVATE_HOSTS: allow,
+      CONNECTOR_ALLOW_PRIVATE_HOSTS: formerAllow,
+      ...rest
+    } = result.data;
+    if (allow !== undefined && formerAllow !== undefined && allow !== formerAllow) {
+      throw new Error(
+        "PLUGIN_ALLOW_PRIVATE_HOSTS and its former name CONNECTOR_ALLOW_PRIVATE_HOSTS disagree; set only PLUGIN_ALLOW_PRIVATE_HOSTS",
+      );
+    }
     return {
-      ...result.data,
+      ...rest,
+      PLUGIN_ALLOW_PRIVATE_HOSTS: allow ?? formerAllow ?? false,
       plans,
       chatProviders,
       chatModels,

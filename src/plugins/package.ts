@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { PluginError } from "../services/errors.js";
 import { HOST_API_VERSION, hostApiSatisfies, PluginManifest } from "./manifest.js";
 import { OPERATIONS, type OpInput, type OpName, type OpOutput } from "./messages.js";
-import type { PluginSandbox } from "./sandbox/process.js";
+import type { PluginLane, PluginSandbox } from "./sandbox/pool.js";
 
 export const MANIFEST_FILE = "aihub-plugin.json";
 
@@ -42,9 +42,13 @@ export async function readManifest(dir: string): Promise<PluginManifest> {
   return m;
 }
 
+/** Kinds whose calls only ingestion and connectors make; an embedder's lane is its caller's. */
+const BACKGROUND_KINDS = new Set<PluginManifest["kind"]>(["loader", "text-filter", "connector"]);
+
 /**
  * Runs one operation of a plugin with the kind's message shapes checked on both sides: the host never
- * sends a plugin a malformed input, and never uses an answer that does not match the contract.
+ * sends a plugin a malformed input, and never uses an answer that does not match the contract. `lane`
+ * (default by kind) keeps a search from waiting behind ingestion calls of the same plugin (pool.ts).
  */
 export async function invoke<K extends PluginManifest["kind"], O extends OpName<K>>(
   sandbox: PluginSandbox,
@@ -52,6 +56,7 @@ export async function invoke<K extends PluginManifest["kind"], O extends OpName<
   op: O,
   input: OpInput<K, O>,
   config: Record<string, unknown> = {},
+  lane: PluginLane = BACKGROUND_KINDS.has(kind) ? "background" : "interactive",
 ): Promise<OpOutput<K, O>> {
   if (sandbox.manifest.kind !== kind) {
     throw new PluginError("plugin_invalid", sandbox.label, `it is a ${sandbox.manifest.kind}, not a ${kind}`);
@@ -59,7 +64,7 @@ export async function invoke<K extends PluginManifest["kind"], O extends OpName<
   const [inSchema, outSchema] = (
     OPERATIONS[kind] as Record<string, readonly [import("zod").ZodType, import("zod").ZodType]>
   )[op]!;
-  const value = await sandbox.call(op, inSchema.parse(input), config);
+  const value = await sandbox.call(op, inSchema.parse(input), config, lane);
   const out = outSchema.safeParse(value);
   if (!out.success) {
     const first = out.error.issues[0]!;

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Config } from "../config.js";
 import type { PluginManifest } from "./manifest.js";
-import { PluginSandbox, type SandboxOptions } from "./sandbox/process.js";
+import { PluginSandbox, type PoolOptions } from "./sandbox/pool.js";
 
 /** What the runtime logs with (the app's Logger fits; declared here so src/context.ts stays a leaf). */
 export interface PluginHostLogger {
@@ -9,22 +9,23 @@ export interface PluginHostLogger {
 }
 
 /**
- * Where installed plugins live on disk and their running sandboxes, one per installed version, started
- * on first use. Owned by the app's dependencies (composed at the entry), closed at shutdown.
+ * Where installed plugins live on disk and their running sandboxes, one pool of processes per installed
+ * version (PLUGIN_POOL_SIZE), started on first use. Owned by the app's dependencies (composed at the entry), closed at shutdown.
  */
 export class PluginRuntime {
   private sandboxes = new Map<string, PluginSandbox>();
 
   constructor(
     readonly dir: string,
-    private readonly opts: SandboxOptions = {},
+    private readonly opts: PoolOptions = {},
   ) {}
 
   static fromConfig(config: Config, logger: PluginHostLogger, fetchImpl?: typeof fetch): PluginRuntime {
     return new PluginRuntime(resolve(config.PLUGINS_DIR ?? join(config.DATA_DIR, "plugins")), {
       maxMemoryMb: config.PLUGIN_MAX_MEMORY_MB,
       maxTimeMs: config.PLUGIN_MAX_TIME_MS,
-      refusePrivateHosts: !config.CONNECTOR_ALLOW_PRIVATE_HOSTS,
+      allowPrivateHosts: config.PLUGIN_ALLOW_PRIVATE_HOSTS,
+      poolSize: config.PLUGIN_POOL_SIZE,
       fetch: fetchImpl,
       log: (plugin, message) => logger.info({ plugin }, message),
     });

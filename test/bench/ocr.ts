@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { packPlugin } from "../../src/build/core-plugins.js";
 import { readTarball } from "../../src/plugins/install/tarball.js";
 import { invoke, readManifest } from "../../src/plugins/package.js";
-import { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import { PluginSandbox } from "../../src/plugins/sandbox/pool.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { packPlugin as packStaged } from "../../src/build/core-plugins.js";
 import { readTarball } from "../../src/plugins/install/tarball.js";
 import { readManifest } from "../../src/plugins/package.js";
-import { PluginSandbox, type SandboxOptions } from "../../src/plugins/sandbox/process.js";
+import { PluginSandbox, type PoolOptions as SandboxOptions } from "../../src/plugins/sandbox/pool.js";
 
 /**
  * Builds a plugin's tarball the way `npm run plugins:pack` does: staged (shared files and bundled

@@ -256,7 +256,7 @@ export function describeMatrix(area: Area, build: (w: World) => Case[], opts: { 
         RATE_LIMIT_PER_MINUTE: "0",
         RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "0",
         // The plugins area binds connectors to a source on 127.0.0.1.
-        CONNECTOR_ALLOW_PRIVATE_HOSTS: "true",
+        PLUGIN_ALLOW_PRIVATE_HOSTS: "true",
       },
     });
     w.t = stack.t;

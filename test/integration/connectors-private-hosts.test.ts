@@ -8,7 +8,8 @@ import { bindConnector, installTarball, syncNow } from "../helpers/connectors.js
 import { type IngestStack, startIngestStack, tenantWithKb } from "../helpers/ingest.js";
 
 /**
- * Without CONNECTOR_ALLOW_PRIVATE_HOSTS (the default), an organization cannot point a connector at the
+ * Without PLUGIN_ALLOW_PRIVATE_HOSTS (the default), an organization cannot point a connector (or the
+ * webhook post-processor, refused when saved) at the
  * service's own network (issue 19): a loopback, private or link-local source is refused at binding
  * (400 naming config.url), and a run re-checks every fetch, so a name that resolves inside (or not at
  * all) fails the run with plugin_permission_denied. A site served on 127.0.0.1 is never requested.
@@ -28,9 +29,12 @@ beforeAll(async () => {
     site.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${(site.address() as AddressInfo).port}`)),
   );
   stack = await startIngestStack("pglite", {
-    env: { PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")) },
+    env: {
+      PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")),
+      BLOB_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 5).toString("base64")}`,
+    },
   });
-  expect(stack.t.deps.config.CONNECTOR_ALLOW_PRIVATE_HOSTS).toBe(false);
+  expect(stack.t.deps.config.PLUGIN_ALLOW_PRIVATE_HOSTS).toBe(false);
   org = await tenantWithKb(stack.t);
   await installTarball(stack.t, "src/plugins/core/web-connector");
   const on = await stack.t.call("PUT", "/v1/plugins/web-connector", {
@@ -62,7 +66,7 @@ describe("connectors and private addresses (issue 19)", () => {
       });
       expect(r.status, url).toBe(400);
       expect(r.body.errors[0].field).toBe("config.url");
-      expect(r.body.detail).toContain("CONNECTOR_ALLOW_PRIVATE_HOSTS");
+      expect(r.body.detail).toContain("PLUGIN_ALLOW_PRIVATE_HOSTS");
     }
     expect(hits).toEqual([]);
   });
@@ -80,4 +84,23 @@ describe("connectors and private addresses (issue 19)", () => {
     expect(hits).toEqual([]);
     expect((await stack.t.call("GET", "/healthz", { key: null })).status).toBe(200);
   }, 60_000);
+
+  it("refuses a webhook post-processor aimed at a private address when the organization saves it", async () => {
+    await installTarball(stack.t, "src/plugins/core/webhook-postprocessor");
+    const save = (url: string) =>
+      stack.t.call("PUT", "/v1/plugins/webhook-postprocessor", {
+        key: org.adminKey,
+        body: { enabled: true, config: { url }, secrets: { signingSecret: "whsec_0123456789abcdef" } },
+      });
+    for (const url of [`${base}/hook`, "http://169.254.169.254/latest/", "http://192.168.1.20/hook"]) {
+      const r = await save(url);
+      expect(r.status, url).toBe(400);
+      expect(r.body.errors[0].field).toBe("config.url");
+      expect(r.body.detail).toMatch(/^Plugins fetch only from public addresses/);
+      expect(r.body.detail).toContain("PLUGIN_ALLOW_PRIVATE_HOSTS");
+    }
+    // A name that does not resolve yet is saved; the sandbox refuses it when an answer is posted.
+    expect((await save("https://hooks.invalid/answers")).status).toBe(200);
+    expect(hits).toEqual([]);
+  });
 });

@@ -48,7 +48,8 @@ beforeAll(async () => {
     env: {
       PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")),
       BLOB_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString("base64")}`,
-      // The source is served on 127.0.0.1, which connectors may reach only when the operator allows it.
+      // The source is served on 127.0.0.1, which plugins may reach only when the operator allows it;
+      // the former name of PLUGIN_ALLOW_PRIVATE_HOSTS, kept working, is used here on purpose.
       CONNECTOR_ALLOW_PRIVATE_HOSTS: "true",
     },
   });

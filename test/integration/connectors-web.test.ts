@@ -108,7 +108,7 @@ beforeAll(async () => {
       BLOB_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
       CONNECTOR_MIN_INTERVAL_SECONDS: "1",
       // The source is served on 127.0.0.1, which connectors may reach only when the operator allows it.
-      CONNECTOR_ALLOW_PRIVATE_HOSTS: "true",
+      PLUGIN_ALLOW_PRIVATE_HOSTS: "true",
     },
   });
   org = await tenantWithKb(stack.t);

@@ -47,6 +47,8 @@ beforeAll(async () => {
     env: {
       PLUGINS_DIR: mkdtempSync(join(tmpdir(), "aihub-plugins-")),
       BLOB_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString("base64")}`,
+      // The webhook receiver is on 127.0.0.1, which plugins reach only when the operator allows it.
+      PLUGIN_ALLOW_PRIVATE_HOSTS: "true",
     },
   });
   const tenant = await a.t.call("POST", "/v1/tenants", { body: { name: "Plugged" } });

@@ -90,3 +90,25 @@ describe("config: providers and models are parsed at start with the rest", () =>
     }
   });
 });
+
+describe("config: plugin settings (issue 19)", () => {
+  it("PLUGIN_ALLOW_PRIVATE_HOSTS defaults to false, and its former name CONNECTOR_ALLOW_PRIVATE_HOSTS still works", () => {
+    expect(parseConfig({}).PLUGIN_ALLOW_PRIVATE_HOSTS).toBe(false);
+    expect(parseConfig({ PLUGIN_ALLOW_PRIVATE_HOSTS: "true" }).PLUGIN_ALLOW_PRIVATE_HOSTS).toBe(true);
+    expect(parseConfig({ CONNECTOR_ALLOW_PRIVATE_HOSTS: "true" }).PLUGIN_ALLOW_PRIVATE_HOSTS).toBe(true);
+    expect(
+      parseConfig({ PLUGIN_ALLOW_PRIVATE_HOSTS: "yes", CONNECTOR_ALLOW_PRIVATE_HOSTS: "1" })
+        .PLUGIN_ALLOW_PRIVATE_HOSTS,
+    ).toBe(true);
+    expect(
+      configError({ PLUGIN_ALLOW_PRIVATE_HOSTS: "false", CONNECTOR_ALLOW_PRIVATE_HOSTS: "true" }),
+    ).toMatch(/PLUGIN_ALLOW_PRIVATE_HOSTS and its former name CONNECTOR_ALLOW_PRIVATE_HOSTS disagree/);
+  });
+
+  it("PLUGIN_POOL_SIZE defaults to 2 and must be 1 to 16", () => {
+    expect(parseConfig({}).PLUGIN_POOL_SIZE).toBe(2);
+    expect(parseConfig({ PLUGIN_POOL_SIZE: "1" }).PLUGIN_POOL_SIZE).toBe(1);
+    expect(configError({ PLUGIN_POOL_SIZE: "0" })).toContain("PLUGIN_POOL_SIZE");
+    expect(configError({ PLUGIN_POOL_SIZE: "17" })).toContain("PLUGIN_POOL_SIZE");
+  });
+});

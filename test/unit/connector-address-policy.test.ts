@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { invoke } from "../../src/plugins/package.js";
 import { isPrivateAddress, privateHostReason } from "../../src/plugins/sandbox/address-policy.js";
-import type { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import type { PluginSandbox } from "../../src/plugins/sandbox/pool.js";
 import { sandboxFromTarball } from "../helpers/plugins.js";
 
 /**
@@ -94,8 +94,8 @@ describe("the sandbox's fetch for a connector", () => {
   const list = (s: PluginSandbox, url: string) => invoke(s, "connector", "list", { cursor: null }, { url });
 
   it("refuses private addresses by name or by resolution, and fetches public ones", async () => {
+    // Refused by default: no allowance given.
     const s = await sandboxFromTarball("src/plugins/core/web-connector", open, {
-      refusePrivateHosts: true,
       lookup,
       fetch: fetchStub,
     });
@@ -111,7 +111,7 @@ describe("the sandbox's fetch for a connector", () => {
       );
       expect(err?.code, url).toBe("plugin_permission_denied");
       expect(err?.message).toMatch(why);
-      expect(err?.message).toContain("CONNECTOR_ALLOW_PRIVATE_HOSTS");
+      expect(err?.message).toContain("PLUGIN_ALLOW_PRIVATE_HOSTS");
     }
     expect(requested).toEqual([]);
     const ok = await list(s, "http://public.example/");
@@ -122,12 +122,62 @@ describe("the sandbox's fetch for a connector", () => {
   it("fetches from private addresses when the operator allows them", async () => {
     requested.length = 0;
     const s = await sandboxFromTarball("src/plugins/core/web-connector", open, {
-      refusePrivateHosts: false,
+      allowPrivateHosts: true,
       lookup,
       fetch: fetchStub,
     });
     const ok = await list(s, "http://127.0.0.1:8080/");
     expect(ok.items).toHaveLength(1);
     expect(requested).toEqual(["http://127.0.0.1:8080/robots.txt", "http://127.0.0.1:8080/"]);
+  }, 30_000);
+});
+
+describe("the sandbox's fetch for other plugins (the webhook post-processor)", () => {
+  const open: PluginSandbox[] = [];
+  afterAll(() => {
+    for (const s of open) s.close();
+  });
+  const answer = { question: "Capital?", answer: "Warsaw.", citations: [] };
+  const config = (url: string) => ({ url, signingSecret: "whsec_0123456789abcdef" });
+
+  it("refuses a private webhook URL by default with plugin_permission_denied, and never posts", async () => {
+    const { createServer } = await import("node:http");
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    const s = await sandboxFromTarball("src/plugins/core/webhook-postprocessor", open);
+    const err = await invoke(
+      s,
+      "postprocessor",
+      "process",
+      answer,
+      config(`http://127.0.0.1:${port}/hook`),
+    ).then(
+      () => null,
+      (e: { code: string; message: string }) => e,
+    );
+    expect(err?.code).toBe("plugin_permission_denied");
+    expect(err?.message).toMatch(/127\.0\.0\.1 is a private or local address/);
+    expect(err?.message).toContain("PLUGIN_ALLOW_PRIVATE_HOSTS");
+    expect(hits).toEqual([]);
+    server.close();
+  }, 30_000);
+
+  it("posts to a public webhook host", async () => {
+    const posted: string[] = [];
+    const s = await sandboxFromTarball("src/plugins/core/webhook-postprocessor", open, {
+      lookup: async (host) => (host === "hooks.example" ? ["93.184.216.34"] : []),
+      fetch: (async (url: URL | string, init?: RequestInit) => {
+        posted.push(`${init?.method} ${url}`);
+        return new Response("ok");
+      }) as typeof fetch,
+    });
+    const out = await invoke(s, "postprocessor", "process", answer, config("https://hooks.example/answers"));
+    expect(out.answer).toBe("Warsaw.");
+    expect(posted).toEqual(["POST https://hooks.example/answers"]);
   }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { invoke } from "../../src/plugins/package.js";
-import type { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import type { PluginSandbox } from "../../src/plugins/sandbox/pool.js";
 import { SCAN_ZH_TEXT, SCAN_ZH_TITLE } from "../helpers/make-scan-fixture.js";
 import { sandboxFromTarball } from "../helpers/plugins.js";
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { invoke, readManifest } from "../../src/plugins/package.js";
-import { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import { PluginSandbox } from "../../src/plugins/sandbox/pool.js";
 
 const dirOf = (name: string) => resolve("fixtures/plugins", name);
 const open: PluginSandbox[] = [];
@@ -82,7 +82,7 @@ describe("plugin sandbox (issue 19)", () => {
     const dir = dirOf("hostile-reach");
     const m = await readManifest(dir);
     m.permissions.network = [`127.0.0.1:${port}`];
-    const s = new PluginSandbox(dir, m);
+    const s = new PluginSandbox(dir, m, { allowPrivateHosts: true });
     open.push(s);
     const out = await invoke(s, "reranker", "rerank", {
       query: "fetch",

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: the plugin is plain JavaScript without types; its PDF image reader is tested directly.
 import { pdfPageImages } from "../../src/plugins/core/ocr/pdf-images.mjs";
 import { invoke } from "../../src/plugins/package.js";
-import type { PluginSandbox } from "../../src/plugins/sandbox/process.js";
+import type { PluginSandbox } from "../../src/plugins/sandbox/pool.js";
 import { epub, pptx } from "../helpers/book-files.js";
 import { sandboxFromTarball } from "../helpers/plugins.js";
 

@@ -2,11 +2,11 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 
 /**
- * Which network addresses a connector may reach (issue 19). A connector fetches from whatever host an
- * organization's administrator configures; without this, that could be the service's own network:
- * the cloud metadata endpoint (169.254.169.254), the database, Redis, the vector engine on loopback.
- * Unless the operator allows it (CONNECTOR_ALLOW_PRIVATE_HOSTS), a connector's URL host and every
- * address it resolves to must be public.
+ * Which network addresses a plugin may reach (issue 19). A connector fetches from whatever host an
+ * organization's administrator configures, the webhook post-processor posts to one; without this, that
+ * could be the service's own network: the cloud metadata endpoint (169.254.169.254), the database,
+ * Redis, the vector engine on loopback. Unless the operator allows it (PLUGIN_ALLOW_PRIVATE_HOSTS), a
+ * plugin's URL host and every address it resolves to must be public.
  */
 const PRIVATE = new BlockList();
 for (const [net, bits] of [

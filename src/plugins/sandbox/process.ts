@@ -20,10 +20,11 @@ export interface SandboxOptions {
   maxTimeMs?: number;
   maxMemoryMb?: number;
   /**
-   * Connectors may fetch only from public addresses: the URL's host and every address it resolves to
-   * (each redirect too). Set from CONNECTOR_ALLOW_PRIVATE_HOSTS (false: refuse) by the runtime.
+   * Plugins (connectors, the webhook post-processor, any plugin's `host.fetch`) fetch only from public
+   * addresses, the URL's host and every address it resolves to (each redirect too), unless this is
+   * true: PLUGIN_ALLOW_PRIVATE_HOSTS, set by the runtime; refused by default.
    */
-  refusePrivateHosts?: boolean;
+  allowPrivateHosts?: boolean;
   /** Resolves names for that check (tests); the system resolver by default. */
   lookup?: Lookup;
 }
@@ -37,18 +38,22 @@ interface Pending {
 }
 
 /**
- * One plugin's sandbox: a child process under Node's permission model with a V8 heap cap, started on
- * first use, one call at a time, each under a kill timer. Whatever happens inside (a loop, a runaway
- * allocation, a crash), the host sees a PluginError with a clear code and the next call starts a new
- * process. Network and file access go through `hostCall`, checked against the manifest.
+ * One sandbox process of a plugin: a child process under Node's permission model with a V8 heap cap,
+ * started on first use, one call at a time, each under a kill timer. Whatever happens inside (a loop, a
+ * runaway allocation, a crash), the host sees a PluginError with a clear code and the next call starts
+ * a new process. Network and file access go through `hostCall`, checked against the manifest. A
+ * plugin's calls are spread over a small pool of these (pool.ts).
  */
-export class PluginSandbox {
+export class SandboxProcess {
   private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private stderr = "";
+  private abortStart: ((err: Error) => void) | null = null;
+  /** Counts close() calls, so calls queued before one fail instead of starting a process. */
+  private closes = 0;
   /** The configuration of the call in flight (calls are serialized), for `$config.` network grants. */
   private callConfig: Record<string, unknown> = {};
 
@@ -70,17 +75,26 @@ export class PluginSandbox {
     return Math.min(this.manifest.limits.memoryMb, this.opts.maxMemoryMb ?? Number.POSITIVE_INFINITY);
   }
 
-  /** Runs one operation; calls to the same plugin queue so a hang is charged to the call that hung. */
+  /** Runs one operation; calls to one process queue so a hang is charged to the call that hung. */
   call(op: string, input: unknown, config: Record<string, unknown> = {}): Promise<unknown> {
-    const run = this.queue.then(() => this.callNow(op, input, config));
+    const closes = this.closes;
+    const run = this.queue.then(() => this.callNow(op, input, config, closes));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async callNow(op: string, input: unknown, config: Record<string, unknown>): Promise<unknown> {
+  private async callNow(
+    op: string,
+    input: unknown,
+    config: Record<string, unknown>,
+    closes: number,
+  ): Promise<unknown> {
+    // A call made before close() must not start a new process after it (a stopping host would leak it).
+    if (closes !== this.closes) throw this.stopped();
     await this.start();
+    const child = this.child;
+    if (closes !== this.closes || !child) throw this.stopped();
     this.callConfig = config;
-    const child = this.child!;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -122,15 +136,18 @@ export class PluginSandbox {
     });
     this.ready = new Promise<void>((resolve, reject) => {
       const startTimer = setTimeout(
-        () => {
-          this.fail("plugin_timeout", "the sandbox did not start in time");
-          reject(new PluginError("plugin_timeout", this.label, "the sandbox did not start in time"));
-        },
+        () => this.fail("plugin_timeout", "the sandbox did not start in time"),
         Math.max(this.timeMs, 5000),
       );
+      // A process stopped while starting (timeout, crash, close) fails the calls waiting for it.
+      this.abortStart = (err) => {
+        clearTimeout(startTimer);
+        reject(err);
+      };
       child.on("message", (m: FromSandbox) => {
         if (m.t === "ready") {
           clearTimeout(startTimer);
+          this.abortStart = null;
           resolve();
         } else this.onMessage(m);
       });
@@ -143,7 +160,6 @@ export class PluginSandbox {
           ? `it ran out of its ${this.memoryMb} MB of memory and was stopped`
           : `its process exited (${signal ?? `code ${code}`}) ${this.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 300)}`;
         this.fail(why, message);
-        reject(new PluginError(why, this.label, message));
       });
     });
     return this.ready;
@@ -155,6 +171,8 @@ export class PluginSandbox {
     this.child = null;
     this.ready = null;
     child?.kill("SIGKILL");
+    this.abortStart?.(new PluginError(code, this.label, message));
+    this.abortStart = null;
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       this.pending.delete(id);
@@ -266,25 +284,36 @@ export class PluginSandbox {
   }
 
   /**
-   * A connector's fetch must reach a public address unless the operator allowed private ones. The
-   * name is resolved here and again by the fetch, so a name whose records change between the two
-   * (DNS rebinding) is not covered: restrict egress at the network level where that matters.
+   * A plugin's fetch must reach a public address unless the operator allowed private ones: any kind
+   * fetches from hosts an organization's administrator configures (a connector's source, a webhook's
+   * URL). The name is resolved here and again by the fetch, so a name whose records change between
+   * the two (DNS rebinding) is not covered: restrict egress at the network level where that matters.
    */
   private async checkReach(url: URL) {
-    if (this.manifest.kind !== "connector" || !this.opts.refusePrivateHosts) return;
+    if (this.opts.allowPrivateHosts) return;
     const reason = await privateHostReason(url, this.opts.lookup);
     if (reason) {
       this.deny(
-        `connectors fetch only from public addresses, and ${reason} (an operator may allow private hosts with CONNECTOR_ALLOW_PRIVATE_HOSTS=true)`,
+        `plugins fetch only from public addresses, and ${reason} (an operator may allow private hosts with PLUGIN_ALLOW_PRIVATE_HOSTS=true)`,
       );
     }
   }
 
-  /** Stops the process (idle plugins, shutdown). */
+  /** Whether a process is running or starting (a warm member is preferred by the pool). */
+  get started(): boolean {
+    return this.child !== null;
+  }
+
+  /**
+   * Stops the process (shutdown). A call in flight fails at once with plugin_crashed rather than
+   * waiting for its kill timer, which would also keep a stopping host alive.
+   */
   close() {
-    const child = this.child;
-    this.child = null;
-    this.ready = null;
-    child?.kill("SIGKILL");
+    this.closes++;
+    this.fail("plugin_crashed", "the host stopped its sandbox");
+  }
+
+  private stopped() {
+    return new PluginError("plugin_crashed", this.label, "the host stopped its sandbox");
   }
 }

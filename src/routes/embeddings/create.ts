@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { serviceCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
-import { ApiError } from "../../errors.js";
 import { createEmbeddings } from "../../services/embeddings/create.js";
 import { errorResponses, jsonBody, jsonResponse, security } from "../common.js";
 import { EmbeddingsBody, EmbeddingsResponse } from "./schema.js";
@@ -10,12 +9,13 @@ export const route = createRoute({
   method: "post",
   path: "/embeddings",
   tags: ["OpenAI-compatible"],
-  summary: "Dense embeddings from the configured embedder, on OpenAI's wire protocol (scope query)",
+  summary:
+    "Dense embeddings from the configured embedder or an enabled embedder plugin, on OpenAI's wire protocol (scope query)",
   security,
   request: { body: jsonBody(EmbeddingsBody) },
   responses: {
     200: jsonResponse(EmbeddingsResponse, "One vector per input, in order."),
-    ...errorResponses(403, 429, 503),
+    ...errorResponses(403, 429, 502, 503),
   },
 });
 
@@ -31,16 +31,12 @@ export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const b = c.req.valid("json");
     const ctx = serviceCtx(c, "query");
-    const dimension = ctx.deps.embedder?.dimension;
-    if (b.dimensions !== undefined && dimension !== undefined && b.dimensions !== dimension) {
-      throw new ApiError(
-        "validation_failed",
-        `This embedder makes ${dimension}-dimensional vectors; omit dimensions or send ${dimension}.`,
-        { errors: [{ field: "dimensions", message: `must be ${dimension}` }] },
-      );
-    }
     const texts = typeof b.input === "string" ? [b.input] : b.input;
-    const r = await createEmbeddings({ ctx, input: { model: b.model, texts }, signal: c.req.raw.signal });
+    const r = await createEmbeddings({
+      ctx,
+      input: { model: b.model, texts, ...(b.dimensions !== undefined ? { dimensions: b.dimensions } : {}) },
+      signal: c.req.raw.signal,
+    });
     return c.json(
       {
         object: "list" as const,

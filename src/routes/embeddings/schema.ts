@@ -6,7 +6,8 @@ export const EmbeddingsBody = z
       .union([z.string().min(1).max(32_000), z.array(z.string().min(1).max(32_000)).min(1).max(2048)])
       .openapi({ description: "Text or texts (1-2048). Token arrays are not supported." }),
     model: z.string().min(1).max(200).openapi({
-      description: 'The embedder id (GET /v1/models → embedding_model), or "default".',
+      description:
+        'The embedder id (GET /v1/models → embedding_model), "default", or "plugin:<id>" for an embedder plugin this organization has enabled (GET /v1/models → embedding_models).',
       example: "default",
     }),
     encoding_format: z.enum(["float", "base64"]).default("float").openapi({

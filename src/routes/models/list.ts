@@ -3,6 +3,7 @@ import { tenantCtx } from "../../auth/middleware.js";
 import type { AppEnv } from "../../context.js";
 import type { ModelInfo } from "../../models/registry.js";
 import { modelsForOrg } from "../../services/plugins/chat-models.js";
+import { embedderPluginModels } from "../../services/plugins/embedders.js";
 import { errorResponses, jsonResponse, security } from "../common.js";
 import { UsdString, usd } from "../money.js";
 
@@ -44,6 +45,11 @@ const ListModelsResponse = z
       .string()
       .nullable()
       .openapi({ description: "The embedder's id, the `model` of POST /v1/embeddings; null without one." }),
+    embedding_models: z.array(z.string()).openapi({
+      description:
+        "Every `model` POST /v1/embeddings accepts for this key: the deployment's embedder (when there is one), then this organization's enabled embedder plugins as `plugin:<id>`, the embedders its knowledge bases may name.",
+      example: ["offline-hash-v1", "plugin:tiny-embedder"],
+    }),
   })
   .openapi("ModelList");
 
@@ -86,14 +92,17 @@ function toModel(m: ModelInfo, defaultId: string): z.infer<typeof ModelSchema> {
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    // The deployment's models plus the caller's organization's chat-provider plugins.
-    const registry = await modelsForOrg(tenantCtx(c));
+    // The deployment's models plus the caller's organization's chat-provider and embedder plugins.
+    const ctx = tenantCtx(c);
+    const [registry, embedderPlugins] = await Promise.all([modelsForOrg(ctx), embedderPluginModels(ctx)]);
+    const embedder = ctx.deps.embedder?.id ?? null;
     return c.json(
       {
         object: "list" as const,
         data: registry.list().map((m) => toModel(m, registry.defaultModelId)),
         default_model: registry.defaultModelId,
-        embedding_model: tenantCtx(c).deps.embedder?.id ?? null,
+        embedding_model: embedder,
+        embedding_models: [...(embedder ? [embedder] : []), ...embedderPlugins],
       },
       200,
     );

@@ -3,12 +3,12 @@ import type { AppDeps, ServiceCtx } from "../../context.js";
 import { connectorBindings } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import type { PluginManifest } from "../../plugins/manifest.js";
-import { privateHostReason } from "../../plugins/sandbox/address-policy.js";
 import { recordAudit } from "../audit/record.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { loadVisibleKb } from "../knowledge-bases/get.js";
 import { activeManifest } from "../plugins/install.js";
 import { checkConfig, orgPluginSetting } from "../plugins/org.js";
+import { checkPublicSources } from "../plugins/public-sources.js";
 import { openSecrets, sealSecrets } from "./secrets.js";
 
 export type ConnectorBinding = typeof connectorBindings.$inferSelect;
@@ -48,8 +48,8 @@ export async function createConnector({ ctx, input }: { ctx: ServiceCtx; input: 
     ]);
   }
   checkConfig(manifest, { ...org.config, ...org.secrets, ...config, ...secrets });
-  if (!deps.config.CONNECTOR_ALLOW_PRIVATE_HOSTS)
-    await checkPublicSources(manifest, { ...org.config, ...config });
+  if (!deps.config.PLUGIN_ALLOW_PRIVATE_HOSTS)
+    await checkPublicSources(manifest, { ...org.config, ...config }, "Connectors");
   const id = newId("cnr");
   const row = {
     id,
@@ -173,28 +173,3 @@ const audit = (ctx: ServiceCtx, action: string, b: ConnectorBinding, detail: Rec
     detail,
     requestId: ctx.requestId,
   });
-
-/**
- * The hosts a connector's configuration names (its `$config.<key>` network grants: the web connector's
- * `url`, the S3 connector's `endpoint`) must be public, as its runs will check again on every fetch:
- * refused at binding, the mistake shows at once instead of in the first run's error.
- */
-async function checkPublicSources(manifest: PluginManifest, config: Record<string, unknown>) {
-  for (const grant of manifest.permissions.network) {
-    if (!grant.startsWith("$config.")) continue;
-    const key = grant.slice("$config.".length);
-    let url: URL;
-    try {
-      url = new URL(String(config[key]));
-    } catch {
-      continue;
-    }
-    const reason = await privateHostReason(url, undefined, { allowUnresolved: true });
-    if (reason) {
-      throw new ValidationError(
-        `Connectors fetch only from public addresses, and ${reason}. An operator may allow private hosts with CONNECTOR_ALLOW_PRIVATE_HOSTS=true.`,
-        [{ field: `config.${key}`, message: reason }],
-      );
-    }
-  }
-}

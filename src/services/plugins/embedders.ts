@@ -1,5 +1,6 @@
 import type { ServiceCtx } from "../../context.js";
 import { invoke } from "../../plugins/package.js";
+import type { PluginLane } from "../../plugins/sandbox/pool.js";
 import { embedderPluginId, PLUGIN_EMBEDDER_PREFIX } from "../../vector/collections.js";
 import { PluginError, ServiceError } from "../errors.js";
 import type { PluginDeps } from "./install.js";
@@ -73,19 +74,33 @@ export function checkPluginVectors(
 /**
  * Dense vectors of `texts` from an organization's enabled embedder plugin, checked; null when the
  * organization no longer has it enabled. `cached`: the enabled list as read in the last seconds (search).
+ * `lane`: `background` for ingestion, so queries of the same plugin do not wait behind it.
  */
 export async function pluginEmbed(
   deps: PluginDeps,
   tenantId: string,
   pluginId: string,
   texts: string[],
-  opts: { expectedDimension: number | null; cached?: boolean },
+  opts: { expectedDimension: number | null; cached?: boolean; lane?: PluginLane },
 ): Promise<number[][] | null> {
   const plugins = await enabledPlugins(deps, tenantId, "embedder", { cached: opts.cached ?? false });
   const plugin = plugins.find((p) => p.manifest.id === pluginId);
   if (!plugin) return null;
   if (texts.length === 0) return [];
-  const { vectors } = await invoke(plugin.sandbox, "embedder", "embed", { texts }, plugin.config);
+  const { vectors } = await invoke(
+    plugin.sandbox,
+    "embedder",
+    "embed",
+    { texts },
+    plugin.config,
+    opts.lane ?? "interactive",
+  );
   checkPluginVectors(pluginId, vectors, texts.length, opts.expectedDimension);
   return vectors;
+}
+
+/** The `plugin:<id>` names of the embedder plugins an organization has enabled, in id order. */
+export async function embedderPluginModels(ctx: ServiceCtx): Promise<string[]> {
+  const plugins = await enabledPlugins(ctx.deps, ctx.auth.tenantId, "embedder", { cached: true });
+  return plugins.map((p) => `${PLUGIN_EMBEDDER_PREFIX}${p.manifest.id}`);
 }

@@ -112,7 +112,7 @@ export function ingestPlugins(deps: PluginDeps): IngestPlugins {
       return out;
     },
     embed(tenantId, pluginId, texts, expectedDimension) {
-      return pluginEmbed(deps, tenantId, pluginId, texts, { expectedDimension });
+      return pluginEmbed(deps, tenantId, pluginId, texts, { expectedDimension, lane: "background" });
     },
   };
 }

@@ -4,11 +4,12 @@ import { decryptBlob, encryptBlob } from "../../blobs/encryption.js";
 import type { ServiceCtx } from "../../context.js";
 import { orgPlugins } from "../../db/schema.js";
 import type { PluginKind, PluginManifest } from "../../plugins/manifest.js";
-import type { PluginSandbox } from "../../plugins/sandbox/process.js";
+import type { PluginSandbox } from "../../plugins/sandbox/pool.js";
 import { recordAudit } from "../audit/record.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { enabledRows, forgetEnabled, loadEnabled } from "./enabled-cache.js";
 import { activeManifest, listInstalled, type PluginDeps, pluginRuntime } from "./install.js";
+import { checkPublicSources } from "./public-sources.js";
 
 const aad = (tenantId: string, pluginId: string) => `plugin-secrets:${tenantId}:${pluginId}`;
 
@@ -82,8 +83,11 @@ export async function configureOrgPlugin({
   };
   // A connector's required values (its source) usually come with each binding to a knowledge base, so
   // the organization's setting is checked for what it gives, and the merge again at binding time.
-  if (input.enabled)
+  if (input.enabled) {
     checkConfig(manifest, { ...config, ...secrets }, { partial: manifest.kind === "connector" });
+    if (!deps.config.PLUGIN_ALLOW_PRIVATE_HOSTS)
+      await checkPublicSources(manifest, { ...config, ...secrets });
+  }
   let sealed: string | null = row?.secrets ?? null;
   if (input.secrets && Object.keys(input.secrets).length) {
     const key = deps.config.BLOB_ENCRYPTION_KEYS?.[0];

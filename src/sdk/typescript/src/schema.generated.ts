@@ -4227,7 +4227,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Dense embeddings from the configured embedder, on OpenAI's wire protocol (scope query) */
+        /** Dense embeddings from the configured embedder or an enabled embedder plugin, on OpenAI's wire protocol (scope query) */
         post: {
             parameters: {
                 query?: never;
@@ -4288,6 +4288,15 @@ export interface paths {
                 };
                 /** @description Unexpected error; report the requestId. */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected error; report the requestId. */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13771,7 +13780,7 @@ export interface components {
             /** @description Text or texts (1-2048). Token arrays are not supported. */
             input: string | string[];
             /**
-             * @description The embedder id (GET /v1/models → embedding_model), or "default".
+             * @description The embedder id (GET /v1/models → embedding_model), "default", or "plugin:<id>" for an embedder plugin this organization has enabled (GET /v1/models → embedding_models).
              * @example default
              */
             model: string;
@@ -14091,6 +14100,14 @@ export interface components {
             default_model: string;
             /** @description The embedder's id, the `model` of POST /v1/embeddings; null without one. */
             embedding_model: string | null;
+            /**
+             * @description Every `model` POST /v1/embeddings accepts for this key: the deployment's embedder (when there is one), then this organization's enabled embedder plugins as `plugin:<id>`, the embedders its knowledge bases may name.
+             * @example [
+             *       "offline-hash-v1",
+             *       "plugin:tiny-embedder"
+             *     ]
+             */
+            embedding_models: string[];
             /** @enum {string} */
             object: "list";
         };
