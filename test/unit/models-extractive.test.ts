@@ -163,3 +163,21 @@ describe("extractive answerer", () => {
     expect((err as ChatError).usage.outputTokens).toBeGreaterThan(0);
   });
 });
+
+describe("section headings in extracted text", () => {
+  it("ends the paragraph at a PDF's heading line and never quotes the heading", () => {
+    // The TraceMonkey paper's text as pdf-parse gives it: headings are plain lines between sentences.
+    const text =
+      "Blacklisting keeps the recorder from retrying a loop forever.\n4.1 Nesting Algorithm\nThe key insight is that if each loop is represented by its own trace tree, the code for each loop can be contained only in its own tree.\nTrace Tree Optimization";
+    expect(splitSentences(text)).toEqual([
+      "Blacklisting keeps the recorder from retrying a loop forever.",
+      "The key insight is that if each loop is represented by its own trace tree, the code for each loop can be contained only in its own tree.",
+    ]);
+  });
+
+  it("keeps a short capitalised line that continues a sentence", () => {
+    expect(
+      splitSentences("The paper was written by\nAndreas Gal\nand colleagues at Mozilla in 2009."),
+    ).toEqual(["The paper was written by Andreas Gal and colleagues at Mozilla in 2009."]);
+  });
+});

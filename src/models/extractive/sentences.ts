@@ -71,20 +71,45 @@ export function splitUnits(text: string): Sentence[] {
       units.push({ text: p, complete: starts && ends && longEnough(p) });
     });
   };
-  for (const line of text.split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
     const { kind, text: content } = classifyLine(line);
+    if (kind === "text" && isSectionHeading(content, prose, lines[i + 1])) {
+      // A PDF's "4.1 Nesting Algorithm" line: the paragraph ends there and the heading is never quoted.
+      flush();
+      return;
+    }
     if (kind === "text") {
       prose.push(content);
-      continue;
+      return;
     }
     flush();
     if (kind === "item") {
       const item = cleanInline(content);
       if (item) units.push({ text: item, complete: SENTENCE_START.test(item) });
     }
-  }
+  });
   flush();
   return units.filter((u) => !isBoilerplate(u.text));
+}
+
+// Short title-case lines, optionally numbered ("4.1 Nesting Algorithm", "Trace Tree Optimization").
+const TITLE_WORD = /^(?:[\p{Lu}\d][\p{L}\d'’-]*|a|an|and|as|at|by|for|from|in|of|on|or|the|to|via|vs|with)$/u;
+
+/**
+ * Extracted text loses heading markup, so a section heading arrives as a line of its own and would be
+ * joined to the next sentence ("4.1 Nesting Algorithm The key insight is…") or quoted alone. A line is
+ * taken for one only between sentences: the text before it ends one, and the next line starts one.
+ */
+function isSectionHeading(line: string, prose: string[], next: string | undefined): boolean {
+  const body = line.replace(/^\d+(?:\.\d+)*\.?\s+/, "");
+  const words = body.split(/\s+/);
+  if (words.length > 8 || !/^[\p{Lu}\d]/u.test(body) || /[.!?:;,]$/.test(body)) return false;
+  if (/\p{Script=Han}/u.test(body) || !words.every((w) => TITLE_WORD.test(w))) return false;
+  const before = prose.at(-1);
+  if (before !== undefined && !/[.!?:]["'”’)\]]?$/.test(before)) return false;
+  const after = next?.trim() ?? "";
+  return after === "" || /^[\p{Lu}\d"“(]/u.test(after);
 }
 
 /** The quotable sentences of a text: complete ones when there are any, else every piece. */
