@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { preparedPerDb } from "../../db/prepared.js";
-import { documentVersions } from "../../db/schema.js";
+import { documentVersions, knowledgeBases } from "../../db/schema.js";
 
 // One statement text for any number of knowledge bases (`= any($2)`), and 'ready' spelled out so that
 // PostgreSQL's generic plan of the named statement still matches the partial index's predicate.
@@ -33,3 +33,16 @@ export async function hiddenVersionIds(db: Db, tenantId: string, kbIds: string[]
   const rows = await unreadyVersions(db).execute({ tenantId, kbIds });
   return rows.map((r) => r.id);
 }
+
+const v = sql.identifier("v");
+const col = (c: { name: string }) => sql.identifier(c.name);
+
+/**
+ * The same set for the knowledge base of the enclosing query (`knowledge_bases`), as a text[] column:
+ * a search reads it with the knowledge bases themselves (search/visible-kbs.ts). Every name is
+ * qualified by hand: in a select list drizzle prints columns without their table, which inside this
+ * subquery would name document_versions' own columns.
+ */
+export const unreadyVersionsOfKb = sql<
+  string[]
+>`coalesce((select array_agg(${v}.${col(documentVersions.id)}) from ${documentVersions} ${v} where ${v}.${col(documentVersions.tenantId)} = ${knowledgeBases}.${col(knowledgeBases.tenantId)} and ${v}.${col(documentVersions.kbId)} = ${knowledgeBases}.${col(knowledgeBases.id)} and ${v}.${col(documentVersions.status)} <> 'ready'), '{}')`;
