@@ -1,7 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ApiScope, AppEnv, AuthContext, ServiceCtx, TenantAuth } from "../context.js";
+import type { Db } from "../db/client.js";
+import { preparedPerDb } from "../db/prepared.js";
 import { apiKeys, keyCreators, orgMembers, sessions, tenantSuspensions, users } from "../db/schema.js";
 import { ApiError } from "../errors.js";
 import { countAuthFailure, refuseThrottledAddress } from "../ratelimit/auth-failures.js";
@@ -42,15 +44,9 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-async function authenticateKey(c: Context<AppEnv>, header: string): Promise<AuthContext> {
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) {
-    throw new ApiError("unauthorized", "Missing API key. Send it as `Authorization: Bearer <key>`.", {
-      headers: { "www-authenticate": 'Bearer realm="ai-hub"' },
-    });
-  }
-  const { database } = c.get("deps");
-  const [hit] = await database.db
+/** The key with what caps it (its creator's membership and suspension, the organization's suspension). */
+const keyLookup = preparedPerDb((db: Db) =>
+  db
     .select({
       row: apiKeys,
       creatorId: keyCreators.userId,
@@ -66,8 +62,20 @@ async function authenticateKey(c: Context<AppEnv>, header: string): Promise<Auth
     )
     .leftJoin(users, eq(users.id, keyCreators.userId))
     .leftJoin(tenantSuspensions, eq(tenantSuspensions.tenantId, apiKeys.tenantId))
-    .where(eq(apiKeys.hash, hashKey(match[1]!)))
-    .limit(1);
+    .where(eq(apiKeys.hash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare("auth_key_lookup"),
+);
+
+async function authenticateKey(c: Context<AppEnv>, header: string): Promise<AuthContext> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) {
+    throw new ApiError("unauthorized", "Missing API key. Send it as `Authorization: Bearer <key>`.", {
+      headers: { "www-authenticate": 'Bearer realm="ai-hub"' },
+    });
+  }
+  const { database } = c.get("deps");
+  const [hit] = await keyLookup(database.db).execute({ hash: hashKey(match[1]!) });
   if (!hit) throw new ApiError("unauthorized", "Unknown API key. Check that it was copied whole.");
   const { row } = hit;
   if (row.revokedAt)

@@ -31,6 +31,36 @@ describe("client disconnect during /v1/ask", () => {
     await a?.close();
   });
 
+  it("sends the headers and the sources frame in one write, before the first token", async () => {
+    const geo = await seedGeography(a, "OneWrite");
+    // Each call of a socket's _writeGeneric is one write (or writev) to the kernel.
+    const writes: string[] = [];
+    const count = (s: any) => {
+      const generic = s._writeGeneric;
+      s._writeGeneric = function (writev: boolean, data: any, ...rest: unknown[]) {
+        const parts = writev ? data.map((d: any) => d.chunk ?? d) : [data];
+        writes.push(parts.map((p: any) => Buffer.from(p).toString("utf8")).join(""));
+        return generic.call(this, writev, data, ...rest);
+      };
+    };
+    server.once("connection", count);
+    const res = await fetch(`${base}/v1/ask`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${geo.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        question: "Capital of France?",
+        knowledge_base_ids: [geo.kbId],
+        models: ["alpha"],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain("event: delta");
+    expect(writes[0]).toMatch(/^HTTP\/1\.1 200/);
+    expect(writes[0]).toContain("event: sources");
+    expect(writes[0]).not.toContain("event: delta");
+  });
+
   it("aborts the upstream call and still bills the tokens consumed (ledger status aborted)", async () => {
     // A budget makes the call hold a reservation, which must be settled even though the client left.
     const geo = await seedGeography(a, "Leaver", 100);

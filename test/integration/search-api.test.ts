@@ -4,6 +4,7 @@ import { documents, documentVersions, usageLedger } from "../../src/db/schema.js
 import { createOpenAIEmbedder } from "../../src/models/embedders/openai/index.js";
 import { type AskTestApp, seedGeography, startAskTestApp } from "../helpers/ask-app.js";
 import { countWords } from "../helpers/openai-stub.js";
+import { indexDocument } from "../helpers/search-index.js";
 
 describe("POST /v1/search", () => {
   let a: AskTestApp;
@@ -122,6 +123,20 @@ describe("POST /v1/search", () => {
 
   it("hides document versions that are not ready (still indexing, failed or replaced)", async () => {
     const hidden = await seedGeography(a, "Hidden");
+    // A second knowledge base of the same organization whose France guide is ready.
+    const kb2 = await a.t.call("POST", "/v1/knowledge-bases", {
+      key: hidden.adminKey,
+      body: { name: "Capitals 2", language: "en" },
+    });
+    const other = {
+      kbId: kb2.body.id as string,
+      france: await indexDocument(a.t.deps.database, a.fx, {
+        tenantId: hidden.tenantId,
+        kbId: kb2.body.id,
+        title: "France guide",
+        chunks: [{ text: "Paris is the capital of France. The Eiffel Tower stands in Paris.", pageStart: 1 }],
+      }),
+    };
     // A re-upload of the France guide that is still indexing: its points exist but must stay invisible.
     const { db } = a.t.deps.database;
     await db
@@ -138,6 +153,15 @@ describe("POST /v1/search", () => {
     });
     expect(r.status).toBe(200);
     expect(r.body.data.map((c: any) => c.document_id)).toEqual([hidden.poland.documentId]);
+    // Over two knowledge bases, each one's hidden versions are its own (read with the knowledge bases).
+    const both = await a.t.call("POST", "/v1/search", {
+      key: hidden.adminKey,
+      body: { query: "Eiffel Tower Paris France", knowledge_base_ids: [hidden.kbId, other.kbId], top_k: 100 },
+    });
+    expect(both.status).toBe(200);
+    const docs = new Set(both.body.data.map((c: any) => c.document_id));
+    expect(docs.has(hidden.france.documentId)).toBe(false);
+    expect(docs.has(other.france.documentId)).toBe(true);
   });
 
   it("names the failing field on invalid input", async () => {

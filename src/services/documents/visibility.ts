@@ -1,6 +1,23 @@
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { documentVersions } from "../../db/schema.js";
+import { preparedPerDb } from "../../db/prepared.js";
+import { documentVersions, knowledgeBases } from "../../db/schema.js";
+
+// One statement text for any number of knowledge bases (`= any($2)`), and 'ready' spelled out so that
+// PostgreSQL's generic plan of the named statement still matches the partial index's predicate.
+const unreadyVersions = preparedPerDb((db: Db) =>
+  db
+    .select({ id: documentVersions.id })
+    .from(documentVersions)
+    .where(
+      and(
+        eq(documentVersions.tenantId, sql.placeholder("tenantId")),
+        sql`${documentVersions.kbId} = any(${sql.placeholder("kbIds")})`,
+        sql`${documentVersions.status} <> 'ready'`,
+      ),
+    )
+    .prepare("versions_unready"),
+);
 
 /**
  * Every version in these knowledge bases whose points may exist but must not be searched: versions
@@ -13,15 +30,19 @@ import { documentVersions } from "../../db/schema.js";
  */
 export async function hiddenVersionIds(db: Db, tenantId: string, kbIds: string[]): Promise<string[]> {
   if (kbIds.length === 0) return [];
-  const rows = await db
-    .select({ id: documentVersions.id })
-    .from(documentVersions)
-    .where(
-      and(
-        eq(documentVersions.tenantId, tenantId),
-        inArray(documentVersions.kbId, kbIds),
-        ne(documentVersions.status, "ready"),
-      ),
-    );
+  const rows = await unreadyVersions(db).execute({ tenantId, kbIds });
   return rows.map((r) => r.id);
 }
+
+const v = sql.identifier("v");
+const col = (c: { name: string }) => sql.identifier(c.name);
+
+/**
+ * The same set for the knowledge base of the enclosing query (`knowledge_bases`), as a text[] column:
+ * a search reads it with the knowledge bases themselves (search/visible-kbs.ts). Every name is
+ * qualified by hand: in a select list drizzle prints columns without their table, which inside this
+ * subquery would name document_versions' own columns.
+ */
+export const unreadyVersionsOfKb = sql<
+  string[]
+>`coalesce((select array_agg(${v}.${col(documentVersions.id)}) from ${documentVersions} ${v} where ${v}.${col(documentVersions.tenantId)} = ${knowledgeBases}.${col(knowledgeBases.tenantId)} and ${v}.${col(documentVersions.kbId)} = ${knowledgeBases}.${col(knowledgeBases.id)} and ${v}.${col(documentVersions.status)} <> 'ready'), '{}')`;

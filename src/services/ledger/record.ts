@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { preparedPerDb } from "../../db/prepared.js";
 import { usageLedger } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 
@@ -46,13 +48,51 @@ export async function recordUsage(db: Db, e: LedgerEntry): Promise<string> {
  * ambiguous failure (the commit may have happened before the connection broke) never counts twice.
  */
 export async function recordUsageOnce(db: Db, e: LedgerEntry & { id: string }): Promise<boolean> {
-  const inserted = await db
-    .insert(usageLedger)
-    .values(ledgerRow(e))
-    .onConflictDoNothing({ target: usageLedger.id })
-    .returning({ id: usageLedger.id });
+  const inserted = await insertOnce(db).execute(ledgerRow(e));
   return inserted.length > 0;
 }
+
+/** A ledger row as written: every column but created_at (the database's clock). */
+type LedgerRow = Required<Omit<typeof usageLedger.$inferInsert, "createdAt">>;
+
+/** Every column, each bound by name: one statement text whatever the entry. A Record, so none is missed. */
+const LEDGER_COLUMNS = Object.keys({
+  id: true,
+  tenantId: true,
+  keyId: true,
+  requestId: true,
+  kind: true,
+  kbIds: true,
+  model: true,
+  inputTokens: true,
+  outputTokens: true,
+  cachedInputTokens: true,
+  embeddingTokens: true,
+  costMicros: true,
+  chargeMicros: true,
+  usageSource: true,
+  latencyMs: true,
+  ttftMs: true,
+  status: true,
+  errorCode: true,
+  reportedOutputTokens: true,
+  overReservationMicros: true,
+  idempotencyKey: true,
+} satisfies Record<keyof LedgerRow, true>);
+
+// Every model call writes one (settleCall), so it is built once per database (db/prepared.ts).
+const insertOnce = preparedPerDb((db: Db) =>
+  db
+    .insert(usageLedger)
+    .values(
+      Object.fromEntries(
+        LEDGER_COLUMNS.map((k) => [k, sql.placeholder(k)]),
+      ) as unknown as typeof usageLedger.$inferInsert,
+    )
+    .onConflictDoNothing({ target: usageLedger.id })
+    .returning({ id: usageLedger.id })
+    .prepare("ledger_insert_once"),
+);
 
 /**
  * Several rows in one INSERT (the batch ingestion pipeline: one row per document version of one
@@ -65,7 +105,7 @@ export async function recordUsages(db: Db, entries: LedgerEntry[]): Promise<stri
   return rows.map((r) => r.id);
 }
 
-function ledgerRow(e: LedgerEntry): typeof usageLedger.$inferInsert & { id: string } {
+function ledgerRow(e: LedgerEntry): LedgerRow {
   if (!Number.isSafeInteger(e.costMicros))
     throw new Error(`costMicros must be an integer, got ${e.costMicros}`);
   return {

@@ -2,7 +2,6 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import type { Hit, MetaFilter, QueryMode } from "../../vector/types.js";
-import { hiddenVersionIds } from "../documents/visibility.js";
 import { NotFoundError, ServiceError } from "../errors.js";
 import { recordUsage } from "../ledger/record.js";
 import {
@@ -12,7 +11,7 @@ import {
   hasEmbedderPlugins,
   searchPluginGroup,
 } from "./embedder-groups.js";
-import { type KbRow, loadVisibleKbs } from "./visible-kbs.js";
+import { type KbRow, loadVisibleKbsForSearch } from "./visible-kbs.js";
 
 export interface SearchInput {
   query: string;
@@ -111,9 +110,8 @@ export async function searchChunks({
   // embedder, so the query is embedded while the lookups run, as before plugins existed.
   const pluginsMayApply = await hasEmbedderPlugins(ctx);
   // Independent lookups run together; any invisible knowledge base still fails the whole search.
-  const [kbs, excluded, early] = await Promise.all([
-    loadVisibleKbs(ctx, input.kbIds),
-    hiddenVersionIds(ctx.deps.database.db, ctx.auth.tenantId, [...new Set(input.kbIds)]),
+  const [{ kbs, hiddenVersionIds: excluded }, early] = await Promise.all([
+    loadVisibleKbsForSearch(ctx, input.kbIds),
     pluginsMayApply ? null : embedder.embedQuery(input.query, signal ? { signal } : {}),
   ]);
   const kbIds = kbs.map((k) => k.id);
