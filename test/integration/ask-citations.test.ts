@@ -20,6 +20,8 @@ describe("the extractive default model and citations (no provider configured)", 
       object: "list",
       default_model: "extractive",
       embedding_model: a.fx.embedder.id,
+      // No embedder plugin is enabled here: the deployment's embedder is the only one listed.
+      embedding_models: [a.fx.embedder.id],
       data: [
         {
           id: "extractive",
