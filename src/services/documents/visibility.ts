@@ -1,23 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { preparedPerDb } from "../../db/prepared.js";
 import { documentVersions, knowledgeBases } from "../../db/schema.js";
-
-// One statement text for any number of knowledge bases (`= any($2)`), and 'ready' spelled out so that
-// PostgreSQL's generic plan of the named statement still matches the partial index's predicate.
-const unreadyVersions = preparedPerDb((db: Db) =>
-  db
-    .select({ id: documentVersions.id })
-    .from(documentVersions)
-    .where(
-      and(
-        eq(documentVersions.tenantId, sql.placeholder("tenantId")),
-        sql`${documentVersions.kbId} = any(${sql.placeholder("kbIds")})`,
-        sql`${documentVersions.status} <> 'ready'`,
-      ),
-    )
-    .prepare("versions_unready"),
-);
 
 /**
  * Every version in these knowledge bases whose points may exist but must not be searched: versions
@@ -25,13 +8,19 @@ const unreadyVersions = preparedPerDb((db: Db) =>
  * as Scope.excludeDocVersions, so a document is only ever seen through its one active version.
  *
  * A version is `ready` exactly when it is its document's active version (activateVersion sets both in
- * one transaction and marks the replaced one `superseded`), so "not ready" is the hidden set. It runs
- * on every search: the partial index versions_unready_idx keeps it to the few unready rows.
+ * one transaction and marks the replaced one `superseded`), so "not ready" is the hidden set. 'ready'
+ * is spelled out so that the partial index versions_unready_idx (and the generic plan of the search's
+ * named statement) matches it, keeping it to the few unready rows.
  */
 export async function hiddenVersionIds(db: Db, tenantId: string, kbIds: string[]): Promise<string[]> {
   if (kbIds.length === 0) return [];
-  const rows = await unreadyVersions(db).execute({ tenantId, kbIds });
-  return rows.map((r) => r.id);
+  // The search path reads this set with its knowledge bases (unreadyVersionsOfKb, below); this form,
+  // for callers without them, asks the same subquery so the rule is written once.
+  const rows = await db
+    .select({ hidden: unreadyVersionsOfKb })
+    .from(knowledgeBases)
+    .where(and(eq(knowledgeBases.tenantId, tenantId), inArray(knowledgeBases.id, kbIds)));
+  return rows.flatMap((r) => r.hidden);
 }
 
 const v = sql.identifier("v");
