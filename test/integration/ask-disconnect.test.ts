@@ -31,6 +31,19 @@ describe("client disconnect during /v1/ask", () => {
     await a?.close();
   });
 
+  /** The same question, streamed over a real socket, from one model. */
+  const askOverHttp = (geo: { adminKey: string; kbId: string }, model: string, signal?: AbortSignal) =>
+    fetch(`${base}/v1/ask`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${geo.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        question: "Capital of France?",
+        knowledge_base_ids: [geo.kbId],
+        models: [model],
+      }),
+      ...(signal ? { signal } : {}),
+    });
+
   it("sends the headers and the sources frame in one write, before the first token", async () => {
     const geo = await seedGeography(a, "OneWrite");
     // Each call of a socket's _writeGeneric is one write (or writev) to the kernel.
@@ -44,15 +57,7 @@ describe("client disconnect during /v1/ask", () => {
       };
     };
     server.once("connection", count);
-    const res = await fetch(`${base}/v1/ask`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${geo.adminKey}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        question: "Capital of France?",
-        knowledge_base_ids: [geo.kbId],
-        models: ["alpha"],
-      }),
-    });
+    const res = await askOverHttp(geo, "alpha");
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toContain("event: delta");
@@ -66,16 +71,7 @@ describe("client disconnect during /v1/ask", () => {
     const geo = await seedGeography(a, "Leaver", 100);
     const controller = new AbortController();
     const before = a.stub.requests.length;
-    const res = await fetch(`${base}/v1/ask`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${geo.adminKey}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        question: "Capital of France?",
-        knowledge_base_ids: [geo.kbId],
-        models: ["drip"],
-      }),
-      signal: controller.signal,
-    });
+    const res = await askOverHttp(geo, "drip", controller.signal);
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
