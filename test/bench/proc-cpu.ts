@@ -7,19 +7,27 @@ import { readdirSync, readFileSync } from "node:fs";
  */
 const TICK_MS = 10; // USER_HZ is 100 on Linux for every architecture Node supports.
 
-export function cpuMsOf(pid: number | undefined): number | null {
+export function cpuMsOf(pid: number | undefined, withExitedChildren = false): number | null {
   if (!pid) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces), from field 3 (state) on.
+    // Fields after the command name (which may hold spaces), from field 3 (state) on: utime, stime,
+    // then cutime, cstime (children that have exited and been waited for).
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const own = Number(fields[11]) + Number(fields[12]);
+    const exited = withExitedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (own + exited) * TICK_MS;
   } catch {
     return null;
   }
 }
 
-/** Every process whose command name is `comm` (PostgreSQL's backends, redis-server), summed. */
+/**
+ * Every process whose command name is `comm` (PostgreSQL's backends, redis-server), summed, with the
+ * children each has reaped: a PostgreSQL backend that exits (a pool closing an idle connection)
+ * takes its CPU time out of the live processes and into the postmaster's cutime/cstime, so without
+ * them PostgreSQL's share reads too low (a soak measured 0.04 ms per ask this way).
+ */
 export function cpuMsOfCommand(comm: string): number {
   let total = 0;
   for (const entry of readdirSync("/proc")) {
@@ -29,7 +37,7 @@ export function cpuMsOfCommand(comm: string): number {
     } catch {
       continue;
     }
-    total += cpuMsOf(Number(entry)) ?? 0;
+    total += cpuMsOf(Number(entry), true) ?? 0;
   }
   return total;
 }

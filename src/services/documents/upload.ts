@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { detectType, SUPPORTED_TYPES } from "../../../ingest/detect-type.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
+import { preparedPerDb } from "../../db/prepared.js";
 import { auditLog, documents, documentVersions } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import type { MetaValue } from "../../vector/types.js";
@@ -55,9 +56,9 @@ export async function uploadDocument({
     );
   }
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
-  const existing = input.externalId
-    ? await findByExternalId(db, kb.id, input.externalId)
-    : await findBySha(db, kb.id, sha256);
+  const [existing] = input.externalId
+    ? await byExternalId(db).execute({ kbId: kb.id, externalId: input.externalId })
+    : await bySha(db).execute({ kbId: kb.id, sha256 });
   if (existing?.version && existing.version.sha256 === sha256 && existing.version.status !== "failed") {
     // A queued version whose job was lost (queue down at upload time) gets its job back here.
     if (existing.version.status === "queued") await enqueueVersion(ctx, existing.version.id);
@@ -146,28 +147,34 @@ export async function uploadDocument({
   return { documentId, versionId, status: "queued", deduplicated: false };
 }
 
-async function findByExternalId(db: Db, kbId: string, externalId: string) {
-  const [row] = await db
+// Every upload runs one of these two: built once per database (see prepared.ts).
+const byExternalId = preparedPerDb((db: Db) =>
+  db
     .select({ document: documents, version: documentVersions })
     .from(documents)
     .leftJoin(documentVersions, eq(documentVersions.id, documents.latestVersionId))
-    .where(and(eq(documents.kbId, kbId), eq(documents.externalId, externalId)))
-    .limit(1);
-  return row;
-}
+    .where(
+      and(
+        eq(documents.kbId, sql.placeholder("kbId")),
+        eq(documents.externalId, sql.placeholder("externalId")),
+      ),
+    )
+    .limit(1)
+    .prepare("upload_by_external_id"),
+);
 
-async function findBySha(db: Db, kbId: string, sha256: string) {
-  const [row] = await db
+const bySha = preparedPerDb((db: Db) =>
+  db
     .select({ document: documents, version: documentVersions })
     .from(documentVersions)
     .innerJoin(documents, eq(documents.latestVersionId, documentVersions.id))
     .where(
       and(
-        eq(documentVersions.kbId, kbId),
-        eq(documentVersions.sha256, sha256),
+        eq(documentVersions.kbId, sql.placeholder("kbId")),
+        eq(documentVersions.sha256, sql.placeholder("sha256")),
         ne(documentVersions.status, "failed"),
       ),
     )
-    .limit(1);
-  return row;
-}
+    .limit(1)
+    .prepare("upload_by_sha256"),
+);
