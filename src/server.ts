@@ -47,6 +47,13 @@ async function main() {
     }
     process.stdout.write(`${lines.join("\n")}\n`);
   });
+  // Idle keep-alive connections are closed after 65 s rather than Node's 5 s: a client (or a load
+  // balancer, whose idle timeout is typically 60 s) that reuses a connection just as the server closes
+  // it gets ECONNRESET on a request that was never read (bench:soak saw 4 in 190,000 asks at 5 s).
+  // The server must be the side that waits longer; headersTimeout must exceed keepAliveTimeout.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
 
   // Conversations past their organization's retention are deleted hourly (and on POST /v1/conversations/purge).
   const purge = () =>

@@ -35,6 +35,7 @@ export function summarize(input: {
   sla: any;
   cpu: ReturnType<typeof cpuPerUnit> & { asks: number; busy_cores: number };
   startedAt: number;
+  rampMs?: number;
   load0: number[];
 }) {
   const { samples, rss, sla } = input;
@@ -42,6 +43,25 @@ export function summarize(input: {
   const asks = samples.filter((s) => s.route === "POST /v1/ask");
   const errors = samples.filter((s) => s.status !== 200 && s.status !== 202);
   const firsts = asks.filter((s) => s.firstMs !== null).map((s) => s.firstMs! - TTFT_MS);
+  // The same figure per minute of the run (by when the ask was sent): a cold start or a stall shows
+  // as one bad minute, a machine out of capacity as all of them.
+  const perMinute: { minute: number; asks: number; p99: number | null }[] = [];
+  for (let m = 0; m < MINUTES; m++) {
+    const from = input.startedAt + m * 60_000;
+    const inMinute = asks.filter((s) => s.firstMs !== null && s.at >= from && s.at < from + 60_000);
+    perMinute.push({
+      minute: m + 1,
+      asks: inMinute.length,
+      p99: inMinute.length
+        ? r1(
+            pct(
+              inMinute.map((s) => s.firstMs! - TTFT_MS),
+              99,
+            ),
+          )
+        : null,
+    });
+  }
   const hour = sla?.windows?.[0];
   const serverRoute = (method: string, route: string) =>
     hour?.routes?.find((r: any) => r.method === method && r.route === route) ?? null;
@@ -77,6 +97,7 @@ export function summarize(input: {
       uploaders: UPLOADERS,
       orgs: ORGS,
       stub_ttft_ms: TTFT_MS,
+      ramp_s: (input.rampMs ?? 0) / 1000,
     },
     requests: samples.length,
     asks: asks.length,
@@ -87,6 +108,7 @@ export function summarize(input: {
     documents: { accepted: input.accepted, lost: input.lost },
     added_before_first_token_ms: {
       client: { p50: r1(pct(firsts, 50)), p95: r1(pct(firsts, 95)), p99: r1(pct(firsts, 99)) },
+      client_p99_per_minute: perMinute,
       server_ttft_minus_stub: model
         ? {
             p50: r1(model.ttft_ms.p50 - TTFT_MS),
@@ -137,7 +159,7 @@ export function markdown(r: ReturnType<typeof summarize>): string {
   const g = r.rss_mb.last_half;
   return `# bench:soak
 
-${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each, ${r.settings.uploaders} also upload once) for ${r.settings.minutes} min against 2 API processes and 2 workers (PostgreSQL, Redis, the engine standing in for Qdrant), stub provider TTFT ${r.settings.stub_ttft_ms} ms. Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB; load average before ${r.machine.load_average_before.join(" ")}, after ${r.machine.load_average_after.join(" ")}.
+${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.settings.ramp_s ? `, joining over the first ${r.settings.ramp_s} s` : ""}, ${r.settings.uploaders} also upload once) for ${r.settings.minutes} min against 2 API processes and 2 workers (PostgreSQL, Redis, the engine standing in for Qdrant), stub provider TTFT ${r.settings.stub_ttft_ms} ms. Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB; load average before ${r.machine.load_average_before.join(" ")}, after ${r.machine.load_average_after.join(" ")}.
 
 | Measure | Result | Target |
 |---|---|---|
@@ -145,6 +167,7 @@ ${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each, ${r.
 | Error rate | ${r.error_rate === null ? "n/a" : `${(r.error_rate * 100).toFixed(3)}%`} (${r.errors} of ${r.requests}; ${JSON.stringify(r.errors_by_kind)}) | < 0.1% |
 | Asks per second | ${r.asks_per_second} | ${r1(r.settings.users / r.settings.ask_every_s)} offered |
 | Added before first token, client p50/p95/p99 | ${r.added_before_first_token_ms.client.p50} / ${r.added_before_first_token_ms.client.p95} / ${r.added_before_first_token_ms.client.p99} ms | p99 ≤ 250 ms |
+| Added before first token, client p99 per minute of the run | ${r.added_before_first_token_ms.client_p99_per_minute.map((m) => m.p99).join(" / ")} ms | |
 | Server ttft − stub p50/p95/p99 | ${r.added_before_first_token_ms.server_ttft_minus_stub ? Object.values(r.added_before_first_token_ms.server_ttft_minus_stub).join(" / ") : "n/a"} ms | |
 | RSS growth over the last half (api0, api1, worker0, worker1, engine) | ${Object.values(g)
     .map((x) => `${x.at_half_mb}→${x.end_mb} MB (${x.growth_pct}%)`)

@@ -26,6 +26,8 @@ const ASK_EVERY_MS = Number(process.env.SOAK_ASK_EVERY_S ?? 30) * 1000;
 const TTFT_MS = Number(process.env.SOAK_TTFT_MS ?? 50);
 const UPLOADERS = Number(process.env.SOAK_UPLOADERS ?? Math.ceil(USERS / 100));
 const ORGS = Number(process.env.SOAK_ORGS ?? 20);
+// Users join over the first SOAK_RAMP_S seconds (0: all within the first ask period, at full rate at once).
+const RAMP_MS = Number(process.env.SOAK_RAMP_S ?? 0) * 1000;
 const ROOT = join(import.meta.dirname, "../..");
 
 /**
@@ -234,7 +236,8 @@ async function main() {
         });
       }
     };
-    // Every user: a first ask at a random moment of the first period, then one every period (± 10%).
+    // Every user: a first ask at a random moment of the first period, then one every period (± 10%);
+    // with a ramp, user u joins at u/USERS of it, so the offered rate climbs to full over the ramp.
     const timers = new Set<NodeJS.Timeout>();
     const schedule = (user: number, delay: number) => {
       const timer = setTimeout(() => {
@@ -245,7 +248,7 @@ async function main() {
       }, delay);
       timers.add(timer);
     };
-    for (let u = 0; u < USERS; u++) schedule(u, Math.random() * ASK_EVERY_MS);
+    for (let u = 0; u < USERS; u++) schedule(u, (RAMP_MS * u) / USERS + Math.random() * ASK_EVERY_MS);
     for (let u = 0; u < UPLOADERS; u++) {
       const timer = setTimeout(() => void upload(u), Math.random() * (endAt - Date.now()) * 0.8);
       timers.add(timer);
@@ -316,6 +319,7 @@ async function main() {
       sla,
       cpu,
       startedAt,
+      rampMs: RAMP_MS,
       load0,
     });
     mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });

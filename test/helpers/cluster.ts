@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,12 +27,20 @@ export const ENTRIES = {
  * `npm run start:prod` does), so a benchmark measures what production runs rather than tsx's loader.
  */
 function entryArgs(role: keyof typeof ENTRIES): string[] {
-  if (!process.env.CLUSTER_BUILT) return ["--import", "tsx", ENTRIES[role]];
+  const flags = role === "api" ? API_NODE_FLAGS : [];
+  if (!process.env.CLUSTER_BUILT) return [...flags, "--import", "tsx", ENTRIES[role]];
   const built = join("dist", ENTRIES[role].replace(/\.ts$/, ".js"));
   if (!existsSync(join(REPO, built)))
     throw new Error(`CLUSTER_BUILT is set but ${built} is missing: run npm run build`);
-  return [built];
+  return [...flags, built];
 }
+
+/** Node's flags for an API process, as `npm start` gives them (package.json is the one place they are set). */
+const API_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts
+  .start!.split(" ")
+  .filter((t) => t.startsWith("--") && t !== "--import");
 
 /** A port nothing listens on right now (the OS picks it; it is closed again at once). */
 export function freePort(): Promise<number> {

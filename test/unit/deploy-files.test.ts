@@ -138,8 +138,8 @@ describe("Dockerfile", () => {
     const at = (op: string) => final.lines.findIndex((l) => l.startsWith(`${op} `));
     expect(at("USER")).toBeLessThan(at("CMD"));
     expect(instr(final, "HEALTHCHECK")[0]).toMatch(/\/healthz/);
-    expect(instr(final, "CMD")[0]).toBe(`CMD ["node", "dist/src/server.js"]`);
-    expect(pkg.scripts["start:prod"]).toBe("exec node dist/src/server.js");
+    expect(instr(final, "CMD")[0]).toBe(`CMD ["node", "--max-semi-space-size=32", "dist/src/server.js"]`);
+    expect(pkg.scripts["start:prod"]).toBe("exec node --max-semi-space-size=32 dist/src/server.js");
   });
 
   it(".dockerignore keeps host node_modules, dist and data out of the build context", () => {
