@@ -48,7 +48,15 @@ export interface HttpMetrics {
   render(): Promise<{ contentType: string; body: string }>;
   /** Counts plugin installs by outcome (issue 19). */
   countPluginInstall?(outcome: "success" | "failure"): void;
+  /** How long one step of a search took (every search and ask runs them): where a slow answer waited. */
+  observeSearchStage?(stage: SearchStage, seconds: number): void;
 }
+
+/**
+ * The steps of a search: reading the knowledge bases (with the query embedding beside it), the vector
+ * query, and the whole search.
+ */
+export type SearchStage = "knowledge_bases" | "vector_query" | "search";
 
 export type { ApiScope } from "./auth/roles.js";
 

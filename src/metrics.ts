@@ -86,10 +86,24 @@ export function createHttpMetrics(sources: ScrapeSources = {}): HttpMetrics & { 
     labelNames: ["code"],
     registers: [registry],
   });
+  // Where a search's time goes, per step (services/search/search.ts): a slow ask's time to its first
+  // token is this plus the model's, so an operator can tell the database, the vector store and the
+  // provider apart without a profiler.
+  const searchStages = new Histogram({
+    name: "aihub_search_stage_seconds",
+    help: "Duration of each step of a search or ask's retrieval: knowledge_bases, vector_query, search (all)",
+    labelNames: ["stage"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   registerScrapeGauges(registry, sources);
   return {
     registry,
     countPluginInstall: (outcome) => guard(() => pluginInstalls.inc({ outcome })),
+    observeSearchStage: (stage, seconds) =>
+      guard(() => {
+        if (ok(seconds)) searchStages.observe({ stage }, seconds);
+      }),
     observeRequest: (method, route, status, seconds) =>
       guard(() => {
         if (ok(seconds)) duration.observe({ method, route, status: String(status) }, seconds);

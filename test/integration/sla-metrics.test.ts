@@ -64,6 +64,13 @@ describe("SLA and metrics", () => {
     expect(sample(m, 'aihub_model_cost_micros_total{model="alpha"}')).toBe(alpha.cost_micros);
     expect(alpha.cost_micros).toBeGreaterThan(0);
     expect(sample(m, 'aihub_model_ttft_seconds_count{model="alpha"}')).toBe(1);
+    // The ask's retrieval, step by step: one observation each, and the whole is no shorter than a part.
+    for (const stage of ["knowledge_bases", "vector_query", "search"])
+      expect(sample(m, `aihub_search_stage_seconds_count{stage="${stage}"}`), stage).toBe(1);
+    const sum = (stage: string) => sample(m, `aihub_search_stage_seconds_sum{stage="${stage}"}`);
+    expect(sum("search")).toBeGreaterThan(0);
+    expect(sum("search")).toBeGreaterThanOrEqual(sum("vector_query"));
+    expect(sum("search")).toBeGreaterThanOrEqual(sum("knowledge_bases"));
   });
 
   it("counts error answers by code, refusals, components, and document versions by status", async () => {

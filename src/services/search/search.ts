@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { ServiceCtx } from "../../context.js";
+import type { SearchStage, ServiceCtx } from "../../context.js";
 import { documents, documentVersions } from "../../db/schema.js";
 import type { Hit, MetaFilter, QueryMode } from "../../vector/types.js";
 import { NotFoundError, ServiceError } from "../errors.js";
@@ -100,6 +100,9 @@ export async function searchChunks({
   signal?: AbortSignal;
 }): Promise<SearchResult> {
   const { vectors, embedder } = ctx.deps;
+  const started = performance.now();
+  const stage = (name: SearchStage, from: number) =>
+    ctx.deps.metrics?.observeSearchStage?.(name, (performance.now() - from) / 1000);
   if (!vectors || !embedder) {
     throw new ServiceError(
       "unavailable",
@@ -114,6 +117,7 @@ export async function searchChunks({
     loadVisibleKbsForSearch(ctx, input.kbIds),
     pluginsMayApply ? null : embedder.embedQuery(input.query, signal ? { signal } : {}),
   ]);
+  stage("knowledge_bases", started);
   const kbIds = kbs.map((k) => k.id);
   await checkDocumentsIn(ctx, kbIds, input);
   const scopeOf = (ids: string[]) => ({
@@ -142,6 +146,7 @@ export async function searchChunks({
           status: "ok",
         });
       }
+      const queried = performance.now();
       const hits = await vectors.query(ctx.auth.tenantId, {
         scope: scopeOf(g.kbIds),
         mode: input.mode,
@@ -152,9 +157,11 @@ export async function searchChunks({
         // Fusion tuned for this embedder's vectors (test/eval/tune); equal-weight RRF hurts the offline one.
         ...(embedder.fusion ? { fusion: embedder.fusion } : {}),
       });
+      stage("vector_query", queried);
       return { model: embedder.id, tokens: embedding.tokens, costMicros: embedding.costMicros, hits };
     }),
   );
+  stage("search", started);
   return {
     chunks: fuseRanks(
       searched.map((g) => g.hits),
