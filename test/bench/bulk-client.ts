@@ -6,7 +6,7 @@
  * process's own CPU time.
  */
 import "../../src/node-check.js";
-import { documentText, importJsonl, loadCorpus, uploadEach } from "./scifact-corpus.js";
+import { importJsonl, loadCorpus, uploadAbstract, uploadEach } from "./scifact-corpus.js";
 
 const [scenario, kbId] = process.argv.slice(2);
 const baseURL = process.env.BULK_BASE_URL!;
@@ -16,18 +16,9 @@ const corpus = loadCorpus();
 const started = Date.now();
 const cpu = process.cpuUsage();
 if (scenario === "per-document") {
-  await uploadEach(corpus, 8, async (doc) => {
-    const form = new FormData();
-    form.set("file", new File([documentText(doc)], `${doc._id}.txt`));
-    form.set("external_id", doc._id);
-    const res = await fetch(`${baseURL}/v1/knowledge-bases/${kbId}/documents`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}` },
-      body: form,
-    });
-    if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  });
+  await uploadEach(corpus, 8, (doc) =>
+    uploadAbstract(fetch, `${baseURL}/v1/knowledge-bases/${kbId}/documents`, key, doc),
+  );
 } else if (scenario === "bulk") {
   await importJsonl(fetch, `${baseURL}/v1/knowledge-bases/${kbId}/documents/bulk`, key, corpus);
 } else {

@@ -32,7 +32,7 @@ import { createLogger } from "../../src/logger.js";
 import { composeRuntime } from "../../src/runtime/compose.js";
 import { ensurePlatformKey } from "../../src/services/tenants/bootstrap.js";
 import { serveOverHttp } from "../helpers/serve.js";
-import { CORPUS, documentText, importJsonl, loadCorpus, uploadEach } from "./scifact-corpus.js";
+import { CORPUS, importJsonl, loadCorpus, uploadAbstract, uploadEach } from "./scifact-corpus.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const ADMIN = "bench_platform_admin_key_0123456789";
@@ -107,17 +107,9 @@ async function sendCorpus(scenario: "per-document" | "bulk", key: string, kbId: 
   if (scenario === "bulk") {
     await importJsonl(send, `/v1/knowledge-bases/${kbId}/documents/bulk`, key, corpus);
   } else {
-    await uploadEach(corpus, 8, async (doc) => {
-      const form = new FormData();
-      form.set("file", new File([documentText(doc)], `${doc._id}.txt`));
-      form.set("external_id", doc._id);
-      const res = await send(`/v1/knowledge-bases/${kbId}/documents`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}` },
-        body: form,
-      });
-      if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
-    });
+    await uploadEach(corpus, 8, (doc) =>
+      uploadAbstract(send, `/v1/knowledge-bases/${kbId}/documents`, key, doc),
+    );
   }
   return { cpuMs: null };
 }

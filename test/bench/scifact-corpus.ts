@@ -33,6 +33,24 @@ export function jsonlBody(corpus: Abstract[]): string {
     .join("\n");
 }
 
+/**
+ * One abstract as one multipart upload (the file and its external_id) to the knowledge base's
+ * documents at `url`, through `send` (fetch, or an app's in-process request); throws unless accepted.
+ */
+export async function uploadAbstract(
+  send: (url: string, init: RequestInit) => Promise<Response> | Response,
+  url: string,
+  key: string,
+  doc: Abstract,
+): Promise<void> {
+  const form = new FormData();
+  form.set("file", new File([documentText(doc)], `${doc._id}.txt`));
+  form.set("external_id", doc._id);
+  const res = await send(url, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+  if (res.status !== 202) throw new Error(`upload ${doc._id}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
 /** Sends every abstract through `upload`, `inFlight` at a time. */
 export async function uploadEach(
   corpus: Abstract[],

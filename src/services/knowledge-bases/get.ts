@@ -11,24 +11,24 @@ export async function getKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; input:
   return loadVisibleKb(ctx.deps.database.db, ctx, input.id);
 }
 
-// Every upload and most knowledge-base routes run this: built once per database (see prepared.ts).
-const kbById = preparedPerDb((db: Db) =>
-  db
-    .select()
-    .from(knowledgeBases)
-    .where(
-      and(
-        eq(knowledgeBases.id, sql.placeholder("id")),
-        eq(knowledgeBases.tenantId, sql.placeholder("tenantId")),
-      ),
-    )
-    .limit(1)
-    .prepare("kb_by_id"),
+/**
+ * The tenant's knowledge bases among `ids`. `= any($2)` keeps one statement text for any number of
+ * ids (inArray would spell out each one).
+ */
+export const kbsOfTenantWhere = () =>
+  and(
+    eq(knowledgeBases.tenantId, sql.placeholder("tenantId")),
+    sql`${knowledgeBases.id} = any(${sql.placeholder("ids")})`,
+  );
+
+// Every upload, most knowledge-base routes and searches run this: built once per database (see prepared.ts).
+export const kbsById = preparedPerDb((db: Db) =>
+  db.select().from(knowledgeBases).where(kbsOfTenantWhere()).prepare("kbs_by_id"),
 );
 
 export async function loadVisibleKb(db: Db, ctx: ServiceCtx, id: string) {
   if (!canSeeKb(ctx.auth, id)) throw new NotFoundError("Knowledge base", id);
-  const [row] = await kbById(db).execute({ id, tenantId: ctx.auth.tenantId });
+  const [row] = await kbsById(db).execute({ tenantId: ctx.auth.tenantId, ids: [id] });
   if (!row) throw new NotFoundError("Knowledge base", id);
   return row;
 }

@@ -1,4 +1,3 @@
-import { and, eq, sql } from "drizzle-orm";
 import { canSeeKb } from "../../auth/middleware.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
@@ -6,26 +5,16 @@ import { preparedPerDb } from "../../db/prepared.js";
 import { knowledgeBases } from "../../db/schema.js";
 import { unreadyVersionsOfKb } from "../documents/visibility.js";
 import { NotFoundError } from "../errors.js";
+import { kbsById, kbsOfTenantWhere } from "../knowledge-bases/get.js";
 
 export type KbRow = typeof knowledgeBases.$inferSelect;
-
-// `= any($2)` keeps one statement text for any number of ids (inArray would spell out each one).
-const ofTenant = () =>
-  and(
-    eq(knowledgeBases.tenantId, sql.placeholder("tenantId")),
-    sql`${knowledgeBases.id} = any(${sql.placeholder("ids")})`,
-  );
-
-const kbsById = preparedPerDb((db: Db) =>
-  db.select().from(knowledgeBases).where(ofTenant()).prepare("kbs_by_id"),
-);
 
 // A search needs each knowledge base's hidden versions too: one round trip instead of two per ask.
 const kbsWithHidden = preparedPerDb((db: Db) =>
   db
     .select({ kb: knowledgeBases, hidden: unreadyVersionsOfKb })
     .from(knowledgeBases)
-    .where(ofTenant())
+    .where(kbsOfTenantWhere())
     .prepare("kbs_by_id_with_hidden"),
 );
 
