@@ -7,6 +7,7 @@ import { preparedPerDb } from "../db/prepared.js";
 import { apiKeys, keyCreators, orgMembers, sessions, tenantSuspensions, users } from "../db/schema.js";
 import { ApiError } from "../errors.js";
 import { countAuthFailure, refuseThrottledAddress } from "../ratelimit/auth-failures.js";
+import { keyCache } from "./key-cache.js";
 import { hashKey, sameHash } from "./keys.js";
 import {
   type Action,
@@ -74,8 +75,12 @@ async function authenticateKey(c: Context<AppEnv>, header: string): Promise<Auth
       headers: { "www-authenticate": 'Bearer realm="ai-hub"' },
     });
   }
-  const { database } = c.get("deps");
-  const [hit] = await keyLookup(database.db).execute({ hash: hashKey(match[1]!) });
+  const deps = c.get("deps");
+  const hash = hashKey(match[1]!);
+  const read = async () => (await keyLookup(deps.database.db).execute({ hash }))[0];
+  // The row is cached, never the verdict: revocation, expiry and suspension are decided below on every request.
+  const cache = keyCache<Awaited<ReturnType<typeof read>>>(deps);
+  const hit = cache ? await cache.get(hash, read) : await read();
   if (!hit) throw new ApiError("unauthorized", "Unknown API key. Check that it was copied whole.");
   const { row } = hit;
   if (row.revokedAt)

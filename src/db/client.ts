@@ -13,15 +13,20 @@ export interface Database {
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /**
-   * LISTENs on a channel (PostgreSQL NOTIFY, also within PGlite); resolves to a function that stops.
-   * Absent where the driver cannot (the edge): callers fall back to reading on a timer.
-   */
-  /**
    * The embedded database's files as a gzipped tar, taken between transactions (PGlite only): what
    * `new PGlite(dir, { loadDataDir })` restores. PostgreSQL is backed up with pg_dump instead.
    */
   dumpDataDir?(): Promise<Blob>;
-  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTENs on a channel (PostgreSQL NOTIFY, also within PGlite); resolves to a function that stops.
+   * `onLost` is called if the listening connection fails later (notifications may then be missed).
+   * Absent where the driver cannot (the edge): callers fall back to reading on a timer.
+   */
+  listen?(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onLost?: () => void,
+  ): Promise<() => Promise<void>>;
 }
 
 /**

@@ -22,6 +22,8 @@ export function openPostgres(opts: PostgresOptions): Database {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema }) as unknown as Db;
+  // Listening connections live outside the pool; closing the database ends them too.
+  const listeners = new Set<pg.Client>();
   return {
     kind: "postgres",
     db,
@@ -33,20 +35,41 @@ export function openPostgres(opts: PostgresOptions): Database {
       });
     },
     ping: () => pingDatabase(db),
-    close: () => pool.end(),
-    listen: async (channel, onPayload) => {
+    close: async () => {
+      await Promise.all([...listeners].map((client) => client.end().catch(() => {})));
+      await pool.end();
+    },
+    listen: async (channel, onPayload, onLost) => {
       // LISTEN needs a connection of its own for as long as it listens (not one borrowed from the pool).
       const client = new pg.Client({
         connectionString: opts.url,
         options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
       });
-      client.on("error", () => {});
+      let stopped = false;
+      const lost = () => {
+        if (stopped) return;
+        stopped = true;
+        listeners.delete(client);
+        onLost?.();
+      };
+      client.on("error", lost);
+      client.on("end", lost);
       client.on("notification", (n) => {
         if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
       });
-      await client.connect();
-      await client.query(`LISTEN "${channel.replace(/"/g, "")}"`);
+      listeners.add(client);
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${channel.replace(/"/g, "")}"`);
+      } catch (err) {
+        stopped = true;
+        listeners.delete(client);
+        await client.end().catch(() => {});
+        throw err;
+      }
       return async () => {
+        stopped = true;
+        listeners.delete(client);
         await client.end().catch(() => {});
       };
     },

@@ -1,4 +1,5 @@
 import { and, count, eq, ne } from "drizzle-orm";
+import { authChanged } from "../../auth/key-cache.js";
 import { isUnrestrictedAdmin, liveUnrestrictedAdminSql } from "../../auth/rights.js";
 import type { ServiceCtx } from "../../context.js";
 import { apiKeys, tenants } from "../../db/schema.js";
@@ -13,7 +14,7 @@ import { findVisibleKey } from "./get.js";
  */
 export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: string } }) {
   const { db } = ctx.deps.database;
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     // The tenant row lock serializes concurrent revocations, so two admins cannot revoke each other.
     await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, ctx.auth.tenantId)).for("update");
     const row = await findVisibleKey(tx, ctx, input.id, true);
@@ -48,4 +49,7 @@ export async function revokeKey({ ctx, input }: { ctx: ServiceCtx; input: { id: 
     });
     return updated!;
   });
+  // After the commit: a read racing the transaction could otherwise cache the key as it was.
+  authChanged(ctx.deps);
+  return revoked;
 }

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
+import { authChanged } from "../../auth/key-cache.js";
 import { actionsOf, canGrant, type Role } from "../../auth/roles.js";
 import type { ServiceCtx } from "../../context.js";
 import type { Db } from "../../db/client.js";
@@ -54,7 +55,7 @@ export async function changeRole({ ctx, input }: { ctx: ServiceCtx; input: { use
     throw new ForbiddenError("Only owners can grant or take the owner role.");
   }
   if (member.role === input.role) return member;
-  return db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     if (member.role === "owner" && (await ownerCount(tx, ctx.auth.tenantId)) <= 1) throw lastOwner("role");
     const [updated] = await tx
       .update(orgMembers)
@@ -73,6 +74,8 @@ export async function changeRole({ ctx, input }: { ctx: ServiceCtx; input: { use
     });
     return updated!;
   });
+  authChanged(ctx.deps);
+  return changed;
 }
 
 /**
@@ -91,7 +94,7 @@ export async function removeMember({ ctx, input }: { ctx: ServiceCtx; input: { u
       throw new ForbiddenError("Only owners can remove an owner.");
     }
   }
-  return db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     if (member.role === "owner" && (await ownerCount(tx, ctx.auth.tenantId)) <= 1) throw lastOwner("user_id");
     await tx
       .delete(orgMembers)
@@ -129,4 +132,6 @@ export async function removeMember({ ctx, input }: { ctx: ServiceCtx; input: { u
     });
     return { keysRevoked: revoked.length };
   });
+  authChanged(ctx.deps);
+  return changed;
 }

@@ -1,4 +1,5 @@
 import { and, count, eq, isNull } from "drizzle-orm";
+import { authChanged } from "../../auth/key-cache.js";
 import type { AppDeps, AuthContext } from "../../context.js";
 import { keysetPage, type PageInput } from "../../db/paging.js";
 import { auditLog, orgMembers, sessions, tenantSuspensions, tenants, users } from "../../db/schema.js";
@@ -49,6 +50,7 @@ export async function setOrganizationSuspended(
   if (!org) throw new NotFoundError("Organization", tenantId);
   if (suspended) await db.insert(tenantSuspensions).values({ tenantId, reason }).onConflictDoNothing();
   else await db.delete(tenantSuspensions).where(eq(tenantSuspensions.tenantId, tenantId));
+  authChanged(ctx.deps);
   await audit(ctx, suspended ? "tenant.suspend" : "tenant.restore", "tenant", tenantId, { reason });
   return org;
 }
@@ -77,6 +79,7 @@ export async function updateUser(
     })
     .where(eq(users.id, userId))
     .returning();
+  if (input.suspended !== undefined) authChanged(ctx.deps);
   if (input.suspended) {
     await db
       .update(sessions)

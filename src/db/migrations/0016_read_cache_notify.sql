@@ -1,0 +1,26 @@
+-- API processes cache what every request reads (the key behind a Bearer token, with what caps it),
+-- and trust the cache only while they LISTEN here: any change to a row that decides what a key may
+-- do notifies at commit, and every process drops its cache. Statement-level: one notification per
+-- statement, however many rows (a tenant's deletion cascading to its keys included).
+CREATE OR REPLACE FUNCTION notify_auth_changed() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('aihub_auth_changed', TG_TABLE_NAME);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER api_keys_auth_changed AFTER UPDATE OR DELETE OR TRUNCATE ON api_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_changed();
+--> statement-breakpoint
+CREATE TRIGGER key_creators_auth_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON key_creators
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_changed();
+--> statement-breakpoint
+CREATE TRIGGER org_members_auth_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON org_members
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_changed();
+--> statement-breakpoint
+-- Only the columns a key's rights read: sign-ins and profile edits write users all day.
+CREATE TRIGGER users_auth_changed AFTER UPDATE OF suspended_at OR DELETE OR TRUNCATE ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_changed();
+--> statement-breakpoint
+CREATE TRIGGER tenant_suspensions_auth_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenant_suspensions
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_changed();
