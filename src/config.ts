@@ -166,11 +166,12 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: intFrom(1, 24 * 365).default(24 * 30),
   SESSION_IDLE_HOURS: intFrom(1, 24 * 365).default(24 * 7),
   /**
-   * How long an API process may reuse an API key's lookup (0: read it on every request). Changes to
-   * keys, members and suspensions clear every process's cache at once (LISTEN/NOTIFY); this bounds
-   * only what a notification lost in flight could leave behind.
+   * How long an API process may reuse what every request reads (an API key's lookup; a knowledge
+   * base with nothing indexing); 0 reads them on every request. A change clears every process's
+   * cache at its commit (LISTEN/NOTIFY); this bounds only what a notification lost in flight could
+   * leave behind.
    */
-  KEY_CACHE_SECONDS: intFrom(0, 3600).default(60),
+  READ_CACHE_SECONDS: intFrom(0, 3600).default(60),
   /** Failed sign-ins allowed before back-off starts, and the first back-off (doubling per failure). */
   LOGIN_FREE_FAILURES: intFrom(1, 100).default(5),
   LOGIN_BACKOFF_BASE_MS: intFrom(100, 600_000).default(1000),

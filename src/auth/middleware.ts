@@ -79,8 +79,8 @@ async function authenticateKey(c: Context<AppEnv>, header: string): Promise<Auth
   const hash = hashKey(match[1]!);
   const read = async () => (await keyLookup(deps.database.db).execute({ hash }))[0];
   // The row is cached, never the verdict: revocation, expiry and suspension are decided below on every request.
-  const cache = keyCache<Awaited<ReturnType<typeof read>>>(deps);
-  const hit = cache ? await cache.get(hash, read) : await read();
+  const cache = keyCache(deps);
+  const hit = cache ? ((await cache.get(hash, read)) as Awaited<ReturnType<typeof read>>) : await read();
   if (!hit) throw new ApiError("unauthorized", "Unknown API key. Check that it was copied whole.");
   const { row } = hit;
   if (row.revokedAt)

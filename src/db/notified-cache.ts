@@ -1,3 +1,4 @@
+import type { AppDeps } from "../context.js";
 import type { Database } from "./client.js";
 
 export interface NotifiedCacheOptions {
@@ -39,8 +40,15 @@ export class NotifiedCache<V> {
     private readonly opts: NotifiedCacheOptions,
   ) {}
 
-  /** The cached value for `key`, else `load()`'s (kept unless undefined: misses are not cached). */
-  async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+  /**
+   * The cached value for `key`, else `load()`'s, kept unless it is undefined (misses are not cached)
+   * or `keep` says no.
+   */
+  async get(
+    key: string,
+    load: () => Promise<V | undefined>,
+    keep?: (value: V) => boolean,
+  ): Promise<V | undefined> {
     const now = Date.now();
     if (this.state === "on") {
       const hit = this.entries.get(key);
@@ -51,7 +59,12 @@ export class NotifiedCache<V> {
     }
     const generation = this.generation;
     const value = await load();
-    if (value !== undefined && this.state === "on" && generation === this.generation) {
+    if (
+      value !== undefined &&
+      this.state === "on" &&
+      generation === this.generation &&
+      (keep?.(value) ?? true)
+    ) {
       if (this.entries.size >= this.opts.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { value, until: now + this.opts.ttlMs });
     }
@@ -121,4 +134,39 @@ export class NotifiedCache<V> {
     this.stop = null;
     void stop?.().catch(() => {});
   }
+}
+
+/**
+ * One NotifiedCache per database object (each process has one; tests open several), created on
+ * first use. `READ_CACHE_SECONDS=0` turns every such cache off (`of` returns null).
+ */
+export function notifiedCachePerDatabase<V>(opts: { channel: string; max: number; what: string }) {
+  const caches = new WeakMap<object, NotifiedCache<V>>();
+  return {
+    of(deps: Pick<AppDeps, "database" | "logger" | "config">): NotifiedCache<V> | null {
+      if (deps.config.READ_CACHE_SECONDS === 0) return null;
+      let cache = caches.get(deps.database);
+      if (!cache) {
+        cache = new NotifiedCache<V>(deps.database, {
+          channel: opts.channel,
+          ttlMs: deps.config.READ_CACHE_SECONDS * 1000,
+          max: opts.max,
+          onListenError: (err) =>
+            deps.logger.warn(
+              { err },
+              `could not LISTEN on ${opts.channel}; ${opts.what} are read on every request`,
+            ),
+        });
+        caches.set(deps.database, cache);
+      }
+      return cache;
+    },
+    /**
+     * Call after this process changed what the cache holds, once the change has committed: its own
+     * cache drops at once, without waiting for its notification to come back.
+     */
+    changed(deps: Pick<AppDeps, "database">): void {
+      caches.get(deps.database)?.invalidate();
+    },
+  };
 }

@@ -6,7 +6,8 @@
  * documents lost (accepted uploads not ready at the end), the error rate, the p99 latency added before
  * the model's first token (client time to the first delta minus the stub's delay; and server-side ttft
  * minus the delay), RSS of every process over time (growth over the last half), and GET /v1/sla against
- * this client's own request log. Writes test/bench/results/soak.json and soak.md.
+ * this client's own request log. Writes test/bench/results/soak.json and soak.md (and every request's
+ * timing to SOAK_SAMPLES_OUT when set).
  */
 // First: stops on a Node too old to run the rest (see node-check.ts).
 import "../../src/node-check.js";
@@ -324,6 +325,17 @@ async function main() {
     });
     mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });
     writeFileSync(join(ROOT, "test/bench/results/soak.json"), `${JSON.stringify(report, null, 2)}\n`);
+    // Every request (start time, status, ms to the first delta), for looking into one run's slow seconds.
+    if (process.env.SOAK_SAMPLES_OUT) {
+      writeFileSync(
+        process.env.SOAK_SAMPLES_OUT,
+        samples
+          .map((x) =>
+            JSON.stringify({ at: x.at - startedAt, api: x.api, status: x.status, firstMs: x.firstMs }),
+          )
+          .join("\n"),
+      );
+    }
     writeFileSync(join(ROOT, "test/bench/results/soak.md"), markdown(report));
     console.log(markdown(report));
   } finally {

@@ -24,3 +24,19 @@ CREATE TRIGGER users_auth_changed AFTER UPDATE OF suspended_at OR DELETE OR TRUN
 --> statement-breakpoint
 CREATE TRIGGER tenant_suspensions_auth_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenant_suspensions
   FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_changed();
+--> statement-breakpoint
+-- Searches cache the knowledge bases they read with the versions they must not search
+-- (services/knowledge-bases/kb-cache.ts): a knowledge base's change, and any version added, removed
+-- or changing status, drops that cache in every process.
+CREATE OR REPLACE FUNCTION notify_kb_changed() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('aihub_kb_changed', TG_TABLE_NAME);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER knowledge_bases_kb_changed AFTER UPDATE OR DELETE OR TRUNCATE ON knowledge_bases
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_kb_changed();
+--> statement-breakpoint
+CREATE TRIGGER document_versions_kb_changed AFTER INSERT OR UPDATE OF status OR DELETE OR TRUNCATE ON document_versions
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_kb_changed();

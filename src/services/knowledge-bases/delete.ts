@@ -4,6 +4,7 @@ import { knowledgeBases } from "../../db/schema.js";
 import { deleteWithAudit } from "../audit/delete.js";
 import { deleteKnowledgeBaseDocuments } from "../documents/delete.js";
 import { loadVisibleKb } from "./get.js";
+import { kbsChanged } from "./kb-cache.js";
 import { kbVectors } from "./vectors.js";
 
 /**
@@ -25,5 +26,6 @@ export async function deleteKnowledgeBase({ ctx, input }: { ctx: ServiceCtx; inp
     kbIds: [kb.id],
     detail: { name: kb.name, points, ...removed },
   });
+  kbsChanged(ctx.deps);
   return { id: kb.id, deleted: true as const, points, ...removed };
 }

@@ -6,6 +6,7 @@ import { ServiceError, ValidationError } from "../errors.js";
 import { checkEmbedderChoice, DEFAULT_EMBEDDER } from "../plugins/embedders.js";
 import type { CreateKbInput } from "./create.js";
 import { loadVisibleKb } from "./get.js";
+import { kbsChanged } from "./kb-cache.js";
 import { overlapProblem } from "./settings.js";
 
 /**
@@ -29,7 +30,7 @@ export async function updateKnowledgeBase({
     requested === undefined || requested === (before?.embedder ?? DEFAULT_EMBEDDER)
       ? undefined
       : await checkEmbedderChoice(ctx, requested);
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const current = await loadVisibleKb(tx, ctx, input.id);
     const patch = {
       ...stripUndefined(rest),
@@ -74,6 +75,8 @@ export async function updateKnowledgeBase({
     });
     return row!;
   });
+  kbsChanged(ctx.deps);
+  return updated;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

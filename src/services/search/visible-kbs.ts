@@ -6,6 +6,7 @@ import { knowledgeBases } from "../../db/schema.js";
 import { unreadyVersionsOfKb } from "../documents/visibility.js";
 import { NotFoundError } from "../errors.js";
 import { kbsById, kbsOfTenantWhere } from "../knowledge-bases/get.js";
+import { searchKbCache } from "../knowledge-bases/kb-cache.js";
 
 export type KbRow = typeof knowledgeBases.$inferSelect;
 
@@ -53,10 +54,16 @@ export async function loadVisibleKbsForSearch(
   ids: string[],
 ): Promise<{ kbs: KbRow[]; hiddenVersionIds: string[] }> {
   const unique = visibleIds(ctx, ids);
-  const rows = await kbsWithHidden(ctx.deps.database.db).execute({
-    tenantId: ctx.auth.tenantId,
-    ids: unique,
-  });
+  const read = () =>
+    kbsWithHidden(ctx.deps.database.db).execute({ tenantId: ctx.auth.tenantId, ids: unique });
+  const cache = searchKbCache.of(ctx.deps);
+  const rows = cache
+    ? // Kept only while nothing in them is indexing or being replaced: a version's move to ready or
+      // superseded is then never a cached state away (see kb-cache.ts).
+      (await cache.get(`${ctx.auth.tenantId}\u0000${unique.join(",")}`, read, (r) =>
+        r.every((x) => x.hidden.length === 0),
+      ))!
+    : await read();
   const ordered = inRequestOrder(unique, rows, (r) => r.kb.id);
   return { kbs: ordered.map((r) => r.kb), hiddenVersionIds: ordered.flatMap((r) => r.hidden) };
 }

@@ -2,8 +2,20 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyCache } from "../../src/auth/key-cache.js";
 import { openPostgres } from "../../src/db/postgres.js";
+import { searchKbCache } from "../../src/services/knowledge-bases/kb-cache.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
+import { type AskTestApp, seedGeography, startAskTestApp } from "../helpers/ask-app.js";
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../helpers/database.js";
+
+/** Polls until `check` holds: a notification crosses processes in milliseconds, not at once. */
+async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<number> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - start;
+}
 
 /**
  * API key lookups are cached per process and dropped by NOTIFY (migration 0016). These tests run two
@@ -34,16 +46,6 @@ describe("API key cache across processes (PostgreSQL LISTEN/NOTIFY)", () => {
     await other.close();
     await database.cleanup();
   });
-
-  /** Polls until `check` holds: a notification crosses processes in milliseconds, not at once. */
-  async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<number> {
-    const start = Date.now();
-    while (!(await check())) {
-      if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    return Date.now() - start;
-  }
 
   async function warm(app: TestApp, key: string) {
     // The first request starts LISTEN; requests after it is up fill the cache.
@@ -144,8 +146,89 @@ describe("API key cache in the embedded profile (PGlite)", () => {
     expect((await app.call("GET", "/v1/knowledge-bases", { key: adminKey })).status).toBe(403);
   });
 
-  it("KEY_CACHE_SECONDS=0 turns the cache off", async () => {
-    const off = await createTestApp(database, {}, { KEY_CACHE_SECONDS: "0" });
+  it("READ_CACHE_SECONDS=0 turns the caches off", async () => {
+    const off = await createTestApp(database, {}, { READ_CACHE_SECONDS: "0" });
     expect(keyCache(off.deps)).toBeNull();
+    expect(searchKbCache.of(off.deps)).toBeNull();
+  });
+});
+
+/**
+ * A search's first read (its knowledge bases, with the versions it must not search) is cached the
+ * same way, on its own channel, and only while nothing in those knowledge bases is hidden.
+ */
+describe("knowledge-base cache of searches across processes (PostgreSQL LISTEN/NOTIFY)", () => {
+  let a: AskTestApp;
+  let other: ReturnType<typeof openPostgres>;
+  let b: TestApp;
+  let sql: pg.Client;
+  let geo: Awaited<ReturnType<typeof seedGeography>>;
+
+  beforeAll(async () => {
+    a = await startAskTestApp("postgres");
+    const schema = (a.t.deps.database as TestDatabase).schema!;
+    other = openPostgres({ url: TEST_DATABASE_URL, searchPath: schema, poolMax: 2 });
+    b = await createTestApp(other, { vectors: a.fx.vectors, embedder: a.fx.embedder });
+    sql = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+    await sql.connect();
+    geo = await seedGeography(a);
+  });
+  afterAll(async () => {
+    await sql.end();
+    await other.close();
+    await a.close();
+  });
+
+  const search = (t: TestApp) =>
+    t.call("POST", "/v1/search", {
+      key: geo.adminKey,
+      body: { query: "capital of France", knowledge_base_ids: [geo.kbId] },
+    });
+  const docs = (r: { body: { data: { document_id: string }[] } }) => r.body.data.map((x) => x.document_id);
+
+  it("keeps a knowledge base with nothing indexing, drops it on any change, and never keeps one that hides a version", async () => {
+    const cache = searchKbCache.of(a.t.deps)!;
+    await eventually(async () => {
+      expect((await search(a.t)).status).toBe(200);
+      return cache.active && cache.size > 0;
+    });
+
+    // Another process edits the knowledge base: the notification empties this process's cache.
+    const patched = await b.call("PATCH", `/v1/knowledge-bases/${geo.kbId}`, {
+      key: geo.adminKey,
+      body: { description: "European capitals" },
+    });
+    expect(patched.status).toBe(200);
+    await eventually(async () => cache.size === 0);
+
+    // A version stops being ready (as during a re-index), written outside any API process: the
+    // search hides it at once after the notification, and the entry is not kept while it is hidden.
+    expect(docs(await search(a.t))).toContain(geo.france.documentId);
+    expect(cache.size).toBeGreaterThan(0);
+    await sql.query("update document_versions set status = 'indexing' where id = $1", [geo.france.versionId]);
+    await eventually(async () => !docs(await search(a.t)).includes(geo.france.documentId));
+    expect(cache.size).toBe(0);
+    await sql.query("update document_versions set status = 'ready' where id = $1", [geo.france.versionId]);
+    await eventually(async () => docs(await search(a.t)).includes(geo.france.documentId));
+  });
+
+  it("a knowledge base deleted in the same process is gone on the very next search", async () => {
+    const kb = await a.t.call("POST", "/v1/knowledge-bases", {
+      key: geo.adminKey,
+      body: { name: "Short-lived" },
+    });
+    const body = (id: string) => ({ query: "anything", knowledge_base_ids: [id] });
+    await eventually(async () => {
+      expect(
+        (await a.t.call("POST", "/v1/search", { key: geo.adminKey, body: body(kb.body.id) })).status,
+      ).toBe(200);
+      return searchKbCache.of(a.t.deps)!.size > 0;
+    });
+    expect(
+      (await a.t.call("DELETE", `/v1/knowledge-bases/${kb.body.id}`, { key: geo.adminKey })).status,
+    ).toBe(200);
+    expect((await a.t.call("POST", "/v1/search", { key: geo.adminKey, body: body(kb.body.id) })).status).toBe(
+      404,
+    );
   });
 });
