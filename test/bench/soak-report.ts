@@ -46,7 +46,8 @@ export function summarize(input: {
   // The same figure per minute of the run (by when the ask was sent): a cold start or a stall shows
   // as one bad minute, a machine out of capacity as all of them.
   const perMinute: { minute: number; asks: number; p99: number | null }[] = [];
-  for (let m = 0; m < MINUTES; m++) {
+  const runMs = (input.rampMs ?? 0) + MINUTES * 60_000;
+  for (let m = 0; m < Math.ceil(runMs / 60_000); m++) {
     const from = input.startedAt + m * 60_000;
     const inMinute = asks.filter((s) => s.firstMs !== null && s.at >= from && s.at < from + 60_000);
     perMinute.push({
@@ -101,7 +102,7 @@ export function summarize(input: {
     },
     requests: samples.length,
     asks: asks.length,
-    asks_per_second: r1(asks.length / (MINUTES * 60)),
+    asks_per_second: r1(asks.length / (runMs / 1000)),
     errors: errors.length,
     error_rate: samples.length ? errors.length / samples.length : null,
     errors_by_kind: errorCodes,
@@ -159,7 +160,7 @@ export function markdown(r: ReturnType<typeof summarize>): string {
   const g = r.rss_mb.last_half;
   return `# bench:soak
 
-${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.settings.ramp_s ? `, joining over the first ${r.settings.ramp_s} s` : ""}, ${r.settings.uploaders} also upload once) for ${r.settings.minutes} min against 2 API processes and 2 workers (PostgreSQL, Redis, the engine standing in for Qdrant), stub provider TTFT ${r.settings.stub_ttft_ms} ms. Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB; load average before ${r.machine.load_average_before.join(" ")}, after ${r.machine.load_average_after.join(" ")}.
+${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.settings.ramp_s ? `, joining over the first ${r.settings.ramp_s} s, then all of them` : ""}, ${r.settings.uploaders} also upload once) for ${r.settings.minutes} min against 2 API processes and 2 workers (PostgreSQL, Redis, the engine standing in for Qdrant), stub provider TTFT ${r.settings.stub_ttft_ms} ms. Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB; load average before ${r.machine.load_average_before.join(" ")}, after ${r.machine.load_average_after.join(" ")}.
 
 | Measure | Result | Target |
 |---|---|---|

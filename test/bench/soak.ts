@@ -1,6 +1,6 @@
 /**
  * bench:soak — SOAK_USERS simulated users (default 10,000) against 2 API processes and 2 workers for
- * SOAK_MINUTES (default 10), with a stub provider whose first token comes after SOAK_TTFT_MS (50).
+ * SOAK_MINUTES (default 10) after they joined over SOAK_RAMP_S (60), with a stub provider whose first token comes after SOAK_TTFT_MS (50).
  * Each user asks about every 30 s (SOAK_ASK_EVERY_S), streamed, on a random one of the two API processes;
  * SOAK_UPLOADERS of them (default 1%) also upload one small document at a random moment. Reports
  * documents lost (accepted uploads not ready at the end), the error rate, the p99 latency added before
@@ -27,8 +27,10 @@ const ASK_EVERY_MS = Number(process.env.SOAK_ASK_EVERY_S ?? 30) * 1000;
 const TTFT_MS = Number(process.env.SOAK_TTFT_MS ?? 50);
 const UPLOADERS = Number(process.env.SOAK_UPLOADERS ?? Math.ceil(USERS / 100));
 const ORGS = Number(process.env.SOAK_ORGS ?? 20);
-// Users join over the first SOAK_RAMP_S seconds (0: all within the first ask period, at full rate at once).
-const RAMP_MS = Number(process.env.SOAK_RAMP_S ?? 0) * 1000;
+// Users join over the first SOAK_RAMP_S seconds (60), then all of them stay for SOAK_MINUTES: users of a
+// service arrive over a minute, not within the same 30 s as its processes start. 0: all within the
+// first ask period, at full rate from the first second on cold processes (README: what that costs).
+const RAMP_MS = Number(process.env.SOAK_RAMP_S ?? 60) * 1000;
 const ROOT = join(import.meta.dirname, "../..");
 
 /**
@@ -133,7 +135,7 @@ async function main() {
     const accepted: { org: number; id: string }[] = [];
     const rss: { t: number; [name: string]: number | null }[] = [];
     const startedAt = Date.now();
-    const endAt = startedAt + MINUTES * 60_000;
+    const endAt = startedAt + RAMP_MS + MINUTES * 60_000;
     const processes = () => ({
       api0: c.apis[0]!.child.pid,
       api1: c.apis[1]!.child.pid,
@@ -269,7 +271,7 @@ async function main() {
     const cpu = {
       ...spent,
       asks: asksInWindow,
-      busy_cores: r1(spent.cpu_ms / (MINUTES * 60_000)),
+      busy_cores: r1(spent.cpu_ms / (RAMP_MS + MINUTES * 60_000)),
     };
     console.log(`soak: CPU per completed ask (ms): ${JSON.stringify(cpu.per)}; total ${cpu.total}`);
     const drainDeadline = Date.now() + 90_000;
