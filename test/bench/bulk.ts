@@ -49,6 +49,8 @@ const config = parseConfig({
   ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
   // INGEST_BATCH_SIZE=1 runs the single path only (the pipeline before batching), for comparison.
   ...(process.env.INGEST_BATCH_SIZE ? { INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE } : {}),
+  // READ_CACHE_SECONDS=0 reads every upload's key from the database, for comparison.
+  ...(process.env.READ_CACHE_SECONDS ? { READ_CACHE_SECONDS: process.env.READ_CACHE_SECONDS } : {}),
 });
 const runtime = await composeRuntime(config, createLogger(config));
 await ensurePlatformKey(runtime.deps.database.db, ADMIN);

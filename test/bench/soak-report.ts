@@ -37,6 +37,8 @@ export function summarize(input: {
   startedAt: number;
   rampMs?: number;
   load0: number[];
+  /** Both API processes' `aihub_search_stage_seconds` at the end: how many of each step took long. */
+  stages?: Record<string, { count: number; over_100ms: number; over_250ms: number; over_1s: number }>;
 }) {
   const { samples, rss, sla } = input;
   const { TTFT_MS, ORGS, USERS, MINUTES, ASK_EVERY_MS, UPLOADERS } = input.settings;
@@ -120,6 +122,7 @@ export function summarize(input: {
     },
     rss_mb: { samples: rss, last_half: growth },
     cpu_per_ask_ms: input.cpu,
+    search_stages: input.stages ?? null,
     sla_vs_client: {
       ask: {
         client_requests: asks.length,
@@ -183,6 +186,11 @@ ${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.se
     .join(
       ", ",
     )}; **total ${r.cpu_per_ask_ms.total}** | ${r1(2000 / (r.settings.users / r.settings.ask_every_s))} ms fits ${r1(r.settings.users / r.settings.ask_every_s)} asks/s on 2 cores |
+| Retrieval steps over 100 ms / 250 ms / 1 s, of all (server side, \`aihub_search_stage_seconds\`) | ${Object.entries(
+    r.search_stages ?? {},
+  )
+    .map(([k, v]) => `${k} ${v.over_100ms} / ${v.over_250ms} / ${v.over_1s} of ${v.count}`)
+    .join("; ")} | |
 | Ask latency (client, to first delta) vs /v1/sla (to headers) | client p50 ${r.sla_vs_client.client_ask_latency_ms.p50}, p99 ${r.sla_vs_client.client_ask_latency_ms.p99} ms; SLA ${JSON.stringify(r.sla_vs_client.sla_ask_latency_ms)} | |
 `;
 }

@@ -307,9 +307,27 @@ async function main() {
     const flushDeadline = Date.now() + 60_000;
     while ((await pending()) > 0 && Date.now() < flushDeadline) await new Promise((r) => setTimeout(r, 1000));
     const dropped: number[] = [];
+    const stages: Record<string, { count: number; over_100ms: number; over_250ms: number; over_1s: number }> =
+      {};
     for (const u of c.apiUrls) {
       const text = await (await fetch(`${u}/metrics`)).text();
       dropped.push(Number(/aihub_request_log_rows\{state="dropped"\} (\d+)/.exec(text)?.[1] ?? 0));
+      // Cumulative buckets: over X = all − (le X).
+      for (const m of text.matchAll(
+        /aihub_search_stage_seconds_bucket\{le="([^"]+)",stage="([^"]+)"\} (\d+)/g,
+      )) {
+        const [, le, stage, n] = m as unknown as [string, string, string, string];
+        const s = (stages[stage] ??= { count: 0, over_100ms: 0, over_250ms: 0, over_1s: 0 });
+        if (le === "+Inf") {
+          s.count += Number(n);
+          s.over_100ms += Number(n);
+          s.over_250ms += Number(n);
+          s.over_1s += Number(n);
+        }
+        if (le === "0.1") s.over_100ms -= Number(n);
+        if (le === "0.25") s.over_250ms -= Number(n);
+        if (le === "1") s.over_1s -= Number(n);
+      }
     }
     console.log(`soak: request logs flushed (dropped by a full buffer: ${dropped.join(", ")})`);
     const sla = (await json(c, 0, "GET", "/v1/sla?scope=platform", PLATFORM_KEY)).body;
@@ -324,6 +342,7 @@ async function main() {
       startedAt,
       rampMs: RAMP_MS,
       load0,
+      stages,
     });
     mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });
     writeFileSync(join(ROOT, "test/bench/results/soak.json"), `${JSON.stringify(report, null, 2)}\n`);

@@ -140,6 +140,8 @@ describe("Dockerfile", () => {
     expect(instr(final, "HEALTHCHECK")[0]).toMatch(/\/healthz/);
     expect(instr(final, "CMD")[0]).toBe(`CMD ["node", "--max-semi-space-size=32", "dist/src/server.js"]`);
     expect(pkg.scripts["start:prod"]).toBe("exec node --max-semi-space-size=32 dist/src/server.js");
+    // `npm start` runs the same server from source: same flags (the cluster helper reads them from it).
+    expect(pkg.scripts.start).toBe("exec node --max-semi-space-size=32 --import tsx src/server.ts");
   });
 
   it(".dockerignore keeps host node_modules, dist and data out of the build context", () => {
