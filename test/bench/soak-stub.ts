@@ -10,6 +10,7 @@ import { startOpenAIStub } from "../helpers/openai-stub.js";
 const stub = await startOpenAIStub({
   slowFirstTokenMs: Number(process.env.SOAK_TTFT_MS ?? 50),
   answer: "The lighthouse keeper counted ships at dawn [1].",
+  record: false,
 });
 process.stdout.write(`stub listening on ${stub.baseURL}\n`);
 process.on("SIGTERM", () => void stub.close().then(() => process.exit(0)));

@@ -266,6 +266,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, endAt - Date.now()));
     for (const t of timers) clearTimeout(t);
     const cpuAtEnd = cpuSnapshot({ ...processes(), stub: stub.child.pid }, SERVERS);
+    console.log(`soak: the stub provider's RSS at the end: ${rssMb(stub.child.pid)} MB`);
     const asksInWindow = samples.filter((s) => s.route === "POST /v1/ask").length;
     const spent = cpuPerUnit(cpuAtStart, cpuAtEnd, asksInWindow);
     const cpu = {
@@ -317,7 +318,8 @@ async function main() {
         /aihub_search_stage_seconds_bucket\{le="([^"]+)",stage="([^"]+)"\} (\d+)/g,
       )) {
         const [, le, stage, n] = m as unknown as [string, string, string, string];
-        const s = (stages[stage] ??= { count: 0, over_100ms: 0, over_250ms: 0, over_1s: 0 });
+        stages[stage] ??= { count: 0, over_100ms: 0, over_250ms: 0, over_1s: 0 };
+        const s = stages[stage];
         if (le === "+Inf") {
           s.count += Number(n);
           s.over_100ms += Number(n);

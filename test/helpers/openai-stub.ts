@@ -42,6 +42,11 @@ export interface OpenAIStubOptions {
   overreportOutputTokens?: number;
   /** stub-overreport: multiplies the prompt tokens its usage claims. */
   overreportPromptFactor?: number;
+  /**
+   * Keep every request for the test to inspect (`requests`; default true). A soak's stub answers
+   * hundreds of thousands: kept, they grew its heap past 400 MB and its collections with it.
+   */
+  record?: boolean;
 }
 
 export interface RecordedRequest {
@@ -237,7 +242,8 @@ export async function startOpenAIStub(opts: OpenAIStubOptions = {}): Promise<Ope
     readBody(req)
       .then((body) => {
         const path = (req.url ?? "").split("?")[0] ?? "";
-        requests.push({ method: req.method ?? "", path, headers: req.headers, body });
+        if (opts.record !== false)
+          requests.push({ method: req.method ?? "", path, headers: req.headers, body });
         if (req.method === "POST" && path.endsWith("/chat/completions"))
           return handleChat(body ?? {}, req, res);
         if (req.method === "POST" && path.endsWith("/embeddings")) return handleEmbeddings(body ?? {}, res);
