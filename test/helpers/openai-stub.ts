@@ -177,7 +177,7 @@ export async function startOpenAIStub(opts: OpenAIStubOptions = {}): Promise<Ope
     });
   }
 
-  function handleChat(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) {
+  function handleChat(body: Record<string, unknown>, res: ServerResponse) {
     const model = String(body.model);
     const messages = (body.messages ?? []) as StubMessage[];
     const promptTokens = messages.reduce((n, m) => n + countWords(contentText(m.content)), 0);
@@ -215,7 +215,9 @@ export async function startOpenAIStub(opts: OpenAIStubOptions = {}): Promise<Ope
       (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
     let i = 0;
     let timer: NodeJS.Timeout | undefined;
-    req.socket.on("close", () => clearTimeout(timer));
+    // The response's close, not the socket's: a keep-alive socket carries thousands of responses, and a
+    // listener per response on it kept every one of them (and its request) alive until it closed.
+    res.on("close", () => clearTimeout(timer));
 
     const step = () => {
       if (res.destroyed) return;
@@ -244,8 +246,7 @@ export async function startOpenAIStub(opts: OpenAIStubOptions = {}): Promise<Ope
         const path = (req.url ?? "").split("?")[0] ?? "";
         if (opts.record !== false)
           requests.push({ method: req.method ?? "", path, headers: req.headers, body });
-        if (req.method === "POST" && path.endsWith("/chat/completions"))
-          return handleChat(body ?? {}, req, res);
+        if (req.method === "POST" && path.endsWith("/chat/completions")) return handleChat(body ?? {}, res);
         if (req.method === "POST" && path.endsWith("/embeddings")) return handleEmbeddings(body ?? {}, res);
         sendError(res, 404, `stub has no route ${req.method} ${path}`);
       })
