@@ -1,7 +1,7 @@
-import { Api, ApiRefusal, type EmbedConfig, type Source } from "./api.js";
-import { type Lang, pickLang, type StringKey } from "./i18n.js";
-import { arrow } from "./icons.js";
+import { Api, type EmbedConfig, type Source } from "./api.js";
+import { type Lang, pickLang } from "./i18n.js";
 import { renderMarkdown } from "./markdown.js";
+import { type Conv, feedbackRow, h, refusalMessage, sourceChips } from "./message-parts.js";
 import { CSS } from "./styles.js";
 
 export interface ChatOptions {
@@ -15,16 +15,8 @@ export interface ChatOptions {
   visitorToken?: string | null;
 }
 
-type Conv = { conversation_id: string; conversation_token: string };
-
 let shared: CSSStyleSheet | undefined;
 const COLOR = /^#[0-9a-f]{3,8}$/i;
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) => {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text !== undefined) el.textContent = text;
-  return el;
-};
 /** The launcher's speech bubble, built as nodes: no innerHTML, so Trusted Types policies are never needed. */
 function icon(): SVGSVGElement {
   const ns = "http://www.w3.org/2000/svg";
@@ -321,9 +313,9 @@ export class Chat {
         this.live.textContent = bubble.textContent;
       } else {
         paint();
-        bubble.append(this.chips(sources, cited));
+        bubble.append(sourceChips(this.lang, sources, cited));
       }
-      if (messageId) bubble.append(this.feedback(conv, messageId));
+      if (messageId) bubble.append(feedbackRow(this.lang, this.api, conv, messageId));
     } catch (err) {
       cancelAnimationFrame(frame);
       bubble.remove();
@@ -339,98 +331,10 @@ export class Chat {
     }
   }
 
-  private chips(sources: Source[], cited: number[]) {
-    const box = h("div", "chips");
-    box.setAttribute("role", "group");
-    box.setAttribute("aria-label", this.lang.t("sources_label"));
-    for (const n of cited) {
-      const s = sources.find((x) => x.n === n);
-      if (!s) continue;
-      const page =
-        s.page_start === null
-          ? ""
-          : ` · ${this.lang.t("page", { page: s.page_end && s.page_end !== s.page_start ? `${s.page_start}–${s.page_end}` : s.page_start })}`;
-      const b = h("button", "", `[${n}] ${s.title}${page}`);
-      b.type = "button";
-      b.dataset.n = String(n);
-      b.setAttribute("aria-expanded", "false");
-      const quote = h("blockquote", "", s.text);
-      quote.hidden = true;
-      b.onclick = () => {
-        quote.hidden = !quote.hidden;
-        b.setAttribute("aria-expanded", String(!quote.hidden));
-      };
-      box.append(b, quote);
-    }
-    return box;
-  }
-
-  private feedback(conv: Conv, messageId: string) {
-    const row = h("div", "fb");
-    const { t } = this.lang;
-    const mk = (rating: "up" | "down", label: StringKey) => {
-      const b = h("button");
-      b.append(arrow(rating));
-      b.type = "button";
-      b.setAttribute("aria-label", t(label));
-      b.setAttribute("aria-pressed", "false");
-      b.onclick = async () => {
-        for (const x of row.querySelectorAll("button")) x.setAttribute("aria-pressed", String(x === b));
-        try {
-          await this.api.feedback(conv, messageId, rating);
-        } catch {
-          return;
-        }
-        if (rating === "down" && !row.nextElementSibling) row.after(this.comment(conv, messageId));
-        else thanks.textContent = t("feedback_thanks");
-      };
-      return b;
-    };
-    const thanks = h("span");
-    thanks.setAttribute("role", "status");
-    row.append(mk("up", "feedback_up"), mk("down", "feedback_down"), thanks);
-    return row;
-  }
-
-  private comment(conv: Conv, messageId: string) {
-    const box = h("form", "fbc");
-    const area = h("textarea");
-    area.setAttribute("aria-label", this.lang.t("feedback_comment"));
-    area.placeholder = this.lang.t("feedback_comment");
-    area.maxLength = 1000;
-    const b = h("button", "", this.lang.t("feedback_submit"));
-    box.append(area, b);
-    box.onsubmit = async (e) => {
-      e.preventDefault();
-      await this.api.feedback(conv, messageId, "down", area.value.trim()).catch(() => {});
-      box.replaceChildren(h("span", "busy", this.lang.t("feedback_thanks")));
-    };
-    return box;
-  }
-
   /** A refusal shows the server's reason in the visitor's language; a network error offers a retry. */
   private fail(err: unknown, retry: () => void) {
     const { t } = this.lang;
-    let key: StringKey = "error_network";
-    let limit: unknown = "";
-    let action: "retry" | "new" | null = "retry";
-    if (err instanceof ApiRefusal) {
-      const b = err.body;
-      limit = b.limit ?? "";
-      action = null;
-      if (err.code === "cap_reached") {
-        key = `cap_${b.cap}` as StringKey;
-        if (b.cap === "messages_per_conversation") action = "new";
-      } else if (err.code === "budget_exceeded") key = "budget";
-      else if (err.code === "rate_limited") [key, action] = ["rate_limited", "retry"];
-      else if (err.code === "visitor_token_invalid")
-        key = b.reason === "expired" ? "error_token_expired" : "error_signin";
-      else if (err.code === "origin_not_allowed" || err.status === 404) key = "error_unavailable";
-      else [key, action] = ["error_generic", "retry"];
-    } else if (!this.cfg) {
-      // Without CORS the browser hides a refusal: a load that fails may be a foreign origin or no network.
-      key = "error_unavailable";
-    }
+    const { key, limit, action } = refusalMessage(err, this.cfg !== null);
     const box = h("div", "m err");
     box.setAttribute("role", "alert");
     box.append(h("span", "", t(key, { limit: String(limit) }) || t("error_generic")));
