@@ -1,13 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ApiScope, AppEnv, AuthContext, ServiceCtx, TenantAuth } from "../context.js";
-import type { Db } from "../db/client.js";
-import { preparedPerDb } from "../db/prepared.js";
-import { apiKeys, keyCreators, orgMembers, sessions, tenantSuspensions, users } from "../db/schema.js";
+import { orgMembers, sessions, tenantSuspensions, users } from "../db/schema.js";
 import { ApiError } from "../errors.js";
 import { countAuthFailure, refuseThrottledAddress } from "../ratelimit/auth-failures.js";
-import { keyCache } from "./key-cache.js";
+import { readKey } from "./key-cache.js";
 import { hashKey, sameHash } from "./keys.js";
 import {
   type Action,
@@ -45,29 +43,6 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** The key with what caps it (its creator's membership and suspension, the organization's suspension). */
-const keyLookup = preparedPerDb((db: Db) =>
-  db
-    .select({
-      row: apiKeys,
-      creatorId: keyCreators.userId,
-      creatorRole: orgMembers.role,
-      creatorSuspended: users.suspendedAt,
-      orgSuspended: tenantSuspensions.tenantId,
-    })
-    .from(apiKeys)
-    .leftJoin(keyCreators, eq(keyCreators.keyId, apiKeys.id))
-    .leftJoin(
-      orgMembers,
-      and(eq(orgMembers.tenantId, keyCreators.tenantId), eq(orgMembers.userId, keyCreators.userId)),
-    )
-    .leftJoin(users, eq(users.id, keyCreators.userId))
-    .leftJoin(tenantSuspensions, eq(tenantSuspensions.tenantId, apiKeys.tenantId))
-    .where(eq(apiKeys.hash, sql.placeholder("hash")))
-    .limit(1)
-    .prepare("auth_key_lookup"),
-);
-
 async function authenticateKey(c: Context<AppEnv>, header: string): Promise<AuthContext> {
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
@@ -77,10 +52,8 @@ async function authenticateKey(c: Context<AppEnv>, header: string): Promise<Auth
   }
   const deps = c.get("deps");
   const hash = hashKey(match[1]!);
-  const read = async () => (await keyLookup(deps.database.db).execute({ hash }))[0];
   // The row is cached, never the verdict: revocation, expiry and suspension are decided below on every request.
-  const cache = keyCache(deps);
-  const hit = cache ? ((await cache.get(hash, read)) as Awaited<ReturnType<typeof read>>) : await read();
+  const hit = await readKey(deps, hash);
   if (!hit) throw new ApiError("unauthorized", "Unknown API key. Check that it was copied whole.");
   const { row } = hit;
   if (row.revokedAt)

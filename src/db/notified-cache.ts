@@ -142,24 +142,38 @@ export class NotifiedCache<V> {
  */
 export function notifiedCachePerDatabase<V>(opts: { channel: string; max: number; what: string }) {
   const caches = new WeakMap<object, NotifiedCache<V>>();
+  const of = (deps: Pick<AppDeps, "database" | "logger" | "config">): NotifiedCache<V> | null => {
+    if (deps.config.READ_CACHE_SECONDS === 0) return null;
+    let cache = caches.get(deps.database);
+    if (!cache) {
+      cache = new NotifiedCache<V>(deps.database, {
+        channel: opts.channel,
+        ttlMs: deps.config.READ_CACHE_SECONDS * 1000,
+        max: opts.max,
+        onListenError: (err) =>
+          deps.logger.warn(
+            { err },
+            `could not LISTEN on ${opts.channel}; ${opts.what} are read on every request`,
+          ),
+      });
+      caches.set(deps.database, cache);
+    }
+    return cache;
+  };
   return {
-    of(deps: Pick<AppDeps, "database" | "logger" | "config">): NotifiedCache<V> | null {
-      if (deps.config.READ_CACHE_SECONDS === 0) return null;
-      let cache = caches.get(deps.database);
-      if (!cache) {
-        cache = new NotifiedCache<V>(deps.database, {
-          channel: opts.channel,
-          ttlMs: deps.config.READ_CACHE_SECONDS * 1000,
-          max: opts.max,
-          onListenError: (err) =>
-            deps.logger.warn(
-              { err },
-              `could not LISTEN on ${opts.channel}; ${opts.what} are read on every request`,
-            ),
-        });
-        caches.set(deps.database, cache);
-      }
-      return cache;
+    of,
+    /**
+     * `load()` through this database's cache (`get`), or straight to `load()` when the caches are
+     * off: the one way callers read, so none of them branches on the setting.
+     */
+    async read<T extends V | undefined>(
+      deps: Pick<AppDeps, "database" | "logger" | "config">,
+      key: string,
+      load: () => Promise<T>,
+      keep?: (value: V) => boolean,
+    ): Promise<T> {
+      const cache = of(deps);
+      return cache ? ((await cache.get(key, load, keep)) as T) : load();
     },
     /**
      * Call after this process changed what the cache holds, once the change has committed: its own

@@ -46,10 +46,14 @@ export function openPostgres(opts: PostgresOptions): Database {
         options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
       });
       let stopped = false;
-      const lost = () => {
-        if (stopped) return;
+      // After this, the connection's end is ours, not a loss to report.
+      const forget = () => {
         stopped = true;
         listeners.delete(client);
+      };
+      const lost = () => {
+        if (stopped) return;
+        forget();
         onLost?.();
       };
       client.on("error", lost);
@@ -62,14 +66,12 @@ export function openPostgres(opts: PostgresOptions): Database {
         await client.connect();
         await client.query(`LISTEN "${channel.replace(/"/g, "")}"`);
       } catch (err) {
-        stopped = true;
-        listeners.delete(client);
+        forget();
         await client.end().catch(() => {});
         throw err;
       }
       return async () => {
-        stopped = true;
-        listeners.delete(client);
+        forget();
         await client.end().catch(() => {});
       };
     },

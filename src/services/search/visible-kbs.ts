@@ -54,16 +54,14 @@ export async function loadVisibleKbsForSearch(
   ids: string[],
 ): Promise<{ kbs: KbRow[]; hiddenVersionIds: string[] }> {
   const unique = visibleIds(ctx, ids);
-  const read = () =>
-    kbsWithHidden(ctx.deps.database.db).execute({ tenantId: ctx.auth.tenantId, ids: unique });
-  const cache = searchKbCache.of(ctx.deps);
-  const rows = cache
-    ? // Kept only while nothing in them is indexing or being replaced: a version's move to ready or
-      // superseded is then never a cached state away (see kb-cache.ts).
-      (await cache.get(`${ctx.auth.tenantId}\u0000${unique.join(",")}`, read, (r) =>
-        r.every((x) => x.hidden.length === 0),
-      ))!
-    : await read();
+  const rows = await searchKbCache.read(
+    ctx.deps,
+    `${ctx.auth.tenantId}\u0000${unique.join(",")}`,
+    () => kbsWithHidden(ctx.deps.database.db).execute({ tenantId: ctx.auth.tenantId, ids: unique }),
+    // Kept only while nothing in them is indexing or being replaced: a version's move to ready or
+    // superseded is then never a cached state away (see kb-cache.ts).
+    (r) => r.every((x) => x.hidden.length === 0),
+  );
   const ordered = inRequestOrder(unique, rows, (r) => r.kb.id);
   return { kbs: ordered.map((r) => r.kb), hiddenVersionIds: ordered.flatMap((r) => r.hidden) };
 }
