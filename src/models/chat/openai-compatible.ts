@@ -8,6 +8,7 @@
  */
 import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { ChatOpenAICompletions, type ChatOpenAICompletionsCallOptions } from "@langchain/openai";
+import { providerFetch } from "../provider-fetch.js";
 import type { ChatEvent, ChatMessage, ChatModel, ChatUsage } from "../types.js";
 import { ChatError } from "./errors.js";
 import { classifyProviderError } from "./provider-error.js";
@@ -64,7 +65,7 @@ export function createOpenAICompatibleChat(opts: OpenAICompatibleChatOptions): C
   const client = new PerCallChatOpenAI({
     model: opts.model,
     apiKey: opts.apiKey,
-    configuration: { baseURL: opts.baseURL },
+    configuration: { baseURL: opts.baseURL, fetch: providerFetch() },
     streaming: true,
     streamUsage: true,
     maxRetries: 0,

@@ -19,10 +19,10 @@ export function retrievalAnswerable(
 export function answerableAnswer(
   outcome: { status: CallStatus; text: string },
   provider: string,
-  retrieval: boolean,
+  retrieval: () => boolean,
 ): boolean {
   if (outcome.status !== "ok" || outcome.text.trim() === "") return false;
   if (isNotFoundAnswer(outcome.text)) return false;
   // The extractive model applies the evidence threshold itself; its text already says which way it went.
-  return provider === "offline" ? true : retrieval;
+  return provider === "offline" ? true : retrieval();
 }

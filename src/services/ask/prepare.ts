@@ -67,8 +67,12 @@ export interface PreparedAsk {
   kbIds: string[];
   /** How many sources the prompt numbered: citations above it are unknown. */
   sourceCount: number;
-  /** Whether the sources hold enough evidence for an answer; language-model answers inherit it. */
-  retrievalAnswerable: boolean;
+  /**
+   * Whether the sources hold enough evidence for an answer; language-model answers inherit it. Asked
+   * only when such an answer is summed up (after its stream), so the sentence scoring it takes never
+   * runs before a first token, nor at all for the offline model, which decides for itself.
+   */
+  retrievalAnswerable: () => boolean;
   /** The rendered prompt, kept to estimate usage if a provider reports none (or the call is cut). */
   messages: ChatMessage[];
   calls: PlannedCall[];
@@ -174,7 +178,7 @@ export async function prepareChat({
     kbIds: [],
     sourceCount: 0,
     // No retrieval, so no evidence threshold: the model alone decides what it can answer.
-    retrievalAnswerable: true,
+    retrievalAnswerable: () => true,
     messages: input.messages,
     calls,
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
@@ -228,12 +232,14 @@ export async function prepareAsk({
     models.map(({ info }) => ({ info, maxTokens: capOf(info) })),
   );
   const calls = await planCalls(ctx, models, messages, input.maxTokens, budgeted, metered);
+  // Only what the evidence check reads is kept for it (the records themselves are dropped).
+  const grounding = sources.map(({ n, title, text }) => ({ n, title, text }));
   const prepared: PreparedAsk = {
     ctx,
     mode: input.mode,
     kbIds: found.kbs.map((k) => k.id),
     sourceCount: sources.length,
-    retrievalAnswerable: retrievalAnswerable(input.question, sources),
+    retrievalAnswerable: once(() => retrievalAnswerable(input.question, grounding)),
     messages,
     calls,
     ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
@@ -245,4 +251,16 @@ export async function prepareAsk({
     },
   };
   return { prepared, sources };
+}
+
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
 }

@@ -12,6 +12,7 @@ import type { SparseVector } from "../../../vector/types.js";
 import { retryAfterMs } from "../../chat/provider-error.js";
 import { countTextTokens } from "../../chat/token-count.js";
 import { costMicros, type Price } from "../../cost.js";
+import { providerFetch } from "../../provider-fetch.js";
 import type { Embedder, EmbedResult, QueryEmbedding } from "../../types.js";
 import { chunkIndexText } from "../index-text.js";
 
@@ -86,6 +87,7 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     apiKey: opts.apiKey,
     baseURL: opts.baseURL,
     maxRetries: 0, // retries are ours, so Retry-After and the wait cap are applied in one place
+    fetch: providerFetch(),
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
   });
 
