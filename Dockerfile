@@ -1,6 +1,6 @@
 # AI Hub production image (README "Production install"). Build: docker build -t ai-hub .
 # The same image runs the API (default command), the ingestion worker (node dist/src/worker.js)
-# and the standalone vector engine (node dist/src/vector/engine/main.js); see compose.yaml.
+# and the standalone vector engine (npm run engine:prod gives its Node flags); see compose.yaml.
 
 # ---- build: all dependencies, compile to dist/ ----
 FROM node:22-bookworm-slim AS build

@@ -82,6 +82,19 @@ export function summarize(input: {
     const b = half.at(-1)?.[name] ?? null;
     growth[name] = { at_half_mb: a, end_mb: b, growth_pct: a && b ? r1(((b - a) / a) * 100) : null };
   }
+  // Steal: the hypervisor's share of the run (ticks are 1/100 s on Linux), and the worst 5 s window of it.
+  const steals = rss.map((r) => r.steal_ticks ?? null);
+  const stealWindows = steals.slice(1).flatMap((x, i) => {
+    const prev = steals[i];
+    return x === null || prev === null || prev === undefined ? [] : [{ t: rss[i + 1]!.t, ticks: x - prev }];
+  });
+  const worstSteal = stealWindows.reduce((a, b) => (b.ticks > a.ticks ? b : a), { t: 0, ticks: 0 });
+  const steal = stealWindows.length
+    ? {
+        total_s: r1(stealWindows.reduce((a, b) => a + b.ticks, 0) / 100),
+        worst_5s_window: { at_s: worstSteal.t, cpu_s: r1(worstSteal.ticks / 100) },
+      }
+    : null;
   const errorCodes: Record<string, number> = {};
   for (const e of errors)
     errorCodes[e.error ?? String(e.status)] = (errorCodes[e.error ?? String(e.status)] ?? 0) + 1;
@@ -92,6 +105,7 @@ export function summarize(input: {
       memory_gb: r1(totalmem() / 2 ** 30),
       load_average_before: input.load0.map(r1),
       load_average_after: loadavg().map(r1),
+      steal,
     },
     settings: {
       users: USERS,
@@ -163,7 +177,7 @@ export function markdown(r: ReturnType<typeof summarize>): string {
   const g = r.rss_mb.last_half;
   return `# bench:soak
 
-${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.settings.ramp_s ? `, joining over the first ${r.settings.ramp_s} s, then all of them` : ""}, ${r.settings.uploaders} also upload once) for ${r.settings.minutes} min against 2 API processes and 2 workers (PostgreSQL, Redis, the engine standing in for Qdrant), stub provider TTFT ${r.settings.stub_ttft_ms} ms. Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB; load average before ${r.machine.load_average_before.join(" ")}, after ${r.machine.load_average_after.join(" ")}.
+${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.settings.ramp_s ? `, joining over the first ${r.settings.ramp_s} s, then all of them` : ""}, ${r.settings.uploaders} also upload once) for ${r.settings.minutes} min against 2 API processes and 2 workers (PostgreSQL, Redis, the engine standing in for Qdrant), stub provider TTFT ${r.settings.stub_ttft_ms} ms. Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB; load average before ${r.machine.load_average_before.join(" ")}, after ${r.machine.load_average_after.join(" ")}${r.machine.steal ? `; CPU stolen by the hypervisor ${r.machine.steal.total_s} s in all, at most ${r.machine.steal.worst_5s_window.cpu_s} s in one 5 s window (second ${r.machine.steal.worst_5s_window.at_s})` : ""}.
 
 | Measure | Result | Target |
 |---|---|---|

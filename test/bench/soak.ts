@@ -85,6 +85,18 @@ const rssMb = (pid: number | undefined) => {
   }
 };
 
+/**
+ * CPU time the hypervisor gave to other guests (the `steal` column of /proc/stat, in clock ticks): on a
+ * virtual machine a slow window can be the host's, not the code's.
+ */
+const stealTicks = (): number | null => {
+  try {
+    return Number(readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/)[8]);
+  } catch {
+    return null;
+  }
+};
+
 async function main() {
   const load0 = loadavg();
   console.log(
@@ -135,6 +147,8 @@ async function main() {
     const accepted: { org: number; id: string }[] = [];
     const rss: { t: number; [name: string]: number | null }[] = [];
     const startedAt = Date.now();
+    // The wall clock of second 0, to line the run's slow seconds up with other logs (PostgreSQL's, say).
+    console.log(`soak: second 0 is ${new Date(startedAt).toISOString()}`);
     const endAt = startedAt + RAMP_MS + MINUTES * 60_000;
     const processes = () => ({
       api0: c.apis[0]!.child.pid,
@@ -163,6 +177,7 @@ async function main() {
         t: Math.round((Date.now() - startedAt) / 1000),
       };
       for (const [name, pid] of Object.entries(processes())) row[name] = rssMb(pid);
+      row.steal_ticks = stealTicks();
       rss.push(row);
     }, 5_000);
 
@@ -363,6 +378,8 @@ async function main() {
     console.log(markdown(report));
   } finally {
     await c.close();
+    // The engine's own output (with CLUSTER_NODE_FLAGS_ENGINE=--trace-gc, its heap at every collection).
+    if (process.env.SOAK_ENGINE_LOG) writeFileSync(process.env.SOAK_ENGINE_LOG, c.engine.output());
     await stop(stub);
     agent.destroy();
   }

@@ -27,7 +27,7 @@ export const ENTRIES = {
  * `npm run start:prod` does), so a benchmark measures what production runs rather than tsx's loader.
  */
 function entryArgs(role: keyof typeof ENTRIES): string[] {
-  const flags = role === "api" ? API_NODE_FLAGS : [];
+  const flags = NODE_FLAGS[role];
   if (!process.env.CLUSTER_BUILT) return [...flags, "--import", "tsx", ENTRIES[role]];
   const built = join("dist", ENTRIES[role].replace(/\.ts$/, ".js"));
   if (!existsSync(join(REPO, built)))
@@ -35,12 +35,20 @@ function entryArgs(role: keyof typeof ENTRIES): string[] {
   return [...flags, built];
 }
 
-/** Node's flags for an API process, as `npm start` gives them (package.json is the one place they are set). */
-const API_NODE_FLAGS = (
+/**
+ * Node's flags for each role, as `npm start`, `npm run worker` and `npm run engine` give them
+ * (package.json is the one place they are set).
+ */
+const SCRIPTS = (
   JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }
-).scripts
-  .start!.split(" ")
-  .filter((t) => t.startsWith("--") && t !== "--import");
+).scripts;
+const flagsOf = (script: string) =>
+  SCRIPTS[script]!.split(" ").filter((t) => t.startsWith("--") && t !== "--import");
+const NODE_FLAGS: Record<keyof typeof ENTRIES, string[]> = {
+  api: flagsOf("start"),
+  worker: flagsOf("worker"),
+  engine: flagsOf("engine"),
+};
 
 /** A port nothing listens on right now (the OS picks it; it is closed again at once). */
 export function freePort(): Promise<number> {
@@ -63,7 +71,14 @@ export function spawnEntry(role: keyof typeof ENTRIES, env: Record<string, strin
         `--cpu-prof-name=${role}-\${pid}.cpuprofile`,
       ]
     : [];
-  return spawnProcess(process.execPath, [...prof, ...entryArgs(role)], { ...process.env, ...env }, REPO);
+  // CLUSTER_NODE_FLAGS_API / _WORKER / _ENGINE: extra Node flags for that role only (say --trace-gc).
+  const extra = process.env[`CLUSTER_NODE_FLAGS_${role.toUpperCase()}`]?.split(" ").filter(Boolean) ?? [];
+  return spawnProcess(
+    process.execPath,
+    [...prof, ...extra, ...entryArgs(role)],
+    { ...process.env, ...env },
+    REPO,
+  );
 }
 
 /** SIGKILL, or SIGTERM with a SIGKILL after `graceMs`; resolves once the process is gone. */

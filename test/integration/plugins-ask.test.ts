@@ -1,7 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ENABLED_TTL_MS, enabledRows } from "../../src/services/plugins/enabled-cache.js";
 import { type AskTestApp, ask, startAskTestApp } from "../helpers/ask-app.js";
 import { indexDocument } from "../helpers/search-index.js";
 
@@ -11,7 +13,7 @@ import { indexDocument } from "../helpers/search-index.js";
  * their own step while /healthz and the ask itself keep answering.
  */
 let a: AskTestApp;
-let org: { adminKey: string; kbId: string };
+let org: { adminKey: string; kbId: string; tenantId: string };
 const WARSAW = "Warsaw is the capital of Poland and its largest city on the Vistula.";
 
 async function installAll() {
@@ -57,8 +59,8 @@ beforeAll(async () => {
     key: adminKey,
     body: { name: "Poland", language: "en" },
   });
-  org = { adminKey, kbId: kb.body.id };
   const tenantId = tenant.body.tenant.id as string;
+  org = { adminKey, kbId: kb.body.id, tenantId };
   // Three near-copies of one fact crowd out a different one: what MMR is for.
   for (const [i, text] of [
     WARSAW,
@@ -162,5 +164,31 @@ describe("plugins in ask (issue 19)", () => {
     expect(JSON.parse(hooks[0]!.body).answer).toBe(text);
     expect(hooks[0]!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     server.close();
+  });
+});
+
+describe("an organization's enabled plugins, cached per process", () => {
+  it("a change made elsewhere is seen one read after the entry expires, and no ask waits for that read", async () => {
+    const deps = a.t.deps;
+    expect((await setPlugin("mmr-reranker", true)).status).toBe(200);
+    const ids = async () => (await enabledRows(deps, org.tenantId)).map((r) => r.pluginId);
+    expect(await ids()).toContain("mmr-reranker");
+    // Another API process turns it off: plain SQL, so this process is not told.
+    await deps.database.db.execute(
+      sql`update org_plugins set enabled = false where tenant_id = ${org.tenantId} and plugin_id = 'mmr-reranker'`,
+    );
+    expect(await ids()).toContain("mmr-reranker");
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + ENABLED_TTL_MS + 1);
+    try {
+      // Expired: still answered from memory at once, while the fresh read runs beside it.
+      const load = vi.spyOn(deps.database.db, "select");
+      expect(await ids()).toContain("mmr-reranker");
+      expect(load).toHaveBeenCalledTimes(1);
+      load.mockRestore();
+      await vi.waitFor(async () => expect(await ids()).not.toContain("mmr-reranker"), { timeout: 5_000 });
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -142,6 +142,11 @@ describe("Dockerfile", () => {
     expect(pkg.scripts["start:prod"]).toBe("exec node --max-semi-space-size=32 dist/src/server.js");
     // `npm start` runs the same server from source: same flags (the cluster helper reads them from it).
     expect(pkg.scripts.start).toBe("exec node --max-semi-space-size=32 --import tsx src/server.ts");
+    // The standalone engine's young generation is fixed in size, so its memory does not step up under
+    // load (V8 doubled it from 8 to 16 MB per semi-space six minutes into a soak); same flags both ways.
+    const engineFlags = "--min-semi-space-size=16 --max-semi-space-size=16";
+    expect(pkg.scripts.engine).toBe(`exec node ${engineFlags} --import tsx src/vector/engine/main.ts`);
+    expect(pkg.scripts["engine:prod"]).toBe(`exec node ${engineFlags} dist/src/vector/engine/main.js`);
   });
 
   it(".dockerignore keeps host node_modules, dist and data out of the build context", () => {
