@@ -13,6 +13,7 @@ import { createMemoryRateLimiter } from "../ratelimit/memory.js";
 import { createRedisRateLimiter } from "../ratelimit/redis.js";
 import { documentStatusCounts, recentStageDurations } from "../services/documents/status-counts.js";
 import { qdrantCollections } from "../vector/collections.js";
+import { routeVectorStoreFetch } from "../vector/engine-fetch.js";
 import { collectionNameFor, QdrantIndex } from "../vector/qdrant-index.js";
 import type { VectorIndex } from "../vector/types.js";
 import { consoleAssetsFromDir, DEFAULT_CONSOLE_DIR } from "./console-assets.js";
@@ -66,6 +67,7 @@ export async function composeRuntime(
       closers.push(() => started.close());
       vectorUrl = engine.url;
     }
+    routeVectorStoreFetch(vectorUrl);
     const client = new QdrantClient({
       url: vectorUrl,
       apiKey: config.QDRANT_API_KEY,

@@ -39,6 +39,8 @@ export function summarize(input: {
   load0: number[];
   /** Both API processes' `aihub_search_stage_seconds` at the end: how many of each step took long. */
   stages?: Record<string, { count: number; over_100ms: number; over_250ms: number; over_1s: number }>;
+  /** The load generator's event-loop delay over the run. */
+  clientLoopDelayMs?: { p99: number; max: number };
 }) {
   const { samples, rss, sla } = input;
   const { TTFT_MS, ORGS, USERS, MINUTES, ASK_EVERY_MS, UPLOADERS } = input.settings;
@@ -137,6 +139,7 @@ export function summarize(input: {
     rss_mb: { samples: rss, last_half: growth },
     cpu_per_ask_ms: input.cpu,
     search_stages: input.stages ?? null,
+    client_event_loop_delay_ms: input.clientLoopDelayMs ?? null,
     sla_vs_client: {
       ask: {
         client_requests: asks.length,
@@ -206,5 +209,5 @@ ${r.settings.users} users (one ask every ~${r.settings.ask_every_s} s each${r.se
     .map(([k, v]) => `${k} ${v.over_100ms} / ${v.over_250ms} / ${v.over_1s} of ${v.count}`)
     .join("; ")} | |
 | Ask latency (client, to first delta) vs /v1/sla (to headers) | client p50 ${r.sla_vs_client.client_ask_latency_ms.p50}, p99 ${r.sla_vs_client.client_ask_latency_ms.p99} ms; SLA ${JSON.stringify(r.sla_vs_client.sla_ask_latency_ms)} | |
-`;
+${r.client_event_loop_delay_ms ? `| The load generator's event-loop delay (p99 / max) | ${r.client_event_loop_delay_ms.p99} / ${r.client_event_loop_delay_ms.max} ms | |\n` : ""}`;
 }

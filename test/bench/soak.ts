@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PLATFORM_KEY } from "../helpers/app.js";
 import { type Cluster, startCluster, stop } from "../helpers/cluster.js";
 import { spawnProcess } from "../helpers/process.js";
@@ -172,6 +173,9 @@ async function main() {
     // PostgreSQL and Redis are the machine's own servers: other jobs using them are counted too.
     const SERVERS = ["postgres", "redis-server"];
     const cpuAtStart = cpuSnapshot({ ...processes(), stub: stub.child.pid }, SERVERS);
+    // The load generator's own event-loop delay: when it stalls, every ask it is timing looks slower.
+    const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+    clientLoop.enable();
     const sampler = setInterval(() => {
       const row: { t: number; [name: string]: number | null } = {
         t: Math.round((Date.now() - startedAt) / 1000),
@@ -360,6 +364,10 @@ async function main() {
       rampMs: RAMP_MS,
       load0,
       stages,
+      clientLoopDelayMs: {
+        p99: r1(clientLoop.percentile(99) / 1e6),
+        max: r1(clientLoop.max / 1e6),
+      },
     });
     mkdirSync(join(ROOT, "test/bench/results"), { recursive: true });
     writeFileSync(join(ROOT, "test/bench/results/soak.json"), `${JSON.stringify(report, null, 2)}\n`);
@@ -378,8 +386,14 @@ async function main() {
     console.log(markdown(report));
   } finally {
     await c.close();
-    // The engine's own output (with CLUSTER_NODE_FLAGS_ENGINE=--trace-gc, its heap at every collection).
-    if (process.env.SOAK_ENGINE_LOG) writeFileSync(process.env.SOAK_ENGINE_LOG, c.engine.output());
+    // Every process's own output (with CLUSTER_NODE_FLAGS_<ROLE>=--trace-gc, its heap at every collection).
+    const logDir = process.env.SOAK_LOG_DIR;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      const all = { engine: c.engine, ...Object.fromEntries(c.apis.map((p, i) => [`api${i}`, p])) };
+      for (const [i, w] of c.workers.entries()) Object.assign(all, { [`worker${i}`]: w });
+      for (const [name, p] of Object.entries(all)) writeFileSync(join(logDir, `${name}.log`), p.output());
+    }
     await stop(stub);
     agent.destroy();
   }

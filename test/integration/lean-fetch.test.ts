@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProviderFetch } from "../../src/models/provider-fetch.js";
+import { createLeanFetch } from "../../src/lean-fetch.js";
+import { routeVectorStoreFetch, vectorStorePrefixes } from "../../src/vector/engine-fetch.js";
 import { freePort } from "../helpers/cluster.js";
 
-/** What the provider fetch must keep of fetch's behaviour, against a real local HTTP server. */
+/** What the lean fetch must keep of fetch's behaviour, against a real local HTTP server. */
 let server: Server;
 let base: string;
 const seen: { method?: string; url?: string; headers: IncomingMessage["headers"]; body: string }[] = [];
@@ -35,6 +36,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
       return res.end(gzipSync(JSON.stringify({ zipped: true })));
     case "/moved":
+    case "/store/moved":
       res.writeHead(307, { location: "/json" });
       return res.end();
     case "/empty":
@@ -65,8 +67,8 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-describe("provider fetch", () => {
-  const f = createProviderFetch();
+describe("lean fetch", () => {
+  const f = createLeanFetch();
 
   it("sends method, headers and body, and gives status, headers and body back", async () => {
     const headers = new Headers({ authorization: "Bearer sk-test", "content-type": "application/json" });
@@ -147,5 +149,36 @@ describe("provider fetch", () => {
     expect(r.status).toBe(201);
     expect(seen.at(-1)!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     expect(seen.at(-1)!.body).toContain('name="purpose"');
+  });
+});
+
+describe("the vector store's requests routed through the lean fetch", () => {
+  it("names the URLs the Qdrant client calls, with the port it adds when none is given", () => {
+    expect(vectorStorePrefixes("http://127.0.0.1:6333")).toEqual(["http://127.0.0.1:6333/"]);
+    expect(vectorStorePrefixes("https://q.example.com/")).toEqual([
+      "https://q.example.com/",
+      "https://q.example.com:6333/",
+    ]);
+    expect(vectorStorePrefixes("http://qdrant:6333/prefix/")).toEqual(["http://qdrant:6333/prefix/"]);
+  });
+
+  it("sends the vector store's calls through it and passes every other call to the global fetch unchanged", async () => {
+    const original = globalThis.fetch;
+    routeVectorStoreFetch(`${base}/store`);
+    try {
+      expect(globalThis.fetch).not.toBe(original);
+      // Routed: the lean fetch follows the redirect whatever `redirect` says (the Qdrant client never sets it).
+      const routed = await fetch(`${base}/store/moved`, { method: "POST", body: "y", redirect: "manual" });
+      expect(routed.status).toBe(201);
+      expect(await routed.json()).toEqual({ echo: "y" });
+      // Not routed: the global fetch's own behaviour, here `redirect: "manual"`, is kept.
+      const passed = await fetch(`${base}/moved`, { method: "POST", body: "x", redirect: "manual" });
+      expect(passed.status).toBe(307);
+      // A Request object goes to the global fetch too, whatever its URL.
+      const req = await fetch(new Request(`${base}/json`, { method: "POST", body: "r" }));
+      expect(await req.json()).toEqual({ echo: "r" });
+    } finally {
+      globalThis.fetch = original;
+    }
   });
 });
