@@ -70,6 +70,10 @@ export interface LeanFetchOptions {
   keepAliveMs?: number;
 }
 
+// The global fetch as it was when this module loaded: what a request this does not handle goes to,
+// even after the global is routed here (src/vector/engine-fetch.ts), so it never comes back.
+const globalFetch = globalThis.fetch;
+
 export function createLeanFetch(opts: LeanFetchOptions = {}): typeof fetch {
   // Timeouts are the SDK's (it aborts the signal); the pool's own are fetch's defaults, as a backstop.
   const dispatcher: Dispatcher = new Agent({
@@ -82,7 +86,7 @@ export function createLeanFetch(opts: LeanFetchOptions = {}): typeof fetch {
     const body = init?.body;
     const simpleBody =
       body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array;
-    if (input instanceof Request || !simpleBody) return fetch(input, init);
+    if (input instanceof Request || !simpleBody) return globalFetch(input, init);
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) throw abortError(signal);
     const method = (init?.method ?? "GET").toUpperCase();

@@ -174,6 +174,11 @@ describe("the vector store's requests routed through the lean fetch", () => {
       // Not routed: the global fetch's own behaviour, here `redirect: "manual"`, is kept.
       const passed = await fetch(`${base}/moved`, { method: "POST", body: "x", redirect: "manual" });
       expect(passed.status).toBe(307);
+      // A body the lean fetch hands on (FormData) to a routed URL reaches the original fetch, not a loop.
+      const form = new FormData();
+      form.append("part", "p");
+      const handed = await fetch(`${base}/store/moved`, { method: "POST", body: form, redirect: "manual" });
+      expect(handed.status).toBe(307);
       // A Request object goes to the global fetch too, whatever its URL.
       const req = await fetch(new Request(`${base}/json`, { method: "POST", body: "r" }));
       expect(await req.json()).toEqual({ echo: "r" });
