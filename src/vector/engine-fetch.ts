@@ -8,7 +8,7 @@
 import { createLeanFetch } from "../lean-fetch.js";
 
 const prefixes: string[] = [];
-let original: typeof fetch | undefined;
+let routed = false;
 
 function urlOf(input: string | URL | Request): string | null {
   if (typeof input === "string") return input;
@@ -30,14 +30,13 @@ export function vectorStorePrefixes(baseUrl: string): string[] {
 /** Idempotent; call once per vector store URL, before its client sends anything. */
 export function routeVectorStoreFetch(baseUrl: string): void {
   for (const prefix of vectorStorePrefixes(baseUrl)) if (!prefixes.includes(prefix)) prefixes.push(prefix);
-  if (original) return;
+  if (routed) return;
+  routed = true;
   const passOn = globalThis.fetch;
-  original = passOn;
   const lean = createLeanFetch();
-  const routed = (input: string | URL | Request, init?: RequestInit) => {
+  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
     const url = urlOf(input);
     if (url !== null && prefixes.some((p) => url.startsWith(p))) return lean(input, init);
     return passOn(input, init);
-  };
-  globalThis.fetch = routed as typeof fetch;
+  }) as typeof fetch;
 }

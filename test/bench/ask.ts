@@ -22,6 +22,7 @@ import { createOfflineEmbedder } from "../../src/models/embedders/offline/index.
 import { collectionNameFor, QdrantIndex } from "../../src/vector/qdrant-index.js";
 import { type OpenStream, openStream, timedAsk } from "./ask-client.js";
 import { type BenchTenant, embedTexts, indexTenant, syntheticTexts } from "./ask-seed.js";
+import { rssMb } from "./proc-rss.js";
 import { pct } from "./stats.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -60,8 +61,6 @@ function start(
   });
 }
 
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const pctMs = (values: number[], p: number) => r2(pct(values, p));

@@ -70,3 +70,15 @@ export function cpuPerUnit(a: CpuSnapshot, b: CpuSnapshot, units: number) {
   }
   return { per, total: units > 0 ? Math.round((total / units) * 100) / 100 : null, cpu_ms: total };
 }
+
+/**
+ * CPU time the hypervisor gave to other guests since boot (the `steal` column of /proc/stat), in ms:
+ * on a virtual machine a slow window can be the host's, not the code's.
+ */
+export function stealMs(): number | null {
+  try {
+    return Number(readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/)[8]) * TICK_MS;
+  } catch {
+    return null;
+  }
+}

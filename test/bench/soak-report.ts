@@ -84,17 +84,17 @@ export function summarize(input: {
     const b = half.at(-1)?.[name] ?? null;
     growth[name] = { at_half_mb: a, end_mb: b, growth_pct: a && b ? r1(((b - a) / a) * 100) : null };
   }
-  // Steal: the hypervisor's share of the run (ticks are 1/100 s on Linux), and the worst 5 s window of it.
-  const steals = rss.map((r) => r.steal_ticks ?? null);
+  // Steal: the hypervisor's share of the run, and the worst 5 s window of it.
+  const steals = rss.map((r) => r.steal_ms ?? null);
   const stealWindows = steals.slice(1).flatMap((x, i) => {
     const prev = steals[i];
-    return x === null || prev === null || prev === undefined ? [] : [{ t: rss[i + 1]!.t, ticks: x - prev }];
+    return x === null || prev === null || prev === undefined ? [] : [{ t: rss[i + 1]!.t, ms: x - prev }];
   });
-  const worstSteal = stealWindows.reduce((a, b) => (b.ticks > a.ticks ? b : a), { t: 0, ticks: 0 });
+  const worstSteal = stealWindows.reduce((a, b) => (b.ms > a.ms ? b : a), { t: 0, ms: 0 });
   const steal = stealWindows.length
     ? {
-        total_s: r1(stealWindows.reduce((a, b) => a + b.ticks, 0) / 100),
-        worst_5s_window: { at_s: worstSteal.t, cpu_s: r1(worstSteal.ticks / 100) },
+        total_s: r1(stealWindows.reduce((a, b) => a + b.ms, 0) / 1000),
+        worst_5s_window: { at_s: worstSteal.t, cpu_s: r1(worstSteal.ms / 1000) },
       }
     : null;
   const errorCodes: Record<string, number> = {};

@@ -19,7 +19,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PLATFORM_KEY } from "../helpers/app.js";
 import { type Cluster, startCluster, stop } from "../helpers/cluster.js";
 import { spawnProcess } from "../helpers/process.js";
-import { cpuPerUnit, cpuSnapshot } from "./proc-cpu.js";
+import { cpuPerUnit, cpuSnapshot, stealMs } from "./proc-cpu.js";
+import { rssMb } from "./proc-rss.js";
 import { markdown, r1, type Sample, summarize } from "./soak-report.js";
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -76,23 +77,10 @@ async function json(c: Cluster, i: number, method: string, path: string, key: st
   return { status: r.status, body: JSON.parse(r.body || "null") };
 }
 
-const rssMb = (pid: number | undefined) => {
+/** RSS in whole MB, or null once the process is gone. */
+const rssOf = (pid: number | undefined): number | null => {
   try {
-    return Math.round(
-      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024,
-    );
-  } catch {
-    return null;
-  }
-};
-
-/**
- * CPU time the hypervisor gave to other guests (the `steal` column of /proc/stat, in clock ticks): on a
- * virtual machine a slow window can be the host's, not the code's.
- */
-const stealTicks = (): number | null => {
-  try {
-    return Number(readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/)[8]);
+    return pid ? Math.round(rssMb(pid)) : null;
   } catch {
     return null;
   }
@@ -125,6 +113,12 @@ async function main() {
   console.log(
     `soak: cluster up (2 API processes, 2 workers, engine), load average ${loadavg()[0]!.toFixed(2)}`,
   );
+  // The cluster's processes by the names every report uses.
+  const named = [
+    ...c.apis.map((a, i) => [`api${i}`, a] as const),
+    ...c.workers.map((w, i) => [`worker${i}`, w] as const),
+    ["engine", c.engine] as const,
+  ];
   try {
     // Organizations, each with a knowledge base holding one document; users are spread over them.
     const orgs: { key: string; kbId: string }[] = [];
@@ -151,18 +145,10 @@ async function main() {
     // The wall clock of second 0, to line the run's slow seconds up with other logs (PostgreSQL's, say).
     console.log(`soak: second 0 is ${new Date(startedAt).toISOString()}`);
     const endAt = startedAt + RAMP_MS + MINUTES * 60_000;
-    const processes = () => ({
-      api0: c.apis[0]!.child.pid,
-      api1: c.apis[1]!.child.pid,
-      worker0: c.workers[0]!.child.pid,
-      worker1: c.workers[1]!.child.pid,
-      engine: c.engine.child.pid,
-    });
-    // A process that dies mid-run says why (its exit code and last output), not just as errors later.
-    for (const [name, p] of [
-      ...c.apis.map((a, i) => [`api${i}`, a] as const),
-      ...c.workers.map((w, i) => [`worker${i}`, w] as const),
-    ]) {
+    const processes = () => Object.fromEntries(named.map(([name, p]) => [name, p.child.pid]));
+    // An API process or worker that dies mid-run says why (its exit code and last output), not just as
+    // errors later.
+    for (const [name, p] of named.filter(([name]) => name !== "engine")) {
       void p.exited.then((code) => {
         if (Date.now() < endAt)
           console.log(
@@ -180,8 +166,8 @@ async function main() {
       const row: { t: number; [name: string]: number | null } = {
         t: Math.round((Date.now() - startedAt) / 1000),
       };
-      for (const [name, pid] of Object.entries(processes())) row[name] = rssMb(pid);
-      row.steal_ticks = stealTicks();
+      for (const [name, pid] of Object.entries(processes())) row[name] = rssOf(pid);
+      row.steal_ms = stealMs();
       rss.push(row);
     }, 5_000);
 
@@ -285,7 +271,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, endAt - Date.now()));
     for (const t of timers) clearTimeout(t);
     const cpuAtEnd = cpuSnapshot({ ...processes(), stub: stub.child.pid }, SERVERS);
-    console.log(`soak: the stub provider's RSS at the end: ${rssMb(stub.child.pid)} MB`);
+    console.log(`soak: the stub provider's RSS at the end: ${rssOf(stub.child.pid)} MB`);
     const asksInWindow = samples.filter((s) => s.route === "POST /v1/ask").length;
     const spent = cpuPerUnit(cpuAtStart, cpuAtEnd, asksInWindow);
     const cpu = {
@@ -390,9 +376,7 @@ async function main() {
     const logDir = process.env.SOAK_LOG_DIR;
     if (logDir) {
       mkdirSync(logDir, { recursive: true });
-      const all = { engine: c.engine, ...Object.fromEntries(c.apis.map((p, i) => [`api${i}`, p])) };
-      for (const [i, w] of c.workers.entries()) Object.assign(all, { [`worker${i}`]: w });
-      for (const [name, p] of Object.entries(all)) writeFileSync(join(logDir, `${name}.log`), p.output());
+      for (const [name, p] of named) writeFileSync(join(logDir, `${name}.log`), p.output());
     }
     await stop(stub);
     agent.destroy();

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { QdrantIndex } from "../../src/vector/qdrant-index.js";
 import type { ChunkPoint, SparseVector, VectorQuery } from "../../src/vector/types.js";
+import { rssMb } from "./proc-rss.js";
 import { mulberry32, pct } from "./stats.js";
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 100_000);
@@ -65,10 +66,6 @@ function spawnEngine(dataDir: string): Promise<{ child: ChildProcess; url: strin
     });
     child.once("exit", (code) => reject(new Error(`engine exited with ${code}`)));
   });
-}
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m![1]) / 1024;
 }
 function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((r) => {
