@@ -106,7 +106,8 @@ describe("extractive answerer: answer shapes", () => {
   it("quotes the short sentence that gives a depth, not the one that names the fish", () => {
     const r = extractiveDecision("黑褐新箭雀鲷生活在水深多少的海域？", [fish]);
     expect(r.answerable).toBe(true);
-    expect(r.chosen.slice(0, 2).map((c) => c.text)).toContain("水深2至23公尺。");
+    expect(r.chosen.map((c) => c.text)).toContain("水深2至23公尺。");
+    expect(r.text).toContain("水深2至23公尺。");
   });
 
   it("answers a courtesy-name question from 'X，字Y'", () => {

@@ -7,6 +7,8 @@
  */
 import { answerStrings } from "../../i18n/answers.js";
 import type { Locale } from "../../i18n/locales.js";
+import { abstainProbability, dot, questionFeatures, type RankerModel } from "./ranker.js";
+import { RANKER_MODEL } from "./ranker-weights.js";
 import { DEFAULT_SCORE_PARAMS, type ScoredSentence, type ScoreParams, scoreSentences } from "./score.js";
 
 export interface AnswerParams extends ScoreParams {
@@ -26,6 +28,11 @@ export interface AnswerParams extends ScoreParams {
    * no source: names are rarely paraphrased, so a missing one usually means the topic is not covered.
    */
   minEvidenceMissingName: number;
+  /**
+   * The learned ranker and abstention model (ranker.ts). Null falls back to the hand-weighted score
+   * and the evidence thresholds above (kept to measure the two against each other).
+   */
+  model: RankerModel | null;
 }
 
 /**
@@ -39,6 +46,7 @@ export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   followBonus: 0.05,
   minEvidence: { en: 0.2, zh: 0.175 },
   minEvidenceMissingName: 0.6,
+  model: RANKER_MODEL,
 };
 
 /**
@@ -88,6 +96,8 @@ export interface ExtractiveResult {
   chosen: ScoredSentence[];
   /** Coverage of the question by the best sentence and its neighbours, 0..1. */
   evidence: number;
+  /** The abstention model's probability that the sources do not answer (null without a model). */
+  unanswerable: number | null;
   locale: Locale;
 }
 
@@ -115,24 +125,47 @@ export function extractiveDecision(
   const locale = answerLocale(question);
   const strings = answerStrings(locale);
   const zh = locale !== "en";
-  const { sentences } = scoreSentences(question, sources, params);
-  const ranked = sentences.filter((s) => s.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank);
+  const scored = scoreSentences(question, sources, params);
+  const model = params.model?.[zh ? "zh" : "en"] ?? null;
+  // The learned ranker weighs every sentence that shares a term with the question or sits next to one
+  // that does (the answer often follows the sentence that matches); the hand-weighted score only the first.
+  const ranked = (
+    model
+      ? scored.sentences
+          .filter((s) => s.features[0]! > 0 || s.features[1]! > 0)
+          .map((s) => ({ ...s, score: dot(model.sentence, s.features) }))
+      : scored.sentences.filter((s) => s.score > 0)
+  ).sort((a, b) => b.score - a.score || a.rank - b.rank);
   const best = ranked[0];
   const evidence = best ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
-  const floor = Math.max(
-    zh ? params.minEvidence.zh : params.minEvidence.en,
-    missingName(question, sources) ? params.minEvidenceMissingName : 0,
-  );
-  if (!best || evidence < floor) {
-    return { answerable: false, text: strings.not_found, chosen: [], evidence, locale };
+  const missing = missingName(question, sources);
+  let unanswerable: number | null = null;
+  let abstain: boolean;
+  if (model) {
+    unanswerable = abstainProbability(model, questionFeatures(ranked, evidence, missing, scored.question));
+    abstain = !best || unanswerable >= model.abstain.threshold;
+  } else {
+    const floor = Math.max(
+      zh ? params.minEvidence.zh : params.minEvidence.en,
+      missing ? params.minEvidenceMissingName : 0,
+    );
+    abstain = !best || evidence < floor;
   }
+  if (!best || abstain) {
+    return { answerable: false, text: strings.not_found, chosen: [], evidence, unanswerable, locale };
+  }
+  const follow = model ? model.follow : params.followBonus;
+  const next = (s: ScoredSentence) =>
+    s.score + (s.rank === best.rank && s.index === best.index + 1 ? follow : 0);
+  // A further sentence is quoted when it scores close to the best: within a margin of the learned
+  // score (log-odds), or above a share of the hand-weighted one.
+  const close = (s: ScoredSentence) =>
+    model ? next(s) >= best.score - model.margin : next(s) >= best.score * params.nextShare;
   const chosen: ScoredSentence[] = [best];
   const seen = new Set([best.text]);
-  const next = (s: ScoredSentence) =>
-    s.score + (s.rank === best.rank && s.index === best.index + 1 ? params.followBonus : 0);
   const rest = ranked.slice(1).sort((a, b) => next(b) - next(a) || a.rank - b.rank);
   for (const s of rest) {
-    if (chosen.length >= params.maxSentences || next(s) < best.score * params.nextShare) break;
+    if (chosen.length >= params.maxSentences || !close(s)) break;
     if (seen.has(s.text)) continue;
     seen.add(s.text);
     chosen.push(s);
@@ -140,7 +173,14 @@ export function extractiveDecision(
   // Chinese runs sentences together without spaces; English separates them (and the citation) by one.
   const space = zh ? "" : " ";
   const body = chosen.map((c) => `${c.text}${space}[${c.n}]`).join(space);
-  return { answerable: true, text: `${strings.extractive_intro}\n\n${body}`, chosen, evidence, locale };
+  return {
+    answerable: true,
+    text: `${strings.extractive_intro}\n\n${body}`,
+    chosen,
+    evidence,
+    unanswerable,
+    locale,
+  };
 }
 
 export function extractiveAnswer(

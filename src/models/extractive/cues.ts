@@ -7,6 +7,8 @@ import { termList } from "./sentences.js";
 export interface QuestionCues {
   /** The question asks for a quantity, a year or a date. */
   wantsNumber: boolean;
+  /** The question asks when: a year, a date, a period. */
+  wantsDate: boolean;
   /** For "what is X" questions: the terms of X, which a defining sentence introduces. */
   defines: string[] | null;
   /** X itself, lower-cased, for the sentence patterns. */
@@ -44,6 +46,9 @@ const ANSWER_SHAPES: { question: RegExp; sentence: RegExp }[] = [
 
 const EN_NUMBER_Q =
   /^(?:how (?:many|much|long|old|far|large|big|tall|high|often)|when\b|in (?:what|which) (?:year|month|century|decade)|what (?:year|month|day|date|time|century|decade|percentage|percent|number|amount|age)|by how)/i;
+const EN_DATE_Q =
+  /^(?:when\b|in (?:what|which) (?:year|month|century|decade)|what (?:year|month|day|date|time|century|decade))|\b(?:what|which) year\b/i;
+const ZH_DATE_Q = /哪一?年|哪一?天|何时|什么时候|哪个月|年份|日期|时间/;
 const ZH_NUMBER_Q = /多少|几|哪一?年|哪一?天|何时|什么时候|哪个月|多久|多长|多大|多高|多远|年份|日期|时间/;
 const EN_NAME_Q =
   /^(?:who|whom|whose|where)\b|\b(?:which|what) (?:person|team|company|city|country|state|group|organi[sz]ation|university|school|player|author|king|emperor|president)\b|\bwho\b/i;
@@ -67,6 +72,7 @@ export function questionCues(question: string): QuestionCues {
   const defines = phrase ? termList(phrase) : null;
   return {
     wantsNumber,
+    wantsDate: EN_DATE_Q.test(q) || ZH_DATE_Q.test(q),
     wantsName: EN_NAME_Q.test(q) || ZH_NAME_Q.test(q),
     words: new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
     defines: defines?.length ? defines : null,
@@ -86,6 +92,13 @@ export function hasNewNumber(sentence: string, questionWords: Set<string>): bool
     if (NUMBER.test(token) && (/\p{Script=Han}/u.test(token) || token.length > 2)) return true;
   }
   return false;
+}
+
+/** A year (3 or 4 digits, or "1990年"), a century or a month name with a day. */
+export function hasYear(sentence: string): boolean {
+  return /\b1\d{3}\b|\b20\d{2}\b|\d{2,4}\s*年|\bcentury\b|世纪|\b(?:AD|BC|BCE|CE)\b|(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d/i.test(
+    sentence,
+  );
 }
 
 /** A capitalised name (not the sentence's first word) the question does not contain; for Chinese, 《》 or a quoted name. */

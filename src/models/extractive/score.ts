@@ -8,7 +8,7 @@
  * `evidence` is how much of the question the best window of text covers; the answerer abstains below
  * a threshold (see answer.ts).
  */
-import { definesPhrase, hasNewName, hasNewNumber, type QuestionCues, questionCues } from "./cues.js";
+import { definesPhrase, hasNewName, hasNewNumber, hasYear, type QuestionCues, questionCues } from "./cues.js";
 import { splitUnits, termList } from "./sentences.js";
 
 export interface ScoreParams {
@@ -51,7 +51,45 @@ export interface ScoredSentence {
   score: number;
   /** Share of the question's weight covered by this sentence and its neighbours. */
   coverage: number;
+  /** What the learned ranker (ranker.ts) weighs, in the order of SENTENCE_FEATURES. */
+  features: number[];
 }
+
+/** What the sources hold of the question as a whole, for the abstention model. */
+export interface QuestionEvidence {
+  /** idf-weighted share of the question's terms found anywhere in the sources or their titles. */
+  unionCoverage: number;
+  /** 1 when the question's rarest term is in no source. */
+  rarestAbsent: number;
+  terms: number;
+}
+
+/**
+ * The measurements of a sentence the learned ranker weighs. Each is on a scale of about 0..1 so that
+ * one set of weights serves short and long questions alike.
+ */
+export const SENTENCE_FEATURES = [
+  "lexical", // idf-weighted share of the question's terms in the sentence (title terms discounted)
+  "neighbours", // what the better neighbour adds
+  "pairs", // adjacent question terms kept adjacent
+  "cueNumber", // the question wants a number and the sentence brings a new one
+  "cueName", // the question wants a name and the sentence brings a new one
+  "cueDefine", // a defining sentence for "what is X"
+  "cueShape", // the telltale wording of the answer ("又名", "also known as")
+  "rankPrior", // 1 / (source rank + 1)
+  "fragment", // a chunk-edge fragment or heading-like line
+  "coverage", // evidence share, title terms at evidenceTopicWeight
+  "termShare", // share of the question's distinct terms not in the title or headings, unweighted
+  "proximity", // matched terms close together: matched / span of their positions
+  "length", // log of the sentence's term count, scaled
+  "first", // the source's first sentence
+  "newNumber", // a number the question lacks, whatever the question asks
+  "newName", // a name the question lacks, whatever the question asks
+  "rarest", // the question's rarest term (highest idf) is in the sentence
+  "year", // a year or full date, when the question asks "when" / "哪一年"
+  "lexical2", // lexical squared: lets the ranker reward near-complete matches more than linearly
+  "termShareAll", // share of all the question's distinct terms, title terms included, unweighted
+] as const;
 
 interface Unit {
   n: number;
@@ -76,13 +114,34 @@ function adjacentPairs(terms: string[]): Set<string> {
   return out;
 }
 
+/**
+ * How tightly the question's terms sit in the sentence: distinct matched terms over the span from the
+ * first to the last of them (1 when they are adjacent; 0 with fewer than two).
+ */
+function proximity(terms: string[], set: Set<string>, qTerms: string[]): number {
+  const wanted = new Set(qTerms.filter((t) => set.has(t)));
+  if (wanted.size < 2) return 0;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < terms.length; i++) {
+    if (!wanted.has(terms[i]!)) continue;
+    if (first < 0) first = i;
+    last = i;
+  }
+  return first < 0 ? 0 : Math.min(1, wanted.size / (last - first + 1));
+}
+
 export function scoreSentences(
   question: string,
   sources: { n: number; title?: string; text: string }[],
   params: ScoreParams = DEFAULT_SCORE_PARAMS,
-): { sentences: ScoredSentence[]; cues: QuestionCues } {
+): { sentences: ScoredSentence[]; cues: QuestionCues; question: QuestionEvidence } {
   const cues = questionCues(question);
-  const qList = termList(question);
+  // "X的定义是什么" asks what X is: the word 定义 is about the question, not a term its answer repeats
+  // (the defining sentence says "X是指…"; a sentence that merely mentions a definition should not win).
+  const qList = termList(
+    question.replace(/的(?:定义|定義|意思|含义|含義|概念)(?=(?:是|為|为)?(?:什么|什麼))/u, ""),
+  );
   const qTerms = [...new Set(qList)];
   const hanSingles = qTerms.filter((t) => /^\p{Script=Han}$/u.test(t));
   const units: Unit[] = [];
@@ -98,8 +157,11 @@ export function scoreSentences(
     bySource.push(own);
     units.push(...own);
   });
-  if (qTerms.length === 0 || units.length === 0) return { sentences: [], cues };
+  if (qTerms.length === 0 || units.length === 0) {
+    return { sentences: [], cues, question: { unionCoverage: 0, rarestAbsent: 1, terms: qTerms.length } };
+  }
   const idf = idfOver(units, qTerms);
+  const rarest = qTerms.reduce((a, b) => (idf.get(b)! > idf.get(a)! ? b : a));
   const qPairs = [...adjacentPairs(qList)].filter((p) => !p.split(" ").every((t) => t === p.split(" ")[0]));
 
   const out: ScoredSentence[] = [];
@@ -111,6 +173,9 @@ export function scoreSentences(
     const total = qTerms.reduce((sum, t) => sum + weight(t), 0);
     const evidenceWeight = (t: string) => idf.get(t)! * (topic.has(t) ? params.evidenceTopicWeight : 1);
     const evidenceTotal = qTerms.reduce((sum, t) => sum + evidenceWeight(t), 0);
+    // Terms that name the source's topic say nothing about which of its sentences answers.
+    const pointed = qTerms.filter((t) => !topic.has(t));
+    const counted = pointed.length > 0 ? pointed : qTerms;
     const own = bySource[rank]!;
     own.forEach((u, i) => {
       let matched = 0;
@@ -120,6 +185,8 @@ export function scoreSentences(
         matched += weight(t);
         covered += evidenceWeight(t);
       }
+      const count = counted.filter((t) => u.set.has(t)).length;
+      const countAll = qTerms.filter((t) => u.set.has(t)).length;
       let neighbours = 0;
       let coveredNearby = 0;
       for (const v of [own[i - 1], own[i + 1]]) {
@@ -143,23 +210,59 @@ export function scoreSentences(
           pairs += (weight(a!) + weight(b!)) / 2;
         }
       }
-      let cue = 0;
-      if (cues.wantsNumber && hasNewNumber(u.text, cues.words)) cue += params.cueBonus;
-      if (cues.wantsName && hasNewName(u.text, cues.words)) cue += params.cueBonus;
-      if (cues.definedPhrase && definesPhrase(u.text, cues.definedPhrase)) cue += params.cueBonus;
-      if (cues.shape?.test(u.text)) cue += params.cueBonus;
+      const newNumber = hasNewNumber(u.text, cues.words);
+      const newName = hasNewName(u.text, cues.words);
+      const cueNumber = cues.wantsNumber && newNumber ? 1 : 0;
+      const cueName = cues.wantsName && newName ? 1 : 0;
+      const cueDefine = cues.definedPhrase && definesPhrase(u.text, cues.definedPhrase) ? 1 : 0;
+      const cueShape = cues.shape?.test(u.text) ? 1 : 0;
+      const cue = params.cueBonus * (cueNumber + cueName + cueDefine + cueShape);
       const lexical = (matched + params.neighborWeight * neighbours + params.pairBonus * pairs) / total;
       const score =
         (lexical + cue + params.rankPrior / (rank + 1)) * (u.complete ? 1 : params.fragmentWeight);
+      const coverage = (covered + coveredNearby) / evidenceTotal;
       out.push({
         n: u.n,
         rank,
         index: i,
         text: u.text,
         score: matched > 0 ? score : 0,
-        coverage: (covered + coveredNearby) / evidenceTotal,
+        coverage,
+        features: [
+          matched / total,
+          neighbours / total,
+          pairs / total,
+          cueNumber,
+          cueName,
+          cueDefine,
+          cueShape,
+          1 / (rank + 1),
+          u.complete ? 0 : 1,
+          coverage,
+          count / counted.length,
+          proximity(u.terms, u.set, qTerms),
+          Math.log1p(u.terms.length) / 4,
+          i === 0 ? 1 : 0,
+          newNumber ? 1 : 0,
+          newName ? 1 : 0,
+          u.set.has(rarest) ? 1 : 0,
+          cues.wantsDate && hasYear(u.text) ? 1 : 0,
+          (matched / total) ** 2,
+          countAll / qTerms.length,
+        ],
       });
     });
   });
-  return { sentences: out, cues };
+  // How much of the question the sources hold anywhere, titles included: a question about another topic
+  // leaves its rarest terms in no source at all, while a paraphrased answerable one usually keeps them.
+  const everywhere = new Set<string>();
+  for (const u of units) for (const t of qTerms) if (u.set.has(t)) everywhere.add(t);
+  for (const s of sources) for (const t of termList(s.title ?? "")) everywhere.add(t);
+  const idfTotal = qTerms.reduce((sum, t) => sum + idf.get(t)!, 0);
+  const unionCoverage = qTerms.reduce((sum, t) => sum + (everywhere.has(t) ? idf.get(t)! : 0), 0) / idfTotal;
+  return {
+    sentences: out,
+    cues,
+    question: { unionCoverage, rarestAbsent: everywhere.has(rarest) ? 0 : 1, terms: qTerms.length },
+  };
 }

@@ -86,7 +86,8 @@ export function splitUnits(text: string): Sentence[] {
     flush();
     if (kind === "item") {
       const item = cleanInline(content);
-      if (item) units.push({ text: item, complete: SENTENCE_START.test(item) });
+      // "5. Trace Tree Optimization" reads as a numbered list item but is a section heading.
+      if (item) units.push({ text: item, complete: SENTENCE_START.test(item) && !titleLike(item) });
     }
   });
   flush();
@@ -95,6 +96,12 @@ export function splitUnits(text: string): Sentence[] {
 
 // Short title-case lines, optionally numbered ("4.1 Nesting Algorithm", "Trace Tree Optimization").
 const TITLE_WORD = /^(?:[\p{Lu}\d][\p{L}\d'’-]*|a|an|and|as|at|by|for|from|in|of|on|or|the|to|via|vs|with)$/u;
+
+/** A short title-case line without sentence punctuation, such as a section heading. */
+function titleLike(line: string): boolean {
+  const words = line.split(/\s+/);
+  return words.length <= 8 && !/[.!?:;,]$/.test(line) && words.every((w) => TITLE_WORD.test(w));
+}
 
 /**
  * Extracted text loses heading markup, so a section heading arrives as a line of its own and would be

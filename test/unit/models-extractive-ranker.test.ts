@@ -1,0 +1,71 @@
+/**
+ * The learned ranker and abstention model of the extractive answerer (src/models/extractive/ranker.ts,
+ * weights fitted by test/eval/answers/train.ts): that the shipped weights are used and shaped as the
+ * features are, and what they change on real text. Passages from XQuAD (CC BY-SA 4.0, see
+ * /work/shared/data/xquad/SOURCE.txt) and the TraceMonkey paper's wording (fixtures/).
+ */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ANSWER_PARAMS, extractiveDecision } from "../../src/models/extractive/answer.js";
+import { QUESTION_FEATURES } from "../../src/models/extractive/ranker.js";
+import { RANKER_MODEL } from "../../src/models/extractive/ranker-weights.js";
+import { SENTENCE_FEATURES, scoreSentences } from "../../src/models/extractive/score.js";
+import { splitUnits } from "../../src/models/extractive/sentences.js";
+
+const apollo = {
+  n: 1,
+  title: "Apollo program",
+  text:
+    "The plugs-out test began on January 27, 1967, with the crew strapped into their seats. " +
+    "During this hold, an electrical fire began in the cabin, and spread quickly in the high pressure, " +
+    "100% oxygen atmosphere. Pressure rose high enough from the fire that the cabin burst.",
+};
+
+describe("extractive ranker", () => {
+  it("ships one weight per feature for English and Chinese, and a threshold between 0 and 1", () => {
+    expect(RANKER_MODEL).not.toBeNull();
+    for (const lang of ["en", "zh"] as const) {
+      const m = RANKER_MODEL![lang];
+      expect(m.sentence).toHaveLength(SENTENCE_FEATURES.length);
+      expect(m.abstain.weights).toHaveLength(QUESTION_FEATURES.length);
+      expect(m.abstain.threshold).toBeGreaterThan(0);
+      expect(m.abstain.threshold).toBeLessThan(1);
+      // A cue the English data never exercises keeps a positive weight (a defining sentence still wins).
+      expect(m.sentence[SENTENCE_FEATURES.indexOf("cueDefine")]).toBeGreaterThan(0);
+    }
+    const { sentences } = scoreSentences("When did the plugs-out test begin?", [apollo]);
+    for (const s of sentences) expect(s.features).toHaveLength(SENTENCE_FEATURES.length);
+  });
+
+  it("answers with the dated sentence and reports its abstention probability", () => {
+    const r = extractiveDecision("When did the plugs-out test begin?", [apollo]);
+    expect(r.answerable).toBe(true);
+    expect(r.chosen[0]!.text).toContain("January 27, 1967");
+    expect(r.unanswerable).toBeGreaterThanOrEqual(0);
+    expect(r.unanswerable).toBeLessThan(RANKER_MODEL!.en.abstain.threshold);
+  });
+
+  it("abstains on a question about something the sources do not mention", () => {
+    const r = extractiveDecision("How many goals did Lionel Messi score for Barcelona?", [apollo]);
+    expect(r.answerable).toBe(false);
+    expect(r.chosen).toEqual([]);
+  });
+
+  it("keeps the hand-weighted score when no model is given", () => {
+    const r = extractiveDecision("When did the plugs-out test begin?", [apollo], {
+      ...DEFAULT_ANSWER_PARAMS,
+      model: null,
+    });
+    expect(r.answerable).toBe(true);
+    expect(r.unanswerable).toBeNull();
+    expect(r.chosen[0]!.text).toContain("January 27, 1967");
+  });
+
+  it("never quotes a numbered section heading that reads like a list item", () => {
+    const units = splitUnits(
+      "we reach it.\n5. Trace Tree Optimization\nThis section explains how a trace is compiled.",
+    );
+    const heading = units.find((u) => u.text.includes("Trace Tree Optimization"));
+    expect(heading?.complete ?? false).toBe(false);
+    expect(units.some((u) => u.complete && u.text.startsWith("This section explains"))).toBe(true);
+  });
+});
