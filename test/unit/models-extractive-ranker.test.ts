@@ -45,9 +45,14 @@ describe("extractive ranker", () => {
   });
 
   it("abstains on a question about something the sources do not mention", () => {
-    const r = extractiveDecision("How many goals did Lionel Messi score for Barcelona?", [apollo]);
+    const q = "How many goals did Lionel Messi score for Barcelona?";
+    const r = extractiveDecision(q, [apollo]);
     expect(r.answerable).toBe(false);
     expect(r.chosen).toEqual([]);
+    // The learned abstention model (off by default) agrees, and says how sure it is.
+    const learned = extractiveDecision(q, [apollo], { ...DEFAULT_ANSWER_PARAMS, learnedAbstention: true });
+    expect(learned.answerable).toBe(false);
+    expect(learned.unanswerable).toBeGreaterThanOrEqual(RANKER_MODEL!.en.abstain.threshold);
   });
 
   it("keeps the hand-weighted score when no model is given", () => {

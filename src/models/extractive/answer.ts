@@ -33,6 +33,12 @@ export interface AnswerParams extends ScoreParams {
    * and the evidence thresholds above (kept to measure the two against each other).
    */
   model: RankerModel | null;
+  /**
+   * Abstain on the learned model's probability instead of the evidence thresholds. Off: fitted on
+   * Wikipedia questions it abstained on product templates' starter questions over short documents
+   * (README "Answer quality"), so the thresholds above decide and the probability is only reported.
+   */
+  learnedAbstention: boolean;
 }
 
 /**
@@ -47,6 +53,7 @@ export const DEFAULT_ANSWER_PARAMS: AnswerParams = {
   minEvidence: { en: 0.2, zh: 0.175 },
   minEvidenceMissingName: 0.6,
   model: RANKER_MODEL,
+  learnedAbstention: false,
 };
 
 /**
@@ -139,18 +146,17 @@ export function extractiveDecision(
   const best = ranked[0];
   const evidence = best ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
   const missing = missingName(question, sources);
-  let unanswerable: number | null = null;
-  let abstain: boolean;
-  if (model) {
-    unanswerable = abstainProbability(model, questionFeatures(ranked, evidence, missing, scored.question));
-    abstain = !best || unanswerable >= model.abstain.threshold;
-  } else {
-    const floor = Math.max(
-      zh ? params.minEvidence.zh : params.minEvidence.en,
-      missing ? params.minEvidenceMissingName : 0,
-    );
-    abstain = !best || evidence < floor;
-  }
+  const unanswerable = model
+    ? abstainProbability(model, questionFeatures(ranked, evidence, missing, scored.question, scored.cues))
+    : null;
+  const floor = Math.max(
+    zh ? params.minEvidence.zh : params.minEvidence.en,
+    missing ? params.minEvidenceMissingName : 0,
+  );
+  const abstain =
+    model && unanswerable !== null && params.learnedAbstention
+      ? unanswerable >= model.abstain.threshold
+      : evidence < floor;
   if (!best || abstain) {
     return { answerable: false, text: strings.not_found, chosen: [], evidence, unanswerable, locale };
   }

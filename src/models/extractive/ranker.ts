@@ -4,6 +4,7 @@
  * question (QUESTION_FEATURES). The weights are data, fitted offline on development folds only by
  * test/eval/answers/train.ts and written to ranker-weights.ts; this file only applies them.
  */
+import type { QuestionCues } from "./cues.js";
 import type { QuestionEvidence, ScoredSentence } from "./score.js";
 
 export interface LanguageModel {
@@ -36,6 +37,14 @@ export const QUESTION_FEATURES = [
   "topCue", // the best sentence has the answer shape the question asks for
   "confidence", // the best sentence's probability among all (softmax of the scores)
   "terms", // log of the number of question terms, scaled
+  "bestCount", // most distinct question terms in one of the top five sentences, / 5
+  "missingCount", // question terms that sentence lacks, / 5
+  "secondLexical", // the second-best sentence's lexical share: answers are often echoed nearby
+  "strongSentences", // sentences holding at least half the question's weight, / 10
+  "wantsNumber", // the question asks how many / when: it wants one fact, not a topic
+  "wantsName", // the question asks who / where / which
+  "topNewName", // the best sentence brings a name the question lacks
+  "topScore", // the best sentence's ranker score, / 10
 ] as const;
 
 export const dot = (w: number[], f: number[]) => f.reduce((sum, x, i) => sum + x * (w[i] ?? 0), 0);
@@ -45,8 +54,13 @@ export function questionFeatures(
   evidence: number,
   missing: boolean,
   q: QuestionEvidence,
+  cues: QuestionCues,
 ): number[] {
   const best = ranked[0];
+  const bestCount = Math.max(
+    0,
+    ...ranked.slice(0, 5).map((s) => Math.round((s.features[19] ?? 0) * q.terms)),
+  );
   const top = best?.score ?? 0;
   const z = ranked.reduce((sum, s) => sum + Math.exp(s.score - top), 0);
   const f = best?.features ?? [];
@@ -60,6 +74,14 @@ export function questionFeatures(
     (f[3] ?? 0) + (f[4] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) > 0 ? 1 : 0,
     best ? 1 / z : 0,
     Math.log1p(q.terms) / 3,
+    bestCount / 5,
+    (q.terms - bestCount) / 5,
+    ranked[1]?.features[0] ?? 0,
+    ranked.filter((s) => (s.features[0] ?? 0) >= 0.5).length / 10,
+    cues.wantsNumber ? 1 : 0,
+    cues.wantsName ? 1 : 0,
+    f[15] ?? 0,
+    top / 10,
   ];
 }
 

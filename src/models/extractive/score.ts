@@ -55,6 +55,9 @@ export interface ScoredSentence {
   features: number[];
 }
 
+const HAN_FUNCTION =
+  "的了是在有和与或及就都也还请问什么怎样如何哪些为多少个这那其被由把从对于以之中吗呢吧啊么谁几何年月日";
+
 /** What the sources hold of the question as a whole, for the abstention model. */
 export interface QuestionEvidence {
   /** idf-weighted share of the question's terms found anywhere in the sources or their titles. */
@@ -89,6 +92,7 @@ export const SENTENCE_FEATURES = [
   "year", // a year or full date, when the question asks "when" / "哪一年"
   "lexical2", // lexical squared: lets the ranker reward near-complete matches more than linearly
   "termShareAll", // share of all the question's distinct terms, title terms included, unweighted
+  "hanShare", // share of the question's content Han characters in the sentence (起源 meets 发源 on 源)
 ] as const;
 
 interface Unit {
@@ -144,6 +148,10 @@ export function scoreSentences(
   );
   const qTerms = [...new Set(qList)];
   const hanSingles = qTerms.filter((t) => /^\p{Script=Han}$/u.test(t));
+  // Single characters of a Chinese question, without the ones that carry grammar or ask the question.
+  const qHan = [...new Set(question.match(/\p{Script=Han}/gu) ?? [])].filter(
+    (c) => !HAN_FUNCTION.includes(c),
+  );
   const units: Unit[] = [];
   const bySource: Unit[][] = [];
   sources.forEach((s, rank) => {
@@ -249,6 +257,7 @@ export function scoreSentences(
           cues.wantsDate && hasYear(u.text) ? 1 : 0,
           (matched / total) ** 2,
           countAll / qTerms.length,
+          qHan.length ? qHan.filter((c) => u.text.includes(c)).length / qHan.length : 0,
         ],
       });
     });

@@ -33,7 +33,7 @@ import type { RetrievedCase } from "./ask.js";
 import { foldOf, loadGoldSet } from "./gold.js";
 import { containsGold, countSentences } from "./metrics.js";
 
-const read = (dir: string, name: string): RetrievedCase[] =>
+export const read = (dir: string, name: string): RetrievedCase[] =>
   existsSync(join(dir, `${name}.jsonl`))
     ? readFileSync(join(dir, `${name}.jsonl`), "utf8")
         .split("\n")
@@ -119,7 +119,7 @@ function fitRanker(data: Prepared[], l2: number, epochs: number): number[] {
   return w;
 }
 
-function fitLogistic(xs: number[][], ys: number[], l2: number, epochs: number) {
+export function fitLogistic(xs: number[][], ys: number[], l2: number, epochs: number) {
   const d = xs[0]!.length;
   const w: number[] = new Array(d + 1).fill(0);
   const m: number[] = new Array(d + 1).fill(0);
@@ -146,7 +146,7 @@ interface LangData {
   fold: Map<string, 0 | 1>;
 }
 
-function load(dir: string, dataset: string): LangData {
+export function load(dir: string, dataset: string): LangData {
   const set = loadGoldSet(dataset, "train");
   return {
     dir,
@@ -154,6 +154,9 @@ function load(dir: string, dataset: string): LangData {
     fold: new Map(set.questions.map((q) => [q.id, foldOf(q.article)])),
   };
 }
+
+/** The share of fold 0's answerable questions the abstention threshold lets through as abstained. */
+const FALSE_ABSTENTION = Number(process.env.FALSE_ABSTENTION ?? 0.025);
 
 const round = (x: number) => +x.toFixed(4);
 
@@ -220,7 +223,13 @@ function trainLanguage(lang: "en" | "zh", data: LangData, base: RankerModel | nu
       .map((s) => ({ ...s, score: dot(sentence, s.features) }))
       .sort((a, b) => b.score - a.score || a.rank - b.rank);
     const evidence = ranked.length ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
-    return questionFeatures(ranked, evidence, missingName(c.question, c.sources), scored.question);
+    return questionFeatures(
+      ranked,
+      evidence,
+      missingName(c.question, c.sources),
+      scored.question,
+      scored.cues,
+    );
   };
   const answerable = [...inFold(paragraph, 0), ...own0].map(qf);
   const ood = ood0.map(qf);
@@ -237,10 +246,23 @@ function trainLanguage(lang: "en" | "zh", data: LangData, base: RankerModel | nu
   );
   const prob = (x: number[]) => 1 / (1 + Math.exp(-(dot(fit.weights, x) + fit.bias)));
   const answerableP = answerable.map(prob).sort((a, b) => b - a);
-  const threshold = answerableP[Math.floor(answerableP.length * 0.025)]! + 1e-9;
+  const threshold = answerableP[Math.floor(answerableP.length * FALSE_ABSTENTION)]! + 1e-9;
   const model: LanguageModel = { ...quoted, abstain: { ...fit, threshold: round(threshold) + 1e-4 } };
 
-  const p = paramsWith(lang, model, base);
+  for (const learnedAbstention of [false, true])
+    report(lang, data, { ...paramsWith(lang, model, base), learnedAbstention });
+  return model;
+}
+
+/** Fold 0 and fold 1 figures as /v1/ask would give them with these parameters. */
+function report(lang: "en" | "zh", data: LangData, p: AnswerParams) {
+  const inFold = (cs: RetrievedCase[], f: 0 | 1) => cs.filter((c) => data.fold.get(c.questionId) === f);
+  const paragraph = read(data.dir, "paragraph");
+  const article = read(data.dir, "article");
+  console.log(
+    lang,
+    p.learnedAbstention ? "abstaining on the learned model" : "abstaining on the evidence thresholds",
+  );
   for (const f of [0, 1] as const) {
     const own = read(data.dir, `heldout${f}-own`);
     const oodF = read(data.dir, `heldout${f}-ood`);
@@ -264,7 +286,6 @@ function trainLanguage(lang: "en" | "zh", data: LangData, base: RankerModel | nu
     const share = foreign.filter((c) => !extractiveDecision(c.question, c.sources, p).answerable).length;
     console.log(lang, "foreign abstained", round(share / foreign.length));
   }
-  return model;
 }
 
 function main() {
