@@ -1,6 +1,6 @@
 /**
  * Builds an extractive answer: the one or two sentences of the retrieved sources that best answer the
- * question (score.ts), best first, each cited to its own source. No language model is involved, so the
+ * question (measured in score.ts, ranked by the learned weights of ranker.ts), best first, each cited to its own source. No language model is involved, so the
  * service can answer offline and for free; the answer says so in its first line. When no window of the
  * sources covers enough of the question, it abstains with the localized "not found in the knowledge
  * base" sentence instead of quoting weak matches.
@@ -9,7 +9,13 @@ import { answerStrings } from "../../i18n/answers.js";
 import type { Locale } from "../../i18n/locales.js";
 import { abstainProbability, dot, questionFeatures, type RankerModel } from "./ranker.js";
 import { RANKER_MODEL } from "./ranker-weights.js";
-import { DEFAULT_SCORE_PARAMS, type ScoredSentence, type ScoreParams, scoreSentences } from "./score.js";
+import {
+  DEFAULT_SCORE_PARAMS,
+  FEATURE,
+  type ScoredSentence,
+  type ScoreParams,
+  scoreSentences,
+} from "./score.js";
 
 export interface AnswerParams extends ScoreParams {
   /** A second (third) sentence is quoted only when it scores at least this share of the best. */
@@ -139,7 +145,7 @@ export function extractiveDecision(
   const ranked = (
     model
       ? scored.sentences
-          .filter((s) => s.features[0]! > 0 || s.features[1]! > 0)
+          .filter((s) => s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0)
           .map((s) => ({ ...s, score: dot(model.sentence, s.features) }))
       : scored.sentences.filter((s) => s.score > 0)
   ).sort((a, b) => b.score - a.score || a.rank - b.rank);

@@ -5,7 +5,7 @@
  * test/eval/answers/train.ts and written to ranker-weights.ts; this file only applies them.
  */
 import type { QuestionCues } from "./cues.js";
-import type { QuestionEvidence, ScoredSentence } from "./score.js";
+import { FEATURE, type QuestionEvidence, type ScoredSentence } from "./score.js";
 
 export interface LanguageModel {
   /** One weight per SENTENCE_FEATURES entry; a sentence's score is their dot product. */
@@ -57,30 +57,33 @@ export function questionFeatures(
   cues: QuestionCues,
 ): number[] {
   const best = ranked[0];
+  const share = (s: ScoredSentence | undefined, name: keyof typeof FEATURE) =>
+    s?.features[FEATURE[name]] ?? 0;
   const bestCount = Math.max(
     0,
-    ...ranked.slice(0, 5).map((s) => Math.round((s.features[19] ?? 0) * q.terms)),
+    ...ranked.slice(0, 5).map((s) => Math.round(share(s, "termShareAll") * q.terms)),
   );
   const top = best?.score ?? 0;
   const z = ranked.reduce((sum, s) => sum + Math.exp(s.score - top), 0);
-  const f = best?.features ?? [];
   return [
     evidence,
     missing ? 1 : 0,
     q.unionCoverage,
     q.rarestAbsent,
-    f[0] ?? 0,
-    f[19] ?? 0,
-    (f[3] ?? 0) + (f[4] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) > 0 ? 1 : 0,
+    share(best, "lexical"),
+    share(best, "termShareAll"),
+    share(best, "cueNumber") + share(best, "cueName") + share(best, "cueDefine") + share(best, "cueShape") > 0
+      ? 1
+      : 0,
     best ? 1 / z : 0,
     Math.log1p(q.terms) / 3,
     bestCount / 5,
     (q.terms - bestCount) / 5,
-    ranked[1]?.features[0] ?? 0,
-    ranked.filter((s) => (s.features[0] ?? 0) >= 0.5).length / 10,
+    share(ranked[1], "lexical"),
+    ranked.filter((s) => share(s, "lexical") >= 0.5).length / 10,
     cues.wantsNumber ? 1 : 0,
     cues.wantsName ? 1 : 0,
-    f[15] ?? 0,
+    share(best, "newName"),
     top / 10,
   ];
 }

@@ -95,6 +95,12 @@ export const SENTENCE_FEATURES = [
   "hanShare", // share of the question's content Han characters in the sentence (起源 meets 发源 on 源)
 ] as const;
 
+/** Where each named measurement sits in `features`. */
+export const FEATURE = Object.fromEntries(SENTENCE_FEATURES.map((name, i) => [name, i])) as Record<
+  (typeof SENTENCE_FEATURES)[number],
+  number
+>;
+
 interface Unit {
   n: number;
   rank: number;

@@ -28,7 +28,7 @@ import {
   questionFeatures,
   type RankerModel,
 } from "../../../src/models/extractive/ranker.js";
-import { SENTENCE_FEATURES, scoreSentences } from "../../../src/models/extractive/score.js";
+import { FEATURE, SENTENCE_FEATURES, scoreSentences } from "../../../src/models/extractive/score.js";
 import type { RetrievedCase } from "./ask.js";
 import { foldOf, loadGoldSet } from "./gold.js";
 import { containsGold, countSentences } from "./metrics.js";
@@ -49,7 +49,9 @@ interface Prepared {
 
 function prepare(c: RetrievedCase, gold: string[]): Prepared {
   const { sentences } = scoreSentences(c.question, c.sources, DEFAULT_ANSWER_PARAMS);
-  const cands = sentences.filter((s) => s.features[0]! > 0 || s.features[1]! > 0);
+  const cands = sentences.filter(
+    (s) => s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0,
+  );
   return { c, feats: cands.map((s) => s.features), labels: cands.map((s) => containsGold(s.text, gold)) };
 }
 
@@ -219,7 +221,7 @@ function trainLanguage(lang: "en" | "zh", data: LangData, base: RankerModel | nu
   const qf = (c: RetrievedCase) => {
     const scored = scoreSentences(c.question, c.sources, DEFAULT_ANSWER_PARAMS);
     const ranked = scored.sentences
-      .filter((s) => s.features[0]! > 0 || s.features[1]! > 0)
+      .filter((s) => s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0)
       .map((s) => ({ ...s, score: dot(sentence, s.features) }))
       .sort((a, b) => b.score - a.score || a.rank - b.rank);
     const evidence = ranked.length ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
