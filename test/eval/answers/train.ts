@@ -12,8 +12,7 @@
  * --write replaces src/models/extractive/ranker-weights.ts.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   type AnswerParams,
@@ -31,15 +30,10 @@ import {
 import { FEATURE, SENTENCE_FEATURES, scoreSentences } from "../../../src/models/extractive/score.js";
 import type { RetrievedCase } from "./ask.js";
 import { foldOf, loadGoldSet } from "./gold.js";
-import { containsGold, countSentences } from "./metrics.js";
+import { containsGold } from "./metrics.js";
+import { answerScore, readCases } from "./tune.js";
 
-export const read = (dir: string, name: string): RetrievedCase[] =>
-  existsSync(join(dir, `${name}.jsonl`))
-    ? readFileSync(join(dir, `${name}.jsonl`), "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as RetrievedCase)
-    : [];
+const read = readCases;
 
 interface Prepared {
   c: RetrievedCase;
@@ -167,24 +161,10 @@ function paramsWith(lang: "en" | "zh", m: LanguageModel, base: RankerModel | nul
   return { ...DEFAULT_ANSWER_PARAMS, model: { ...other, [lang]: m } };
 }
 
-/** Answer recall, sentences per answer and abstention over cases, as /v1/ask would give them. */
+/** tune.ts's answerScore, rounded for the report. */
 function measure(cases: RetrievedCase[], gold: Map<string, string[]>, p: AnswerParams) {
-  let hit = 0;
-  let sentences = 0;
-  let given = 0;
-  for (const c of cases) {
-    const r = extractiveDecision(c.question, c.sources, p);
-    if (!r.answerable) continue;
-    given++;
-    sentences += countSentences(r.text);
-    if (containsGold(r.text, gold.get(c.questionId) ?? [])) hit++;
-  }
-  const n = Math.max(1, cases.length);
-  return {
-    recall: round(hit / n),
-    sentences: round(sentences / Math.max(1, given)),
-    abstained: round(1 - given / n),
-  };
+  const r = answerScore(cases, gold, p);
+  return { recall: round(r.recall), sentences: round(r.sentences), abstained: round(r.abstained) };
 }
 
 function trainLanguage(lang: "en" | "zh", data: LangData, base: RankerModel | null): LanguageModel {

@@ -17,7 +17,7 @@ import type { RetrievedCase } from "./ask.js";
 import { foldOf, loadGoldSet } from "./gold.js";
 import { containsGold, countSentences } from "./metrics.js";
 
-function readCases(dir: string, name: string): RetrievedCase[] {
+export function readCases(dir: string, name: string): RetrievedCase[] {
   const file = join(dir, `${name}.jsonl`);
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
@@ -34,7 +34,8 @@ export interface TuneScores {
   foreignAbstained: number | null;
 }
 
-function answerScore(cases: RetrievedCase[], gold: Map<string, string[]>, p: AnswerParams) {
+/** Answer recall, sentences per answer and abstention over cases, as /v1/ask would give them. */
+export function answerScore(cases: RetrievedCase[], gold: Map<string, string[]>, p: AnswerParams) {
   let hits = 0;
   let sentences = 0;
   let given = 0;
