@@ -73,4 +73,25 @@ describe("extractive ranker", () => {
     expect(heading?.complete ?? false).toBe(false);
     expect(units.some((u) => u.complete && u.text.startsWith("This section explains"))).toBe(true);
   });
+
+  it("counts the Markdown heading a sentence sits under as evidence, not as a quote", () => {
+    // Product documents name the topic in a heading and answer below it without repeating it; the
+    // heading's words were evidence nowhere, so these questions were abstained on.
+    const guide = {
+      n: 1,
+      title: "Sales playbook: objections",
+      text:
+        "# Sales playbook: objections\n\n## Security reviews\n\nSend the security pack before the call. " +
+        'Offer a call with our security lead.\n\n## "It\'s too expensive"\n\nMove the conversation from ' +
+        "price to cost. Ask how much time the team loses searching for files today.",
+    };
+    const q = "How do we answer a prospect who says it's too expensive?";
+    const r = extractiveDecision(q, [guide]);
+    expect(r.answerable).toBe(true);
+    expect(r.chosen[0]!.text).toBe("Move the conversation from price to cost.");
+    expect(r.chosen.some((c) => c.text.includes("#") || c.text.includes("too expensive"))).toBe(false);
+    // The same sentences with the heading removed cover too little of the question.
+    const bare = { ...guide, text: guide.text.replace(/## "It's too expensive"\n\n/, "") };
+    expect(extractiveDecision(q, [bare]).evidence).toBeLessThan(r.evidence);
+  });
 });

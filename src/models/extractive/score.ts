@@ -108,6 +108,24 @@ interface Unit {
   complete: boolean;
   terms: string[];
   set: Set<string>;
+  /** Terms of the Markdown heading the sentence sits under within its source (empty without one). */
+  section: Set<string>;
+}
+
+/**
+ * A source's text cut at its Markdown headings, each part with the heading above it. A sentence under
+ * "## Rate limits" or '## "It's too expensive"' answers what its heading names without repeating it,
+ * so its heading's terms count for it as if it held them, at the weight of topic terms (topicWeight
+ * for choosing a sentence, evidenceTopicWeight for the evidence): every heading is also topic.
+ */
+function sections(text: string): { heading: string; body: string }[] {
+  const out = [{ heading: "", body: "" }];
+  for (const line of text.split("\n")) {
+    const h = /^#{1,6}\s+(.+)$/.exec(line);
+    if (h) out.push({ heading: h[1]!, body: `${line}\n` });
+    else out[out.length - 1]!.body += `${line}\n`;
+  }
+  return out.filter((p) => p.body.trim());
 }
 
 function idfOver(units: Unit[], qTerms: string[]): Map<string, number> {
@@ -161,12 +179,15 @@ export function scoreSentences(
   const units: Unit[] = [];
   const bySource: Unit[][] = [];
   sources.forEach((s, rank) => {
-    const own = splitUnits(s.text).map((u) => {
-      const t = termList(u.text);
-      const set = new Set(t);
-      // A one-character Chinese term ("王沈的字是什么" -> 字) is inside a sentence's bigrams ("字处").
-      for (const c of hanSingles) if (u.text.includes(c)) set.add(c);
-      return { n: s.n, rank, text: u.text, complete: u.complete, terms: t, set };
+    const own = sections(s.text).flatMap(({ heading, body }) => {
+      const section = new Set(termList(heading));
+      return splitUnits(body).map((u) => {
+        const t = termList(u.text);
+        const set = new Set(t);
+        // A one-character Chinese term ("王沈的字是什么" -> 字) is inside a sentence's bigrams ("字处").
+        for (const c of hanSingles) if (u.text.includes(c)) set.add(c);
+        return { n: s.n, rank, text: u.text, complete: u.complete, terms: t, set, section };
+      });
     });
     bySource.push(own);
     units.push(...own);
@@ -195,7 +216,7 @@ export function scoreSentences(
       let matched = 0;
       let covered = 0;
       for (const t of qTerms) {
-        if (!u.set.has(t)) continue;
+        if (!u.set.has(t) && !u.section.has(t)) continue;
         matched += weight(t);
         covered += evidenceWeight(t);
       }
@@ -208,7 +229,7 @@ export function scoreSentences(
         let extra = 0;
         let extraCovered = 0;
         for (const t of qTerms) {
-          if (!v.set.has(t) || u.set.has(t)) continue;
+          if (!v.set.has(t) || u.set.has(t) || u.section.has(t)) continue;
           extra += weight(t);
           extraCovered += evidenceWeight(t);
         }

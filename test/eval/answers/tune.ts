@@ -2,8 +2,9 @@
  * Offline tuning of the extractive answerer on sources the product retrieved (written by
  * `npm run eval -- --answers --dump-cases DIR`): replays every question through extractiveDecision with
  * other parameters, without re-ingesting anything.
- *   npx tsx test/eval/answers/tune.ts --cases DIR --dataset SQUAD.json [--sweep]
- * Reports fold 0 (even articles: the only fold tuning looks at) and fold 1 (odd: reported, not tuned on).
+ *   npx tsx test/eval/answers/tune.ts --cases DIR --dataset SQUAD.json [--templates DIR] [--params JSON]
+ * Reports fold 0 (even articles: the only fold tuning looks at) and fold 1 (odd: reported, not tuned on);
+ * with --templates, the same for the solution templates' cases (written by templates.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import {
 import type { RetrievedCase } from "./ask.js";
 import { foldOf, loadGoldSet } from "./gold.js";
 import { containsGold, countSentences } from "./metrics.js";
+import type { TemplateGold } from "./templates.js";
 
 export function readCases(dir: string, name: string): RetrievedCase[] {
   const file = join(dir, `${name}.jsonl`);
@@ -71,14 +73,45 @@ export function scoreFold(dir: string, datasetPath: string, fold: 0 | 1, p: Answ
   };
 }
 
+/**
+ * Replays the solution templates' cases of one language and fold: own questions abstained (false
+ * abstentions), golden answers found, out-of-domain questions abstained.
+ */
+export function scoreTemplates(dir: string, lang: "en" | "zh", fold: 0 | 1, p: AnswerParams) {
+  const gold = JSON.parse(readFileSync(join(dir, "templates-gold.json"), "utf8")) as TemplateGold;
+  const mine = (c: RetrievedCase) => gold.language[c.questionId] === lang && gold.fold[c.questionId] === fold;
+  const own = readCases(dir, "templates-own").filter(mine);
+  const golden = own.filter((c) => gold.answers[c.questionId]);
+  const goldMap = new Map(Object.entries(gold.answers));
+  return {
+    ownAbstained: abstainedShare(own, p),
+    own: own.length,
+    goldenRecall: answerScore(golden, goldMap, p).recall,
+    oodAbstained: abstainedShare(readCases(dir, "templates-ood").filter(mine), p),
+  };
+}
+
 function main() {
   const { values } = parseArgs({
-    options: { cases: { type: "string" }, dataset: { type: "string" }, params: { type: "string" } },
+    options: {
+      cases: { type: "string" },
+      dataset: { type: "string" },
+      params: { type: "string" },
+      templates: { type: "string" },
+    },
   });
   if (!values.cases || !values.dataset) throw new Error("--cases DIR and --dataset SQUAD.json are required");
   const p: AnswerParams = { ...DEFAULT_ANSWER_PARAMS, ...(values.params ? JSON.parse(values.params) : {}) };
   for (const fold of [0, 1] as const) {
     console.log(`fold ${fold}`, JSON.stringify(scoreFold(values.cases, values.dataset, fold, p)));
+  }
+  if (values.templates) {
+    for (const lang of ["en", "zh"] as const)
+      for (const fold of [0, 1] as const)
+        console.log(
+          `templates ${lang} fold ${fold}`,
+          JSON.stringify(scoreTemplates(values.templates, lang, fold, p)),
+        );
   }
 }
 
