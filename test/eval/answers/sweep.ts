@@ -46,6 +46,7 @@ const foreign = read(values.cases!, "foreign");
 
 const open = (p: AnswerParams): AnswerParams => ({
   ...p,
+  learnedAbstention: false,
   minEvidence: { en: -1, zh: -1 },
   minEvidenceMissingName: -1,
 });
@@ -71,7 +72,8 @@ const evidence = (cases: RetrievedCase[], p: AnswerParams) =>
 
 const grid: Partial<AnswerParams>[] = values.grid ? JSON.parse(values.grid) : [{}];
 for (const g of grid) {
-  const p = { ...DEFAULT_ANSWER_PARAMS, ...g };
+  // The evidence thresholds are what this sweep calibrates, so the learned abstention model stays out of it.
+  const p = { ...DEFAULT_ANSWER_PARAMS, learnedAbstention: false, ...g };
   const ans = evidence([...own, ...paragraph], p);
   const theta = ans[Math.floor(ans.length * 0.02)] ?? 0;
   const oodEv = evidence(ood, p);

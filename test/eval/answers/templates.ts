@@ -12,6 +12,7 @@
  * With --dump-cases, writes templates-own.jsonl, templates-ood.jsonl and templates-gold.json for
  * train.ts and tune.ts to replay.
  */
+import "../../../src/node-check.js";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
