@@ -52,7 +52,10 @@ describe("extractive ranker", () => {
     // The learned abstention model decides by default and says how sure it is; the evidence threshold
     // it replaced agrees.
     expect(r.unanswerable).toBeGreaterThanOrEqual(RANKER_MODEL!.en.abstain.threshold);
-    const byEvidence = extractiveDecision(q, [apollo], { ...DEFAULT_ANSWER_PARAMS, learnedAbstention: false });
+    const byEvidence = extractiveDecision(q, [apollo], {
+      ...DEFAULT_ANSWER_PARAMS,
+      learnedAbstention: false,
+    });
     expect(byEvidence.answerable).toBe(false);
   });
 
