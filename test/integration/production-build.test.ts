@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.js";
@@ -61,6 +62,8 @@ function plainEnv(extra: Record<string, string>): Record<string, string | undefi
   return { ...env, ...extra };
 }
 
+const run = promisify(execFile);
+
 function start(args: string[], env: Record<string, string>): Spawned {
   const p = spawnProcess(process.execPath, args, plainEnv(env), app);
   running.push(p);
@@ -79,16 +82,19 @@ beforeAll(async () => {
   app = await mkdtemp(join(tmpdir(), "aihub-prod-"));
   await copyFile(join(REPO, "package.json"), join(app, "package.json"));
   await symlink(join(REPO, "node_modules"), join(app, "node_modules"), "dir");
-  execFileSync(process.execPath, ["--import", "tsx", "src/build/production.ts", "--out", join(app, "dist")], {
+  // Asynchronously: the build takes about a minute on a loaded machine, and a worker whose event loop
+  // is blocked that long misses vitest's own 60-second RPC deadline ("Timeout calling onTaskUpdate").
+  await run(process.execPath, ["--import", "tsx", "src/build/production.ts", "--out", join(app, "dist")], {
     cwd: REPO,
-    stdio: "pipe",
+    maxBuffer: 64 * 1024 * 1024,
   });
   // What `npm ci --omit=dev` installs: every package folder of the production tree.
-  const prod = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], {
+  const prod = await run("npm", ["ls", "--omit=dev", "--all", "--parseable"], {
     cwd: REPO,
     encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
   });
-  await writeFile(join(app, "prod-packages.txt"), prod);
+  await writeFile(join(app, "prod-packages.txt"), prod.stdout);
 }, 240_000);
 
 afterAll(async () => {
