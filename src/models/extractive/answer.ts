@@ -1,13 +1,14 @@
 /**
  * Builds an extractive answer: the one or two sentences of the retrieved sources that best answer the
- * question (measured in score.ts, ranked by the learned weights of ranker.ts), best first, each cited to its own source. No language model is involved, so the
- * service can answer offline and for free; the answer says so in its first line. When no window of the
- * sources covers enough of the question, it abstains with the localized "not found in the knowledge
- * base" sentence instead of quoting weak matches.
+ * question (measured in score.ts, ranked by the learned weights of ranker.ts), best first, each cited
+ * to its own source. No language model is involved, so the service can answer offline and for free;
+ * the answer says so in its first line. When the learned abstention model (or, without a model, the
+ * evidence threshold) says the sources do not answer, it abstains with the localized "not found in the
+ * knowledge base" sentence instead of quoting weak matches.
  */
 import { answerStrings } from "../../i18n/answers.js";
 import type { Locale } from "../../i18n/locales.js";
-import { abstainProbability, dot, questionFeatures, type RankerModel } from "./ranker.js";
+import { abstainProbability, dot, type LanguageModel, questionFeatures, type RankerModel } from "./ranker.js";
 import { RANKER_MODEL } from "./ranker-weights.js";
 import {
   DEFAULT_SCORE_PARAMS,
@@ -131,6 +132,38 @@ export function answerLocale(question: string): Locale {
   return trad > simp ? "zh-TW" : "zh-CN";
 }
 
+/** What the learned ranker weighs: a sentence sharing a term with the question, or next to one that does. */
+export const isCandidate = (s: ScoredSentence) =>
+  s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0;
+
+/**
+ * The sentences of the sources ranked for the question, best first, with what abstaining is decided
+ * on: the evidence (best coverage of the question among the top five) and the abstention model's
+ * question features. The learned ranker weighs every sentence that shares a term with the question or
+ * sits next to one that does (the answer often follows the sentence that matches); the hand-weighted
+ * score (`model` null, no abstention features) only the first. train.ts fits the abstention model on
+ * exactly these features.
+ */
+export function rankSentences(
+  question: string,
+  sources: { n: number; title?: string; text: string }[],
+  params: ScoreParams,
+  model: LanguageModel | null,
+) {
+  const scored = scoreSentences(question, sources, params);
+  const ranked = (
+    model
+      ? scored.sentences.filter(isCandidate).map((s) => ({ ...s, score: dot(model.sentence, s.features) }))
+      : scored.sentences.filter((s) => s.score > 0)
+  ).sort((a, b) => b.score - a.score || a.rank - b.rank);
+  const evidence = ranked.length ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
+  const missing = missingName(question, sources);
+  const abstainFeatures = model
+    ? questionFeatures(ranked, evidence, missing, scored.question, scored.cues)
+    : null;
+  return { ranked, evidence, missing, abstainFeatures };
+}
+
 export function extractiveDecision(
   question: string,
   sources: { n: number; title?: string; text: string }[],
@@ -139,31 +172,18 @@ export function extractiveDecision(
   const locale = answerLocale(question);
   const strings = answerStrings(locale);
   const zh = locale !== "en";
-  const scored = scoreSentences(question, sources, params);
   const model = params.model?.[zh ? "zh" : "en"] ?? null;
-  // The learned ranker weighs every sentence that shares a term with the question or sits next to one
-  // that does (the answer often follows the sentence that matches); the hand-weighted score only the first.
-  const ranked = (
-    model
-      ? scored.sentences
-          .filter((s) => s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0)
-          .map((s) => ({ ...s, score: dot(model.sentence, s.features) }))
-      : scored.sentences.filter((s) => s.score > 0)
-  ).sort((a, b) => b.score - a.score || a.rank - b.rank);
+  const { ranked, evidence, missing, abstainFeatures } = rankSentences(question, sources, params, model);
   const best = ranked[0];
-  const evidence = best ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
-  const missing = missingName(question, sources);
-  const unanswerable = model
-    ? abstainProbability(model, questionFeatures(ranked, evidence, missing, scored.question, scored.cues))
-    : null;
-  const floor = Math.max(
-    zh ? params.minEvidence.zh : params.minEvidence.en,
-    missing ? params.minEvidenceMissingName : 0,
-  );
+  const unanswerable = model && abstainFeatures ? abstainProbability(model, abstainFeatures) : null;
   const abstain =
-    model && unanswerable !== null && params.learnedAbstention
-      ? unanswerable >= model.abstain.threshold
-      : evidence < floor;
+    model && params.learnedAbstention
+      ? unanswerable! >= model.abstain.threshold
+      : evidence <
+        Math.max(
+          zh ? params.minEvidence.zh : params.minEvidence.en,
+          missing ? params.minEvidenceMissingName : 0,
+        );
   if (!best || abstain) {
     return { answerable: false, text: strings.not_found, chosen: [], evidence, unanswerable, locale };
   }

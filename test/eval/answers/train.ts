@@ -16,28 +16,26 @@
  * --write replaces src/models/extractive/ranker-weights.ts.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   type AnswerParams,
   DEFAULT_ANSWER_PARAMS,
   extractiveDecision,
-  missingName,
+  isCandidate,
+  rankSentences,
 } from "../../../src/models/extractive/answer.js";
 import {
   dot,
   type LanguageModel,
   QUESTION_FEATURES,
-  questionFeatures,
   type RankerModel,
 } from "../../../src/models/extractive/ranker.js";
-import { FEATURE, SENTENCE_FEATURES, scoreSentences } from "../../../src/models/extractive/score.js";
+import { SENTENCE_FEATURES, scoreSentences } from "../../../src/models/extractive/score.js";
 import type { RetrievedCase } from "./ask.js";
 import { foldOf, loadGoldSet } from "./gold.js";
 import { containsGold } from "./metrics.js";
-import type { TemplateGold } from "./templates.js";
-import { answerScore, readCases, scoreTemplates } from "./tune.js";
+import { answerScore, readCases, readTemplateCases, scoreTemplates } from "./tune.js";
 
 const read = readCases;
 
@@ -49,9 +47,7 @@ interface Prepared {
 
 function prepare(c: RetrievedCase, gold: string[]): Prepared {
   const { sentences } = scoreSentences(c.question, c.sources, DEFAULT_ANSWER_PARAMS);
-  const cands = sentences.filter(
-    (s) => s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0,
-  );
+  const cands = sentences.filter(isCandidate);
   return { c, feats: cands.map((s) => s.features), labels: cands.map((s) => containsGold(s.text, gold)) };
 }
 
@@ -164,14 +160,6 @@ export function load(dir: string, dataset: string): LangData {
  */
 const TEMPLATE_WEIGHT = 20;
 
-/** A language's template cases of one fold: own questions (answerable) and out-of-domain ones. */
-function templateCases(dir: string | undefined, lang: "en" | "zh", fold: 0 | 1) {
-  if (!dir) return { own: [], ood: [] };
-  const gold = JSON.parse(readFileSync(join(dir, "templates-gold.json"), "utf8")) as TemplateGold;
-  const mine = (c: RetrievedCase) => gold.language[c.questionId] === lang && gold.fold[c.questionId] === fold;
-  return { own: read(dir, "templates-own").filter(mine), ood: read(dir, "templates-ood").filter(mine) };
-}
-
 /** The share of fold 0's answerable questions the abstention threshold lets through as abstained. */
 const FALSE_ABSTENTION = Number(process.env.FALSE_ABSTENTION ?? 0.025);
 
@@ -224,24 +212,11 @@ function trainLanguage(
   const quoted = { ...open, margin: bestQuote.margin, follow: bestQuote.follow };
 
   // Abstention: question features under the fitted ranker.
-  const qf = (c: RetrievedCase) => {
-    const scored = scoreSentences(c.question, c.sources, DEFAULT_ANSWER_PARAMS);
-    const ranked = scored.sentences
-      .filter((s) => s.features[FEATURE.lexical]! > 0 || s.features[FEATURE.neighbours]! > 0)
-      .map((s) => ({ ...s, score: dot(sentence, s.features) }))
-      .sort((a, b) => b.score - a.score || a.rank - b.rank);
-    const evidence = ranked.length ? Math.max(...ranked.slice(0, 5).map((s) => s.coverage)) : 0;
-    return questionFeatures(
-      ranked,
-      evidence,
-      missingName(c.question, c.sources),
-      scored.question,
-      scored.cues,
-    );
-  };
+  const qf = (c: RetrievedCase) =>
+    rankSentences(c.question, c.sources, DEFAULT_ANSWER_PARAMS, quoted).abstainFeatures!;
   const answerable = [...inFold(paragraph, 0), ...own0].map(qf);
   const ood = ood0.map(qf);
-  const tpl = templateCases(templates, lang, 0);
+  const tpl = readTemplateCases(templates, lang, 0);
   const tplOwn = tpl.own.map(qf);
   const extraAnswerable = Array.from({ length: TEMPLATE_WEIGHT }, () => tplOwn).flat();
   const extraOod = tpl.ood.map(qf);

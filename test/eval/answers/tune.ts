@@ -78,16 +78,25 @@ export function scoreFold(dir: string, datasetPath: string, fold: 0 | 1, p: Answ
  * abstentions), golden answers found, out-of-domain questions abstained.
  */
 export function scoreTemplates(dir: string, lang: "en" | "zh", fold: 0 | 1, p: AnswerParams) {
-  const gold = JSON.parse(readFileSync(join(dir, "templates-gold.json"), "utf8")) as TemplateGold;
-  const mine = (c: RetrievedCase) => gold.language[c.questionId] === lang && gold.fold[c.questionId] === fold;
-  const own = readCases(dir, "templates-own").filter(mine);
+  const { own, ood, gold } = readTemplateCases(dir, lang, fold);
   const golden = own.filter((c) => gold.answers[c.questionId]);
-  const goldMap = new Map(Object.entries(gold.answers));
   return {
     ownAbstained: abstainedShare(own, p),
     own: own.length,
-    goldenRecall: answerScore(golden, goldMap, p).recall,
-    oodAbstained: abstainedShare(readCases(dir, "templates-ood").filter(mine), p),
+    goldenRecall: answerScore(golden, new Map(Object.entries(gold.answers)), p).recall,
+    oodAbstained: abstainedShare(ood, p),
+  };
+}
+
+/** One language's template cases of one fold (templates.ts dumps): own questions and out-of-domain ones. */
+export function readTemplateCases(dir: string | undefined, lang: "en" | "zh", fold: 0 | 1) {
+  if (!dir) return { own: [], ood: [], gold: { answers: {}, fold: {}, language: {} } as TemplateGold };
+  const gold = JSON.parse(readFileSync(join(dir, "templates-gold.json"), "utf8")) as TemplateGold;
+  const mine = (c: RetrievedCase) => gold.language[c.questionId] === lang && gold.fold[c.questionId] === fold;
+  return {
+    own: readCases(dir, "templates-own").filter(mine),
+    ood: readCases(dir, "templates-ood").filter(mine),
+    gold,
   };
 }
 
